@@ -1,0 +1,88 @@
+package coding
+
+import (
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// MaxDocumentBytes is the default upper bound on a document's text.
+const MaxDocumentBytes = 16 << 20
+
+// Document is one transcript or text. Length is the text's length in code
+// points, the unit of every coding offset.
+type Document struct {
+	ID         string            `json:"id"`
+	ProjectID  string            `json:"project"`
+	Title      string            `json:"title"`
+	Text       string            `json:"text,omitempty"`
+	Length     int               `json:"length"`
+	Attributes map[string]string `json:"attributes"`
+	Source     string            `json:"source"`
+	Created    time.Time         `json:"created"`
+}
+
+// NormalizeText prepares imported text for storage: it strips a byte order
+// mark and turns CRLF and lone CR line ends into LF, so that offsets mean
+// the same thing in every tool that reads the text back.
+func NormalizeText(s string) string {
+	s = strings.TrimPrefix(s, "\ufeff")
+	if strings.IndexByte(s, '\r') >= 0 {
+		s = strings.ReplaceAll(s, "\r\n", "\n")
+		s = strings.ReplaceAll(s, "\r", "\n")
+	}
+	return s
+}
+
+// Validate reports whether the document can be stored, and sets Length.
+func (d *Document) Validate() error {
+	if err := checkText("document title", d.Title, 1, 300); err != nil {
+		return err
+	}
+	if len(d.Text) > MaxDocumentBytes {
+		return Errorf(ETOOLARGE, "document %q is too large (%d bytes, at most %d)", d.Title, len(d.Text), MaxDocumentBytes)
+	}
+	if err := checkText("document text of "+quote(d.Title), d.Text, 0, MaxDocumentBytes); err != nil {
+		return err
+	}
+	if err := checkText("document source", d.Source, 0, 1000); err != nil {
+		return err
+	}
+	if len(d.Attributes) > 100 {
+		return Errorf(EINVALID, "document %q has too many attributes (at most 100)", d.Title)
+	}
+	for k, v := range d.Attributes {
+		if err := checkText("attribute name", k, 1, 100); err != nil {
+			return err
+		}
+		if err := checkText("attribute "+quote(k), v, 0, 1000); err != nil {
+			return err
+		}
+	}
+	d.Length = utf8.RuneCountInString(d.Text)
+	return nil
+}
+
+// AttributeNames returns the sorted union of attribute names of docs.
+func AttributeNames(docs []Document) []string {
+	seen := map[string]bool{}
+	for _, d := range docs {
+		for k := range d.Attributes {
+			seen[k] = true
+		}
+	}
+	names := make([]string, 0, len(seen))
+	for k := range seen {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func quote(s string) string {
+	if utf8.RuneCountInString(s) > 40 {
+		s = string([]rune(s)[:40]) + "…"
+	}
+	return `"` + s + `"`
+}

@@ -1,0 +1,89 @@
+package coding
+
+import (
+	"regexp"
+	"time"
+)
+
+// Role is what a member may do in a project.
+type Role string
+
+// The roles a project member can hold.
+const (
+	RoleLead   Role = "lead"
+	RoleCoder  Role = "coder"
+	RoleViewer Role = "viewer"
+)
+
+// Valid reports whether r is one of the known roles.
+func (r Role) Valid() bool {
+	return r == RoleLead || r == RoleCoder || r == RoleViewer
+}
+
+// CanCode reports whether the role may create codings in its own layer.
+func (r Role) CanCode() bool { return r == RoleLead || r == RoleCoder }
+
+// User is a person who can sign in. The password hash never leaves the
+// server: it is not part of the JSON form.
+type User struct {
+	ID           string    `json:"id"`
+	Login        string    `json:"login"`
+	Name         string    `json:"name"`
+	Colour       string    `json:"colour"`
+	Admin        bool      `json:"admin,omitempty"`
+	PasswordHash []byte    `json:"-"`
+	Created      time.Time `json:"created"`
+}
+
+// Member ties a user to a project with a role.
+type Member struct {
+	ProjectID string `json:"project"`
+	UserID    string `json:"user"`
+	Role      Role   `json:"role"`
+}
+
+var (
+	loginPattern  = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,31}$`)
+	colourPattern = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
+)
+
+// Validate reports whether the user can be stored.
+func (u *User) Validate() error {
+	if !loginPattern.MatchString(u.Login) {
+		return Errorf(EINVALID, "login %q must be 1-32 lower-case letters, digits, dots, dashes or underscores", u.Login)
+	}
+	if err := checkText("display name", u.Name, 1, 100); err != nil {
+		return err
+	}
+	if u.Colour != "" && !colourPattern.MatchString(u.Colour) {
+		return Errorf(EINVALID, "colour %q must look like #1a2b3c", u.Colour)
+	}
+	return nil
+}
+
+// Validate reports whether the membership can be stored.
+func (m *Member) Validate() error {
+	if !m.Role.Valid() {
+		return Errorf(EINVALID, "role %q must be lead, coder or viewer", m.Role)
+	}
+	return nil
+}
+
+// ValidatePassword checks a new password for minimal strength.
+func ValidatePassword(pw string) error {
+	if len(pw) < 8 {
+		return Errorf(EINVALID, "password must be at least 8 characters")
+	}
+	if len(pw) > 72 {
+		// bcrypt ignores everything past 72 bytes; refuse rather than surprise.
+		return Errorf(EINVALID, "password must be at most 72 bytes")
+	}
+	return checkText("password", pw, 8, 72)
+}
+
+// Palette is the set of colours handed out to users and codes that do not
+// choose their own; distinct enough to tell highlights apart.
+var Palette = []string{
+	"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e",
+	"#17becf", "#8c564b", "#e377c2", "#bcbd22", "#7f7f7f",
+}

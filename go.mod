@@ -1,0 +1,3 @@
+module github.com/concordqda/concord
+
+go 1.26.8
