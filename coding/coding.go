@@ -3,8 +3,9 @@ package coding
 import "time"
 
 // ConsensusCoder is the coder id of the consensus layer the lead
-// adjudicates into; it is a layer like any coder's.
-const ConsensusCoder = "consensus"
+// adjudicates into; it is a layer like any coder's, with a fixed id so that
+// exports to REFI-QDA can name it as a user.
+const ConsensusCoder = "00000000-0000-4000-8000-00000000c0de"
 
 // MaxMemoChars bounds a coding memo.
 const MaxMemoChars = 20000

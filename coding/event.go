@@ -27,14 +27,20 @@ const (
 )
 
 // Event is one entry of a project's append-only log. Seq numbers a
-// project's events 1, 2, 3 … without gaps, in commit order.
+// project's events 1, 2, 3 … without gaps, in commit order. Owner is the
+// coder whose layer the event changes ("" for project-wide changes): blind
+// projects hide other coders' events by it.
 type Event struct {
 	Seq       uint64          `json:"seq"`
 	ProjectID string          `json:"project"`
 	Type      string          `json:"type"`
 	Actor     string          `json:"actor"`
+	Owner     string          `json:"owner,omitempty"`
 	Time      time.Time       `json:"time"`
 	Payload   json.RawMessage `json:"payload"`
+	// Raw, when set, is the event's JSON form exactly as stored, so that
+	// fan-out and replay send it without encoding it again.
+	Raw []byte `json:"-"`
 }
 
 // CodingDeleted is the payload of EventCodingDeleted. It carries the whole

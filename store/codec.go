@@ -1,0 +1,81 @@
+package store
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/concordqda/concord/coding"
+)
+
+// Codings are the most numerous records, so they use a compact binary form
+// instead of JSON (decoding JSON costs more than the rest of a read):
+//
+//	version(1) code(16) coder(16) start(uvarint) end(uvarint)
+//	created(varint unix nanoseconds) memo length(uvarint) memo
+//
+// The coding's id and document come from its key, the project from its
+// bucket.
+const codingRecordV1 = 1
+
+func encodeCoding(c *coding.Coding, code, coder []byte) []byte {
+	b := make([]byte, 0, 1+32+3*binary.MaxVarintLen64+len(c.Memo)+2)
+	b = append(b, codingRecordV1)
+	b = append(b, code...)
+	b = append(b, coder...)
+	b = binary.AppendUvarint(b, uint64(c.Start))
+	b = binary.AppendUvarint(b, uint64(c.End))
+	b = binary.AppendVarint(b, c.Created.UnixNano())
+	b = binary.AppendUvarint(b, uint64(len(c.Memo)))
+	return append(b, c.Memo...)
+}
+
+func decodeCoding(key, v []byte, projectID string, c *coding.Coding) error {
+	if len(key) != 32 || len(v) < 33 || v[0] != codingRecordV1 {
+		return fmt.Errorf("store: damaged coding record %x", key)
+	}
+	c.ProjectID = projectID
+	c.DocumentID = keyID(key[:16])
+	c.ID = keyID(key[16:])
+	c.CodeID = keyID(v[1:17])
+	c.CoderID = keyID(v[17:33])
+	v = v[33:]
+	var n int
+	start, n := binary.Uvarint(v)
+	if n <= 0 {
+		return fmt.Errorf("store: damaged coding record %x", key)
+	}
+	v = v[n:]
+	end, n := binary.Uvarint(v)
+	if n <= 0 {
+		return fmt.Errorf("store: damaged coding record %x", key)
+	}
+	v = v[n:]
+	created, n := binary.Varint(v)
+	if n <= 0 {
+		return fmt.Errorf("store: damaged coding record %x", key)
+	}
+	v = v[n:]
+	ml, n := binary.Uvarint(v)
+	if n <= 0 || uint64(len(v)-n) < ml {
+		return fmt.Errorf("store: damaged coding record %x", key)
+	}
+	c.Start, c.End = int(start), int(end)
+	c.Created = time.Unix(0, created).UTC()
+	c.Memo = string(v[n : n+int(ml)])
+	return nil
+}
+
+func encodeJSON(v any) ([]byte, error) {
+	return json.Marshal(v)
+}
+
+// decodeJSON decodes a stored record. json.Unmarshal copies strings, so
+// the result stays valid after the transaction ends.
+func decodeJSON(data []byte, v any) error {
+	if err := json.Unmarshal(data, v); err != nil {
+		return fmt.Errorf("store: damaged record: %w", err)
+	}
+	return nil
+}

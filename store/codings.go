@@ -1,0 +1,268 @@
+package store
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/concordqda/concord/coding"
+	bolt "go.etcd.io/bbolt"
+)
+
+// CodingFilter selects codings; empty fields match everything.
+type CodingFilter struct {
+	DocumentID string
+	CoderID    string
+	CodeIDs    map[string]bool
+}
+
+func (f *CodingFilter) match(c *coding.Coding) bool {
+	return (f.CoderID == "" || c.CoderID == f.CoderID) && (f.CodeIDs == nil || f.CodeIDs[c.CodeID])
+}
+
+// AddCoding validates and stores one coding, and returns its event.
+func (db *DB) AddCoding(c *coding.Coding, actor string) (*coding.Event, error) {
+	// Fill in what the commit loop would and encode the payload here, in
+	// the caller's goroutine, so the loop only validates and writes.
+	if c.ID == "" {
+		c.ID = newID()
+	}
+	if c.Created.IsZero() {
+		c.Created = time.Now().UTC()
+	}
+	raw, err := json.Marshal(c)
+	if err != nil {
+		return nil, err
+	}
+	events, err := db.update(func(w *writeTx) error { return w.addCoding(c, actor, raw) })
+	if err != nil {
+		return nil, err
+	}
+	return &events[0], nil
+}
+
+// AddCodings stores several codings in one transaction: all or none.
+func (db *DB) AddCodings(cs []coding.Coding, actor string) ([]coding.Event, error) {
+	return db.update(func(w *writeTx) error {
+		for i := range cs {
+			if err := w.addCoding(&cs[i], actor, nil); err != nil {
+				if len(cs) > 1 {
+					return coding.Errorf(coding.ErrorCode(err), "coding %d of %d: %s", i+1, len(cs), coding.ErrorMessage(err))
+				}
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// keys holds the 16-byte forms of a coding's ids.
+type codingKeys struct{ id, doc, code, coder []byte }
+
+func (w *writeTx) codingContext(c *coding.Coding) (*bolt.Bucket, codingKeys, error) {
+	var k codingKeys
+	pb, err := w.project(c.ProjectID)
+	if err != nil {
+		return nil, k, err
+	}
+	st, err := w.state(pb, c.ProjectID)
+	if err != nil {
+		return nil, k, err
+	}
+	if err := coding.ValidateCoding(c, st.docs[c.DocumentID], st.codebook); err != nil {
+		return nil, k, err
+	}
+	if c.CoderID != coding.ConsensusCoder && !st.members[c.CoderID].CanCode() {
+		return nil, k, coding.Errorf(coding.EFORBIDDEN, "user %s is not a coder in this project", c.CoderID)
+	}
+	if k.id, err = idKey("coding", c.ID); err != nil {
+		return nil, k, err
+	}
+	k.doc, _ = idKey("document", c.DocumentID)
+	k.code, _ = idKey("code", c.CodeID)
+	k.coder, _ = idKey("coder", c.CoderID)
+	return pb, k, nil
+}
+
+// addCoding stores c; raw, when not nil, is c already encoded as JSON.
+func (w *writeTx) addCoding(c *coding.Coding, actor string, raw json.RawMessage) error {
+	if c.ID == "" {
+		c.ID = newID()
+	}
+	pb, k, err := w.codingContext(c)
+	if err != nil {
+		return err
+	}
+	if pb.Bucket(bucketCodingDocs).Get(k.id) != nil {
+		return coding.Errorf(coding.ECONFLICT, "a coding with id %s already exists", c.ID)
+	}
+	span := spanKey(k.doc, k.code, k.coder, c.Start, c.End)
+	spans := pb.Bucket(bucketSpans)
+	if other := spans.Get(span); other != nil {
+		return coding.ErrDuplicateCoding(keyID(other))
+	}
+	if c.Created.IsZero() {
+		c.Created = w.now
+	}
+	if err := pb.Bucket(bucketCodings).Put(cat(k.doc, k.id), encodeCoding(c, k.code, k.coder)); err != nil {
+		return err
+	}
+	if err := pb.Bucket(bucketCodingDocs).Put(k.id, k.doc); err != nil {
+		return err
+	}
+	if err := spans.Put(span, k.id); err != nil {
+		return err
+	}
+	if raw != nil {
+		return w.event(pb, c.ProjectID, coding.EventCodingAdded, actor, c.CoderID, raw)
+	}
+	return w.event(pb, c.ProjectID, coding.EventCodingAdded, actor, c.CoderID, c)
+}
+
+// UpdateCoding changes a coding's code, span or memo. Its document, coder
+// and creation time stay; the updated coding is written back into c.
+func (db *DB) UpdateCoding(c *coding.Coding, actor string) (*coding.Event, error) {
+	events, err := db.update(func(w *writeTx) error {
+		old, err := w.coding(c.ProjectID, c.ID)
+		if err != nil {
+			return err
+		}
+		if c.DocumentID != "" && c.DocumentID != old.DocumentID {
+			return coding.Errorf(coding.EINVALID, "a coding cannot move to another document")
+		}
+		if c.CoderID != "" && c.CoderID != old.CoderID {
+			return coding.Errorf(coding.EINVALID, "a coding cannot change its coder")
+		}
+		c.DocumentID, c.CoderID, c.Created = old.DocumentID, old.CoderID, old.Created
+		pb, k, err := w.codingContext(c)
+		if err != nil {
+			return err
+		}
+		spans := pb.Bucket(bucketSpans)
+		oldCode, _ := idKey("code", old.CodeID)
+		newSpan := spanKey(k.doc, k.code, k.coder, c.Start, c.End)
+		if other := spans.Get(newSpan); other != nil && keyID(other) != c.ID {
+			return coding.ErrDuplicateCoding(keyID(other))
+		}
+		if err := spans.Delete(spanKey(k.doc, oldCode, k.coder, old.Start, old.End)); err != nil {
+			return err
+		}
+		if err := spans.Put(newSpan, k.id); err != nil {
+			return err
+		}
+		if err := pb.Bucket(bucketCodings).Put(cat(k.doc, k.id), encodeCoding(c, k.code, k.coder)); err != nil {
+			return err
+		}
+		return w.event(pb, c.ProjectID, coding.EventCodingUpdated, actor, c.CoderID, c)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &events[0], nil
+}
+
+// DeleteCoding removes a coding; its event carries the whole coding so
+// that undo can bring it back.
+func (db *DB) DeleteCoding(projectID, id, actor string) (*coding.Coding, *coding.Event, error) {
+	var deleted *coding.Coding
+	events, err := db.update(func(w *writeTx) error {
+		c, err := w.coding(projectID, id)
+		if err != nil {
+			return err
+		}
+		pb, _ := w.project(projectID)
+		doc, _ := idKey("document", c.DocumentID)
+		code, _ := idKey("code", c.CodeID)
+		coder, _ := idKey("coder", c.CoderID)
+		key, _ := idKey("coding", c.ID)
+		if err := pb.Bucket(bucketCodings).Delete(cat(doc, key)); err != nil {
+			return err
+		}
+		if err := pb.Bucket(bucketCodingDocs).Delete(key); err != nil {
+			return err
+		}
+		if err := pb.Bucket(bucketSpans).Delete(spanKey(doc, code, coder, c.Start, c.End)); err != nil {
+			return err
+		}
+		deleted = c
+		return w.event(pb, projectID, coding.EventCodingDeleted, actor, c.CoderID, coding.CodingDeleted{Coding: *c})
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return deleted, &events[0], nil
+}
+
+func (w *writeTx) coding(projectID, id string) (*coding.Coding, error) {
+	pb, err := w.project(projectID)
+	if err != nil {
+		return nil, err
+	}
+	return getCoding(pb, projectID, id)
+}
+
+func getCoding(pb *bolt.Bucket, projectID, id string) (*coding.Coding, error) {
+	key, err := idKey("coding", id)
+	if err != nil {
+		return nil, err
+	}
+	doc := pb.Bucket(bucketCodingDocs).Get(key)
+	if doc == nil {
+		return nil, coding.Errorf(coding.ENOTFOUND, "coding %s does not exist", id)
+	}
+	k := cat(doc, key)
+	c := new(coding.Coding)
+	return c, decodeCoding(k, pb.Bucket(bucketCodings).Get(k), projectID, c)
+}
+
+// Coding returns one coding.
+func (db *DB) Coding(projectID, id string) (*coding.Coding, error) {
+	var c *coding.Coding
+	err := db.view(projectID, func(tx *bolt.Tx, pb *bolt.Bucket) error {
+		var err error
+		c, err = getCoding(pb, projectID, id)
+		return err
+	})
+	return c, err
+}
+
+// Codings returns the codings that match f. With a DocumentID it reads only
+// that document's range of keys.
+func (db *DB) Codings(projectID string, f CodingFilter) ([]coding.Coding, error) {
+	var out []coding.Coding
+	err := db.view(projectID, func(tx *bolt.Tx, pb *bolt.Bucket) error {
+		cur := pb.Bucket(bucketCodings).Cursor()
+		var prefix []byte
+		k, v := cur.First()
+		if f.DocumentID != "" {
+			var err error
+			if prefix, err = idKey("document", f.DocumentID); err != nil {
+				return err
+			}
+			k, v = cur.Seek(prefix)
+		}
+		for ; k != nil; k, v = cur.Next() {
+			if prefix != nil && string(k[:16]) != string(prefix) {
+				break
+			}
+			var c coding.Coding
+			if err := decodeCoding(k, v, projectID, &c); err != nil {
+				return err
+			}
+			if f.match(&c) {
+				out = append(out, c)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// CountCodings returns how many codings a project holds.
+func (db *DB) CountCodings(projectID string) (int, error) {
+	n := 0
+	err := db.view(projectID, func(tx *bolt.Tx, pb *bolt.Bucket) error {
+		n = pb.Bucket(bucketCodingDocs).Stats().KeyN
+		return nil
+	})
+	return n, err
+}

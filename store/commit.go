@@ -1,0 +1,224 @@
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/concordqda/concord/coding"
+	bolt "go.etcd.io/bbolt"
+)
+
+// request is one mutation waiting for the commit loop.
+type request struct {
+	fn     func(w *writeTx) error
+	events []coding.Event
+	err    error
+	done   chan struct{}
+}
+
+// writeTx is what a mutation sees: the bbolt transaction, the events it
+// appends, and the per-transaction view of cached project state.
+type writeTx struct {
+	tx   *bolt.Tx
+	db   *DB
+	req  *request
+	now  time.Time
+	seen map[string]*projectState // states read or built in this transaction
+}
+
+var errClosed = coding.Errorf(coding.EUNAVAILABLE, "the database is closed")
+
+// errAborted marks the transaction rolled back because one request failed.
+var errAborted = errors.New("store: request failed")
+
+// update runs fn in the commit loop and returns once its transaction has
+// committed (or fn failed), together with the events it wrote.
+func (db *DB) update(fn func(w *writeTx) error) ([]coding.Event, error) {
+	if db.opts.ReadOnly {
+		return nil, coding.Errorf(coding.EUNAVAILABLE, "the database is open read-only")
+	}
+	r := &request{fn: fn, done: make(chan struct{})}
+	select {
+	case <-db.closed:
+		return nil, errClosed
+	case db.queue <- r:
+	}
+	<-r.done
+	return r.events, r.err
+}
+
+// commitLoop takes whatever mutations are queued, runs them in one
+// transaction and commits once: under load many callers share one fsync,
+// and a lone caller never waits for a timer.
+func (db *DB) commitLoop() {
+	defer close(db.done)
+	batch := make([]*request, 0, db.opts.MaxBatch)
+	for {
+		var first *request
+		select {
+		case first = <-db.queue:
+		case <-db.closed:
+			// Drain what was queued before Close so no caller hangs.
+			for {
+				select {
+				case r := <-db.queue:
+					db.run([]*request{r})
+				default:
+					return
+				}
+			}
+		}
+		batch = append(batch[:0], first)
+	drain:
+		for len(batch) < db.opts.MaxBatch {
+			select {
+			case r := <-db.queue:
+				batch = append(batch, r)
+			default:
+				break drain
+			}
+		}
+		db.run(batch)
+	}
+}
+
+// run commits a batch. When one request fails, the transaction is rolled
+// back, that request gets its error and the others run again without it, so
+// a bad request never takes good ones down with it (requests must therefore
+// be repeatable, which they are: they only touch the transaction).
+func (db *DB) run(batch []*request) {
+	pending := batch
+	for len(pending) > 0 {
+		failed := -1
+		var states map[string]*projectState
+		err := db.bolt.Update(func(tx *bolt.Tx) error {
+			w := &writeTx{tx: tx, db: db, now: time.Now().UTC(), seen: map[string]*projectState{}}
+			for i, r := range pending {
+				r.events = r.events[:0]
+				w.req = r
+				if err := r.fn(w); err != nil {
+					r.err = err
+					failed = i
+					return errAborted
+				}
+			}
+			states = w.seen
+			return nil
+		})
+		if err == nil {
+			db.promote(states)
+			db.publish(pending)
+			return
+		}
+		if failed < 0 {
+			// The commit itself failed (disk full, I/O error): nothing of
+			// the batch is stored, and every caller is told so.
+			db.log.Error("commit failed", "err", err, "requests", len(pending))
+			for _, r := range pending {
+				r.events = nil
+				r.err = commitError(err)
+				close(r.done)
+			}
+			db.dropCache()
+			return
+		}
+		r := pending[failed]
+		r.events = nil
+		close(r.done)
+		pending = append(pending[:failed:failed], pending[failed+1:]...)
+	}
+}
+
+// publish hands committed events to OnCommit in sequence order, then
+// releases the callers: by the time a client hears "ok", its event is
+// already on its way to everyone else.
+func (db *DB) publish(reqs []*request) {
+	if db.opts.OnCommit != nil {
+		var all []coding.Event
+		for _, r := range reqs {
+			all = append(all, r.events...)
+		}
+		if len(all) > 0 {
+			db.opts.OnCommit(all)
+		}
+	}
+	for _, r := range reqs {
+		r.err = nil
+		close(r.done)
+	}
+}
+
+func commitError(err error) error {
+	if errors.Is(err, bolt.ErrDatabaseReadOnly) {
+		return coding.Errorf(coding.EUNAVAILABLE, "the database is read-only; nothing was saved")
+	}
+	return coding.Errorf(coding.EUNAVAILABLE, "the database could not save this change (%v); nothing was saved", err)
+}
+
+// event appends an event to the project's log in the current transaction.
+// owner names the coder whose layer the event belongs to ("" for
+// project-wide changes), so that blind projects can filter it. A payload
+// given as json.RawMessage was encoded by the caller, outside the commit
+// loop, which is the one goroutine every write waits for.
+func (w *writeTx) event(p *bolt.Bucket, projectID, typ, actor, owner string, payload any) error {
+	raw, ok := payload.(json.RawMessage)
+	if !ok {
+		var err error
+		if raw, err = json.Marshal(payload); err != nil {
+			return err
+		}
+	}
+	events := p.Bucket(bucketEvents)
+	seq, err := events.NextSequence()
+	if err != nil {
+		return err
+	}
+	ev := coding.Event{Seq: seq, ProjectID: projectID, Type: typ, Actor: actor, Owner: owner, Time: w.now, Payload: raw}
+	data := appendEvent(make([]byte, 0, len(raw)+256), &ev)
+	if err := events.Put(u64(seq), data); err != nil {
+		return err
+	}
+	ev.Raw = data
+	w.req.events = append(w.req.events, ev)
+	return nil
+}
+
+// appendEvent encodes ev as json.Marshal would, without reflection: the
+// envelope's fields are ids, fixed type names and a time, none of which
+// needs escaping in practice; strings still go through appendJSONString so
+// that the result is valid JSON whatever they hold.
+func appendEvent(b []byte, ev *coding.Event) []byte {
+	b = append(b, `{"seq":`...)
+	b = strconv.AppendUint(b, ev.Seq, 10)
+	b = append(b, `,"project":`...)
+	b = appendJSONString(b, ev.ProjectID)
+	b = append(b, `,"type":`...)
+	b = appendJSONString(b, ev.Type)
+	b = append(b, `,"actor":`...)
+	b = appendJSONString(b, ev.Actor)
+	if ev.Owner != "" {
+		b = append(b, `,"owner":`...)
+		b = appendJSONString(b, ev.Owner)
+	}
+	b = append(b, `,"time":"`...)
+	b = ev.Time.AppendFormat(b, time.RFC3339Nano)
+	b = append(b, `","payload":`...)
+	b = append(b, ev.Payload...)
+	return append(b, '}')
+}
+
+// appendJSONString appends s as a JSON string. Plain ASCII (every id and
+// type name) is copied as is; anything else takes encoding/json's path.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s)
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}

@@ -1,0 +1,93 @@
+package store
+
+import (
+	"encoding/binary"
+
+	"github.com/concordqda/concord/coding"
+	"github.com/google/uuid"
+)
+
+// Bucket names. Top level:
+var (
+	bucketMeta     = []byte("meta")
+	bucketUsers    = []byte("users")
+	bucketLogins   = []byte("logins")
+	bucketProjects = []byte("projects")
+	bucketSlugs    = []byte("slugs")
+	bucketSessions = []byte("sessions")
+)
+
+// Inside a project's bucket:
+var (
+	keyProject       = []byte("project")
+	bucketMembers    = []byte("members")
+	bucketDocs       = []byte("docs")
+	bucketTexts      = []byte("texts")
+	bucketCodes      = []byte("codes")
+	bucketCodings    = []byte("codings")    // doc(16) coding(16) → coding record
+	bucketCodingDocs = []byte("coding-doc") // coding(16) → doc(16)
+	bucketSpans      = []byte("spans")      // doc code coder (16 each) start end (4 each) → coding(16)
+	bucketMemos      = []byte("memos")
+	bucketEvents     = []byte("events") // seq (8, big-endian) → event JSON
+)
+
+var projectBuckets = [][]byte{
+	bucketMembers, bucketDocs, bucketTexts, bucketCodes, bucketCodings,
+	bucketCodingDocs, bucketSpans, bucketMemos, bucketEvents,
+}
+
+// idKey turns a textual UUID into its 16-byte key. An id that is not a UUID
+// cannot name anything stored, so it is reported as not found.
+func idKey(kind, id string) ([]byte, error) {
+	u, err := uuid.Parse(id)
+	if err != nil {
+		return nil, coding.Errorf(coding.ENOTFOUND, "%s %q does not exist", kind, id)
+	}
+	return u[:], nil
+}
+
+// mustID renders a 16-byte key back into its textual UUID.
+func keyID(k []byte) string {
+	var u uuid.UUID
+	copy(u[:], k)
+	return u.String()
+}
+
+func u64(n uint64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, n)
+	return b
+}
+
+func cat(parts ...[]byte) []byte {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	out := make([]byte, 0, n)
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
+}
+
+// spanKey is the duplicate index key of a coding.
+func spanKey(doc, code, coder []byte, start, end int) []byte {
+	k := make([]byte, 0, 56)
+	k = append(k, doc...)
+	k = append(k, code...)
+	k = append(k, coder...)
+	k = binary.BigEndian.AppendUint32(k, uint32(start))
+	k = binary.BigEndian.AppendUint32(k, uint32(end))
+	return k
+}
+
+// newID returns a fresh time-ordered UUID (v7): keys that grow in order keep
+// bbolt pages full.
+func newID() string {
+	u, err := uuid.NewV7()
+	if err != nil {
+		return uuid.NewString()
+	}
+	return u.String()
+}

@@ -1,0 +1,67 @@
+package store
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// schemaVersion is the layout this code reads and writes. Every change to
+// the on-disk shape adds a migration and bumps it.
+const schemaVersion = 1
+
+var keySchema = []byte("schema")
+
+// migrations[v] upgrades a database from version v to v+1.
+var migrations = map[uint32]func(tx *bolt.Tx) error{
+	0: func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketUsers, bucketLogins, bucketProjects, bucketSlugs, bucketSessions} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+}
+
+func (db *DB) migrate() error {
+	return db.bolt.Update(func(tx *bolt.Tx) error {
+		meta, err := tx.CreateBucketIfNotExists(bucketMeta)
+		if err != nil {
+			return err
+		}
+		v := readVersion(meta)
+		if v > schemaVersion {
+			return fmt.Errorf("it was written by a newer Concord (schema %d, this one reads up to %d)", v, schemaVersion)
+		}
+		for ; v < schemaVersion; v++ {
+			if err := migrations[v](tx); err != nil {
+				return fmt.Errorf("migrate schema %d to %d: %w", v, v+1, err)
+			}
+			db.log.Info("migrated database schema", "from", v, "to", v+1)
+		}
+		return meta.Put(keySchema, binary.BigEndian.AppendUint32(nil, schemaVersion))
+	})
+}
+
+func (db *DB) checkVersion() error {
+	return db.bolt.View(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		if meta == nil {
+			return fmt.Errorf("not a Concord database (no schema)")
+		}
+		if v := readVersion(meta); v != schemaVersion {
+			return fmt.Errorf("schema %d, this Concord reads %d; open it read-write once to migrate", v, schemaVersion)
+		}
+		return nil
+	})
+}
+
+func readVersion(meta *bolt.Bucket) uint32 {
+	b := meta.Get(keySchema)
+	if len(b) != 4 {
+		return 0
+	}
+	return binary.BigEndian.Uint32(b)
+}

@@ -1,0 +1,146 @@
+package store
+
+import (
+	"github.com/concordqda/concord/coding"
+)
+
+// Snapshot is a whole project to be stored at once: the demo project and
+// imports from other tools arrive this way.
+type Snapshot struct {
+	Project   coding.Project
+	Lead      string // user id of the first lead
+	Members   []coding.Member
+	Documents []coding.Document
+	Codes     []coding.Code
+	Codings   []coding.Coding
+	Memos     []coding.Memo
+}
+
+// ImportProject stores a snapshot in one transaction: either the whole
+// project is there afterwards or none of it is. Codes may come in any order;
+// parents are stored before their children.
+func (db *DB) ImportProject(s *Snapshot, actor string) error {
+	p := s.Project
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	if p.ID == "" {
+		p.ID = newID()
+	}
+	key, err := idKey("project", p.ID)
+	if err != nil {
+		return coding.Errorf(coding.EINVALID, "project id %q is not a UUID", p.ID)
+	}
+	leadKey, err := idKey("user", s.Lead)
+	if err != nil {
+		return err
+	}
+	_, err = db.update(func(w *writeTx) error {
+		if err := w.createProject(&p, key, s.Lead, leadKey); err != nil {
+			return err
+		}
+		pb, _ := w.project(p.ID)
+		for _, m := range s.Members {
+			m.ProjectID = p.ID
+			if err := m.Validate(); err != nil {
+				return err
+			}
+			uk, err := idKey("user", m.UserID)
+			if err != nil {
+				return err
+			}
+			if w.tx.Bucket(bucketUsers).Get(uk) == nil {
+				return coding.Errorf(coding.ENOTFOUND, "user %s does not exist", m.UserID)
+			}
+			if err := pb.Bucket(bucketMembers).Put(uk, []byte(m.Role)); err != nil {
+				return err
+			}
+			if err := w.event(pb, p.ID, coding.EventMemberSet, actor, "", m); err != nil {
+				return err
+			}
+		}
+		w.invalidate(p.ID)
+		for i := range s.Documents {
+			d := s.Documents[i]
+			d.ProjectID = p.ID
+			if err := w.addDocument(&d, actor); err != nil {
+				return err
+			}
+		}
+		for _, c := range parentsFirst(s.Codes) {
+			c.ProjectID = p.ID
+			if err := w.createCode(&c, actor); err != nil {
+				return coding.Errorf(coding.ErrorCode(err), "code %q: %s", c.Name, coding.ErrorMessage(err))
+			}
+		}
+		for i := range s.Codings {
+			c := s.Codings[i]
+			c.ProjectID = p.ID
+			if err := w.addCoding(&c, actor, nil); err != nil {
+				return coding.Errorf(coding.ErrorCode(err), "coding %d: %s", i+1, coding.ErrorMessage(err))
+			}
+		}
+		for i := range s.Memos {
+			m := s.Memos[i]
+			m.ProjectID = p.ID
+			if m.ID == "" {
+				m.ID = newID()
+			}
+			if err := m.Validate(); err != nil {
+				return err
+			}
+			mk, err := idKey("memo", m.ID)
+			if err != nil {
+				return err
+			}
+			data, err := encodeJSON(&m)
+			if err != nil {
+				return err
+			}
+			if err := pb.Bucket(bucketMemos).Put(mk, data); err != nil {
+				return err
+			}
+			if err := w.event(pb, p.ID, coding.EventMemoSaved, actor, m.AuthorID, &m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		s.Project = p
+	}
+	return err
+}
+
+// parentsFirst orders codes so that every parent comes before its children;
+// codes whose parent is missing keep their place and fail validation later.
+func parentsFirst(codes []coding.Code) []coding.Code {
+	byID := map[string]bool{}
+	for _, c := range codes {
+		byID[c.ID] = true
+	}
+	placed := map[string]bool{}
+	out := make([]coding.Code, 0, len(codes))
+	for len(out) < len(codes) {
+		progress := false
+		for _, c := range codes {
+			if placed[c.ID] {
+				continue
+			}
+			if c.ParentID == "" || placed[c.ParentID] || !byID[c.ParentID] {
+				out = append(out, c)
+				placed[c.ID] = true
+				progress = true
+			}
+		}
+		if !progress { // a cycle: let createCode report it
+			for _, c := range codes {
+				if !placed[c.ID] {
+					out = append(out, c)
+					placed[c.ID] = true
+				}
+			}
+		}
+	}
+	return out
+}

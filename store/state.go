@@ -1,0 +1,87 @@
+package store
+
+import (
+	"github.com/concordqda/concord/coding"
+	bolt "go.etcd.io/bbolt"
+)
+
+// projectState is what validating a coding needs, kept decoded in memory
+// so that the hot path does not decode the codebook for every coding. It is
+// owned by the commit loop and never changed in place: a mutation that
+// changes codes, documents or members invalidates it and the next reader
+// builds a fresh one.
+type projectState struct {
+	codebook *coding.Codebook
+	docs     map[string]*coding.Document // without text
+	members  map[string]coding.Role
+}
+
+// state returns the project's state as this transaction sees it.
+func (w *writeTx) state(p *bolt.Bucket, projectID string) (*projectState, error) {
+	if s, ok := w.seen[projectID]; ok && s != nil {
+		return s, nil
+	} else if !ok {
+		if s := w.db.cache[projectID]; s != nil {
+			w.seen[projectID] = s
+			return s, nil
+		}
+	}
+	s, err := loadState(p)
+	if err != nil {
+		return nil, err
+	}
+	w.seen[projectID] = s
+	return s, nil
+}
+
+// invalidate marks the project's cached state stale for the rest of this
+// transaction and, once it commits, for everyone.
+func (w *writeTx) invalidate(projectID string) {
+	w.seen[projectID] = nil
+}
+
+// promote publishes the states of a committed transaction.
+func (db *DB) promote(seen map[string]*projectState) {
+	for id, s := range seen {
+		if s == nil {
+			delete(db.cache, id)
+		} else {
+			db.cache[id] = s
+		}
+	}
+}
+
+func (db *DB) dropCache() { clear(db.cache) }
+
+func loadState(p *bolt.Bucket) (*projectState, error) {
+	s := &projectState{docs: map[string]*coding.Document{}, members: map[string]coding.Role{}}
+	var codes []coding.Code
+	err := p.Bucket(bucketCodes).ForEach(func(k, v []byte) error {
+		var c coding.Code
+		if err := decodeJSON(v, &c); err != nil {
+			return err
+		}
+		codes = append(codes, c)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.codebook = coding.NewCodebook(codes)
+	err = p.Bucket(bucketDocs).ForEach(func(k, v []byte) error {
+		d := new(coding.Document)
+		if err := decodeJSON(v, d); err != nil {
+			return err
+		}
+		s.docs[d.ID] = d
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = p.Bucket(bucketMembers).ForEach(func(k, v []byte) error {
+		s.members[keyID(k)] = coding.Role(v)
+		return nil
+	})
+	return s, err
+}

@@ -1,0 +1,138 @@
+package store
+
+import (
+	"sort"
+
+	"github.com/concordqda/concord/coding"
+	"github.com/google/uuid"
+	bolt "go.etcd.io/bbolt"
+)
+
+// userRecord is a user as stored: the domain type plus the password hash,
+// which the domain's JSON form leaves out on purpose.
+type userRecord struct {
+	coding.User
+	Hash []byte `json:"hash"`
+}
+
+// CreateUser stores a new user. An empty ID gets a fresh one, an empty
+// colour one from the palette. The login must be free.
+func (db *DB) CreateUser(u *coding.User) error {
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	if u.ID == "" {
+		u.ID = uuid.NewString()
+	}
+	key, err := idKey("user", u.ID)
+	if err != nil {
+		return coding.Errorf(coding.EINVALID, "user id %q is not a UUID", u.ID)
+	}
+	_, err = db.update(func(w *writeTx) error {
+		logins := w.tx.Bucket(bucketLogins)
+		if logins.Get([]byte(u.Login)) != nil {
+			return coding.Errorf(coding.ECONFLICT, "a user with login %q already exists", u.Login)
+		}
+		users := w.tx.Bucket(bucketUsers)
+		if users.Get(key) != nil {
+			return coding.Errorf(coding.ECONFLICT, "a user with id %s already exists", u.ID)
+		}
+		if u.Colour == "" {
+			u.Colour = coding.Palette[users.Stats().KeyN%len(coding.Palette)]
+		}
+		if u.Created.IsZero() {
+			u.Created = w.now
+		}
+		if err := putUser(users, key, u); err != nil {
+			return err
+		}
+		return logins.Put([]byte(u.Login), key)
+	})
+	return err
+}
+
+func putUser(users *bolt.Bucket, key []byte, u *coding.User) error {
+	data, err := encodeJSON(userRecord{User: *u, Hash: u.PasswordHash})
+	if err != nil {
+		return err
+	}
+	return users.Put(key, data)
+}
+
+// SetPassword replaces a user's password hash.
+func (db *DB) SetPassword(userID string, hash []byte) error {
+	key, err := idKey("user", userID)
+	if err != nil {
+		return err
+	}
+	_, err = db.update(func(w *writeTx) error {
+		users := w.tx.Bucket(bucketUsers)
+		u, err := getUser(users, key)
+		if err != nil {
+			return err
+		}
+		u.PasswordHash = hash
+		return putUser(users, key, u)
+	})
+	return err
+}
+
+// User returns the user with the given id, password hash included.
+func (db *DB) User(id string) (*coding.User, error) {
+	key, err := idKey("user", id)
+	if err != nil {
+		return nil, err
+	}
+	var u *coding.User
+	err = db.bolt.View(func(tx *bolt.Tx) error {
+		u, err = getUser(tx.Bucket(bucketUsers), key)
+		return err
+	})
+	return u, err
+}
+
+// UserByLogin returns the user with the given login.
+func (db *DB) UserByLogin(login string) (*coding.User, error) {
+	var u *coding.User
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		key := tx.Bucket(bucketLogins).Get([]byte(login))
+		if key == nil {
+			return coding.Errorf(coding.ENOTFOUND, "there is no user %q", login)
+		}
+		var err error
+		u, err = getUser(tx.Bucket(bucketUsers), key)
+		return err
+	})
+	return u, err
+}
+
+// Users returns every user, sorted by login.
+func (db *DB) Users() ([]coding.User, error) {
+	var out []coding.User
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketUsers).ForEach(func(k, v []byte) error {
+			var r userRecord
+			if err := decodeJSON(v, &r); err != nil {
+				return err
+			}
+			r.User.PasswordHash = r.Hash
+			out = append(out, r.User)
+			return nil
+		})
+	})
+	sort.Slice(out, func(i, j int) bool { return out[i].Login < out[j].Login })
+	return out, err
+}
+
+func getUser(users *bolt.Bucket, key []byte) (*coding.User, error) {
+	v := users.Get(key)
+	if v == nil {
+		return nil, coding.Errorf(coding.ENOTFOUND, "user %s does not exist", keyID(key))
+	}
+	var r userRecord
+	if err := decodeJSON(v, &r); err != nil {
+		return nil, err
+	}
+	r.User.PasswordHash = r.Hash
+	return &r.User, nil
+}
