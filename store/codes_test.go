@@ -70,7 +70,7 @@ func TestDeleteCodeAsksWhereCodingsGo(t *testing.T) {
 			if len(codes) != 1 || codes[0].ID != f.trust.ID {
 				t.Fatalf("codes left: %+v", codes)
 			}
-			all, _ := f.db.Codings(pid, CodingFilter{})
+			all, _ := f.db.Codings(pid, coding.CodingFilter{})
 			for _, c := range all {
 				if c.CodeID != f.trust.ID {
 					t.Fatalf("orphan coding %+v", c)
@@ -124,7 +124,7 @@ func TestMergeCodes(t *testing.T) {
 	if got := cb.PathString(child.ID); got != "Stressors › Financial insecurity › Rent" {
 		t.Fatalf("child path after merge = %q", got)
 	}
-	all, _ := f.db.Codings(pid, CodingFilter{})
+	all, _ := f.db.Codings(pid, coding.CodingFilter{})
 	if len(all) != 2 {
 		t.Fatalf("%d codings after merge, want 2", len(all))
 	}
@@ -166,7 +166,7 @@ func TestImportProjectIsAllOrNothing(t *testing.T) {
 	must(t, f.db.ImportProject(snap, f.lead.ID))
 	p, err := f.db.ProjectBySlug("imported")
 	must(t, err)
-	cs, _ := f.db.Codings(p.ID, CodingFilter{})
+	cs, _ := f.db.Codings(p.ID, coding.CodingFilter{})
 	if len(cs) != 1 {
 		t.Fatalf("imported %d codings, want 1", len(cs))
 	}

@@ -8,17 +8,6 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// CodingFilter selects codings; empty fields match everything.
-type CodingFilter struct {
-	DocumentID string
-	CoderID    string
-	CodeIDs    map[string]bool
-}
-
-func (f *CodingFilter) match(c *coding.Coding) bool {
-	return (f.CoderID == "" || c.CoderID == f.CoderID) && (f.CodeIDs == nil || f.CodeIDs[c.CodeID])
-}
-
 // AddCoding validates and stores one coding, and returns its event.
 func (db *DB) AddCoding(c *coding.Coding, actor string) (*coding.Event, error) {
 	// Fill in what the commit loop would and encode the payload here, in
@@ -227,7 +216,7 @@ func (db *DB) Coding(projectID, id string) (*coding.Coding, error) {
 
 // Codings returns the codings that match f. With a DocumentID it reads only
 // that document's range of keys.
-func (db *DB) Codings(projectID string, f CodingFilter) ([]coding.Coding, error) {
+func (db *DB) Codings(projectID string, f coding.CodingFilter) ([]coding.Coding, error) {
 	var out []coding.Coding
 	err := db.view(projectID, func(tx *bolt.Tx, pb *bolt.Bucket) error {
 		cur := pb.Bucket(bucketCodings).Cursor()
@@ -248,7 +237,7 @@ func (db *DB) Codings(projectID string, f CodingFilter) ([]coding.Coding, error)
 			if err := decodeCoding(k, v, projectID, &c); err != nil {
 				return err
 			}
-			if f.match(&c) {
+			if f.Match(&c) {
 				out = append(out, c)
 			}
 		}

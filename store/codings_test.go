@@ -232,7 +232,7 @@ func TestEventLogExactCount(t *testing.T) {
 		}
 		seen[ev.Seq] = true
 	}
-	got, _ := f.db.Codings(f.project.ID, CodingFilter{DocumentID: long.ID})
+	got, _ := f.db.Codings(f.project.ID, coding.CodingFilter{DocumentID: long.ID})
 	if len(got) != 6400 {
 		t.Fatalf("%d codings on the long document, want 6400", len(got))
 	}
@@ -251,7 +251,7 @@ func TestCodingsByDocumentUsesKeyOrder(t *testing.T) {
 		_, err = f.db.AddCoding(c, f.ben.ID)
 		must(t, err)
 	}
-	got, err := f.db.Codings(f.project.ID, CodingFilter{DocumentID: other.ID})
+	got, err := f.db.Codings(f.project.ID, coding.CodingFilter{DocumentID: other.ID})
 	must(t, err)
 	if len(got) != 20 {
 		t.Fatalf("%d codings on document 2, want 20", len(got))
@@ -265,7 +265,7 @@ func TestCodingsByDocumentUsesKeyOrder(t *testing.T) {
 			t.Fatalf("filter leaked %+v", c)
 		}
 	}
-	mine, _ := f.db.Codings(f.project.ID, CodingFilter{CoderID: f.ana.ID})
+	mine, _ := f.db.Codings(f.project.ID, coding.CodingFilter{CoderID: f.ana.ID})
 	if len(mine) != 20 {
 		t.Fatalf("coder filter: %d, want 20", len(mine))
 	}

@@ -68,6 +68,20 @@ func (w *writeTx) addDocument(d *coding.Document, actor string) error {
 	return w.event(pb, d.ProjectID, coding.EventDocumentAdded, actor, "", &meta)
 }
 
+// AddDocuments stores several documents in one transaction: all or none.
+func (db *DB) AddDocuments(projectID string, docs []coding.Document, actor string) error {
+	_, err := db.update(func(w *writeTx) error {
+		for i := range docs {
+			docs[i].ProjectID = projectID
+			if err := w.addDocument(&docs[i], actor); err != nil {
+				return coding.Errorf(coding.ErrorCode(err), "%s: %s", docs[i].Source, coding.ErrorMessage(err))
+			}
+		}
+		return nil
+	})
+	return err
+}
+
 // UpdateDocument changes a document's title and attributes (never its
 // text: codings point into it).
 func (db *DB) UpdateDocument(d *coding.Document, actor string) (*coding.Event, error) {

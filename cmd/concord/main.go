@@ -1,0 +1,143 @@
+// Command concord is Concord's one binary: it serves the web UI and API,
+// and manages users, projects, imports, backups and benchmarks.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	m := NewMain()
+	if err := m.Run(ctx, os.Args[1:]); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "concord:", err)
+		}
+		stop()
+		if errors.As(err, new(usageError)) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+// Main is the whole program behind a value, so that tests run it end to
+// end: same flags, same wiring, temporary files, port 0.
+type Main struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	// Ready, when set, is called with the address the server listens on
+	// once it accepts connections.
+	Ready func(addr string)
+}
+
+// NewMain returns a Main wired to the process's standard streams and
+// environment.
+func NewMain() *Main {
+	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+}
+
+// usageError is a mistake in how the command was called (exit status 2).
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+const usage = `Concord — a qualitative coding workbench for teams.
+
+Usage:
+  concord [serve] [flags]      serve the web UI and API (the default)
+  concord import  --project SLUG [--attr key=value]... FILE...
+  concord users   add|list|passwd|grant ...
+  concord projects list|create ...
+  concord backup  FILE
+  concord bench   store ...
+  concord help
+
+Every command takes --db FILE (or $CONCORD_DB; default concord.db).
+Run "concord COMMAND --help" for a command's flags.
+`
+
+// Run runs the command named by args[0] (serve when there is none).
+func (m *Main) Run(ctx context.Context, args []string) error {
+	cmd := "serve"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return m.serve(ctx, args)
+	case "import":
+		return m.importCmd(args)
+	case "users":
+		return m.users(args)
+	case "projects":
+		return m.projects(args)
+	case "backup":
+		return m.backup(ctx, args)
+	case "bench":
+		return m.bench(ctx, args)
+	case "help", "-h", "--help":
+		fmt.Fprint(m.Stdout, usage)
+		return nil
+	}
+	fmt.Fprint(m.Stderr, usage)
+	return usagef("unknown command %q", cmd)
+}
+
+// flags returns a flag set for a subcommand that prints its help to
+// Stderr and reports errors instead of exiting.
+func (m *Main) flags(name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet("concord "+name, flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(m.Stderr, "Usage: concord %s\n\nFlags:\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses flags; interspersed flags after positional arguments are
+// allowed ("users add ana --password x").
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, usageError{err.Error()}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// env returns the environment variable or def.
+func (m *Main) env(key, def string) string {
+	if v := m.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func (m *Main) dbFlag(fs *flag.FlagSet) *string {
+	return fs.String("db", m.env("CONCORD_DB", "concord.db"), "database file (env CONCORD_DB)")
+}

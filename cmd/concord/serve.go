@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/concordqda/concord/server"
+	"github.com/concordqda/concord/webui"
+)
+
+// serveConfig is everything serve needs, validated in one place.
+type serveConfig struct {
+	DB        string
+	Addr      string
+	NoDemo    bool
+	PublicURL *url.URL
+	TLSCert   string
+	TLSKey    string
+	LogLevel  slog.Level
+}
+
+func (m *Main) parseServe(args []string) (*serveConfig, error) {
+	fs := m.flags("serve", "serve [flags]")
+	db := m.dbFlag(fs)
+	addr := fs.String("addr", m.env("CONCORD_ADDR", "127.0.0.1:8080"), "address to listen on (env CONCORD_ADDR)")
+	noDemo := fs.Bool("no-demo", m.env("CONCORD_NO_DEMO", "") != "", "do not load the demo project into a new database; create an admin instead (env CONCORD_NO_DEMO)")
+	public := fs.String("public-url", m.env("CONCORD_PUBLIC_URL", ""), "URL users reach this server at, e.g. https://coding.example.org (env CONCORD_PUBLIC_URL)")
+	cert := fs.String("tls-cert", m.env("CONCORD_TLS_CERT", ""), "TLS certificate file, to serve HTTPS (env CONCORD_TLS_CERT)")
+	key := fs.String("tls-key", m.env("CONCORD_TLS_KEY", ""), "TLS key file (env CONCORD_TLS_KEY)")
+	level := fs.String("log-level", m.env("CONCORD_LOG_LEVEL", "info"), "debug, info, warn or error (env CONCORD_LOG_LEVEL)")
+	rest, err := parse(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	if len(rest) > 0 {
+		return nil, usagef("serve takes no arguments (got %q)", rest[0])
+	}
+	c := &serveConfig{DB: *db, Addr: *addr, NoDemo: *noDemo, TLSCert: *cert, TLSKey: *key}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return nil, usagef("--tls-cert and --tls-key go together")
+	}
+	if *public != "" {
+		u, err := url.Parse(*public)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, usagef("--public-url %q must be an http:// or https:// URL", *public)
+		}
+		c.PublicURL = u
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(*level)); err != nil {
+		return nil, usagef("--log-level %q must be debug, info, warn or error", *level)
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return nil, usagef("--addr %q must be HOST:PORT, e.g. 127.0.0.1:8080", c.Addr)
+	}
+	return c, nil
+}
+
+func (m *Main) serve(ctx context.Context, args []string) error {
+	cfg, err := m.parseServe(args)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	hub := server.NewHub(server.HubOptions{}, log.With("component", "hub"))
+	db, err := openServingDB(cfg.DB, log, hub.Publish)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	welcome, err := m.prepareDatabase(db, cfg.NoDemo)
+	if err != nil {
+		return err
+	}
+	srv := server.New(db, server.Options{
+		PublicURL: cfg.PublicURL,
+		TLS:       cfg.TLSCert != "",
+		WebUI:     webui.FS(),
+		Logger:    log,
+		Hub:       hub,
+	})
+	httpSrv := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute, // large uploads; bodies are size-limited
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w (is another server using that port? choose another with --addr)", cfg.Addr, err)
+	}
+	scheme := "http"
+	if cfg.TLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("TLS certificate %s / key %s: %w", cfg.TLSCert, cfg.TLSKey, err)
+		}
+		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+		scheme = "https"
+	}
+	addr := ln.Addr().String()
+	where := scheme + "://" + browsable(addr)
+	if cfg.PublicURL != nil {
+		where = strings.TrimRight(cfg.PublicURL.String(), "/")
+	}
+	fmt.Fprintf(m.Stdout, "Concord is running at %s (database %s)\n%s", where, cfg.DB, welcome)
+	fmt.Fprintln(m.Stdout, "Press Ctrl+C to stop.")
+
+	errc := make(chan error, 1)
+	go func() { errc <- httpSrv.Serve(ln) }()
+	if m.Ready != nil {
+		m.Ready(addr)
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests and closing live connections")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	// Stop taking requests and let in-flight writes finish, then tell the
+	// websockets (which Shutdown does not track) to go away.
+	err = httpSrv.Shutdown(shutCtx)
+	srv.Shutdown(shutCtx)
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Warn("shutdown", "err", err)
+	}
+	return nil
+}
+
+// browsable turns a listen address into one a browser can open.
+func browsable(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}

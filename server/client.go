@@ -1,0 +1,334 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/concordqda/concord/coding"
+	"github.com/gorilla/websocket"
+)
+
+// client is one websocket connection to one project. Exactly one goroutine
+// reads from conn (readPump) and one writes to it (writePump); everything
+// else talks to the writer through the send queue.
+type client struct {
+	hub     *Hub
+	conn    *websocket.Conn
+	id      string
+	project string
+	user    *coding.User
+	role    atomic.Value // coding.Role as string; members' roles can change live
+	room    *room
+	send    chan message
+	kick    chan int // close code, buffered 1
+	kicked  atomic.Bool
+
+	mu       sync.Mutex
+	presence presence
+}
+
+// presence is where a client is: which document it has open and what it
+// has selected, in code points. It is never stored.
+type presence struct {
+	Conn     string `json:"conn"`
+	User     string `json:"user"`
+	Name     string `json:"name"`
+	Colour   string `json:"colour"`
+	Document string `json:"document,omitempty"`
+	Start    int    `json:"start,omitempty"`
+	End      int    `json:"end,omitempty"`
+}
+
+func (c *client) lead() bool {
+	r, _ := c.role.Load().(string)
+	return coding.Role(r) == coding.RoleLead
+}
+
+// visible reports whether the client may receive ev: in a blind project,
+// events of another coder's layer go to leads only.
+func (c *client) visible(rm *room, ev *coding.Event) bool {
+	return ev.Owner == "" || ev.Owner == c.user.ID || !rm.blind.Load() || c.lead()
+}
+
+// enqueue hands a message to the writer without blocking; a full queue
+// means the client cannot keep up, and it is closed with CloseTooSlow.
+func (c *client) enqueue(m message) {
+	select {
+	case c.send <- m:
+	default:
+		c.drop(CloseTooSlow)
+	}
+}
+
+func (c *client) drop(code int) {
+	if c.kicked.Swap(true) {
+		return
+	}
+	c.hub.Dropped.Add(1)
+	c.kick <- code
+}
+
+// writePump replays the log after since, then forwards queued messages,
+// merging whatever is queued into one frame (newline-separated JSON).
+func (c *client) writePump(since uint64) {
+	h := c.hub
+	ticker := time.NewTicker(h.opts.PingInterval)
+	defer func() {
+		ticker.Stop()
+		c.conn.Close()
+		h.wg.Done()
+	}()
+	last, ok := c.replay(since)
+	if !ok {
+		return
+	}
+	var frame bytes.Buffer
+	for {
+		select {
+		case m := <-c.send:
+			frame.Reset()
+			n := 0
+			add := func(m message) {
+				if m.seq != 0 {
+					if m.seq <= last {
+						return // already sent by the replay
+					}
+					last = m.seq
+				}
+				if n > 0 {
+					frame.WriteByte('\n')
+				}
+				frame.Write(m.data)
+				n++
+			}
+			add(m)
+		more:
+			for frame.Len() < 1<<20 {
+				select {
+				case m := <-c.send:
+					add(m)
+				default:
+					break more
+				}
+			}
+			if n == 0 {
+				continue
+			}
+			if err := c.write(websocket.TextMessage, frame.Bytes()); err != nil {
+				return
+			}
+			h.Delivered.Add(uint64(n))
+		case <-ticker.C:
+			if err := c.write(websocket.PingMessage, nil); err != nil {
+				return
+			}
+		case code := <-c.kick:
+			c.closeWith(code, "too slow: reconnect with your last sequence number")
+			return
+		case <-h.shutdown:
+			c.closeWith(CloseGoingAway, "server is going away: reconnect soon")
+			return
+		}
+	}
+}
+
+func (c *client) write(kind int, data []byte) error {
+	c.conn.SetWriteDeadline(time.Now().Add(c.hub.opts.WriteTimeout))
+	return c.conn.WriteMessage(kind, data)
+}
+
+func (c *client) closeWith(code int, text string) {
+	c.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, text), time.Now().Add(time.Second))
+}
+
+// replay sends a hello, every visible event after since from the log, and
+// a "ready" marker carrying the sequence number the client is now at.
+func (c *client) replay(since uint64) (uint64, bool) {
+	h := c.hub
+	head, err := h.store.LastSeq(c.project)
+	if err != nil {
+		c.closeWith(websocket.CloseInternalServerErr, "internal error")
+		return 0, false
+	}
+	if since > head {
+		// The client knows a future this log does not have (a restored
+		// backup, another database): it must reload.
+		c.writeJSON(map[string]any{"type": "reset", "seq": head, "reason": "the project's history does not reach your last change; reload the project"})
+		since = head
+	}
+	c.writeJSON(map[string]any{"type": "hello", "conn": c.id, "since": since, "head": head})
+	last := since
+	var frame bytes.Buffer
+	for {
+		events, err := h.store.Events(c.project, last, h.opts.ReplayPage)
+		if err != nil {
+			c.closeWith(websocket.CloseInternalServerErr, "internal error")
+			return 0, false
+		}
+		frame.Reset()
+		n := 0
+		for i := range events {
+			ev := &events[i]
+			last = ev.Seq
+			if !c.visible(c.room, ev) {
+				continue
+			}
+			if n > 0 {
+				frame.WriteByte('\n')
+			}
+			frame.Write(ev.Raw)
+			n++
+		}
+		if n > 0 {
+			if err := c.write(websocket.TextMessage, frame.Bytes()); err != nil {
+				return 0, false
+			}
+			h.Delivered.Add(uint64(n))
+		}
+		if len(events) < h.opts.ReplayPage {
+			break
+		}
+	}
+	if err := c.writeJSON(map[string]any{"type": "ready", "seq": last}); err != nil {
+		return 0, false
+	}
+	return last, true
+}
+
+func (c *client) writeJSON(v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return c.write(websocket.TextMessage, data)
+}
+
+// inbound is a message from a client.
+type inbound struct {
+	Type     string `json:"type"`
+	Document string `json:"document"`
+	Start    int    `json:"start"`
+	End      int    `json:"end"`
+}
+
+// readPump reads the client's messages (presence updates) until the
+// connection ends, then unregisters the client.
+func (c *client) readPump() {
+	h := c.hub
+	defer func() {
+		h.leave(c)
+		c.conn.Close()
+		h.wg.Done()
+	}()
+	c.conn.SetReadLimit(h.opts.MaxMessage)
+	c.conn.SetReadDeadline(time.Now().Add(h.opts.PongTimeout))
+	c.conn.SetPongHandler(func(string) error {
+		c.conn.SetReadDeadline(time.Now().Add(h.opts.PongTimeout))
+		return nil
+	})
+	bucket := newTokenBucket(h.opts.MessageRate, h.opts.MessageBurst)
+	for {
+		_, data, err := c.conn.ReadMessage()
+		if err != nil {
+			return
+		}
+		c.conn.SetReadDeadline(time.Now().Add(h.opts.PongTimeout))
+		if !bucket.take() {
+			c.sendError("you are sending messages too fast; some were ignored")
+			continue
+		}
+		var in inbound
+		if err := decodeJSON(data, &in); err != nil {
+			c.sendError(coding.ErrorMessage(err))
+			continue
+		}
+		switch in.Type {
+		case "presence":
+			if in.Start < 0 || in.End < in.Start || len(in.Document) > 64 {
+				c.sendError("presence needs a document id and 0 <= start <= end")
+				continue
+			}
+			c.mu.Lock()
+			c.presence.Document, c.presence.Start, c.presence.End = in.Document, in.Start, in.End
+			c.mu.Unlock()
+			h.broadcastPresence(c.project)
+		case "ping":
+			c.enqueue(message{data: []byte(`{"type":"pong"}`)})
+		default:
+			c.sendError("unknown message type " + quoteShort(in.Type) + "; expected presence or ping")
+		}
+	}
+}
+
+func (c *client) sendError(text string) {
+	data, _ := json.Marshal(map[string]string{"type": "error", "error": text})
+	c.enqueue(message{data: data})
+}
+
+func quoteShort(s string) string {
+	if len(s) > 40 {
+		s = s[:40]
+	}
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// broadcastPresence sends every client of a project who is online and
+// where. In a blind project coders see where others are, but not what they
+// select.
+func (h *Hub) broadcastPresence(project string) {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	rm := h.rooms[project]
+	if rm == nil {
+		return
+	}
+	all := make([]presence, 0, len(rm.clients))
+	for c := range rm.clients {
+		c.mu.Lock()
+		all = append(all, c.presence)
+		c.mu.Unlock()
+	}
+	full, _ := json.Marshal(map[string]any{"type": "presence", "online": all})
+	var masked []byte
+	for c := range rm.clients {
+		if !rm.blind.Load() || c.lead() {
+			c.enqueue(message{data: full})
+			continue
+		}
+		if masked == nil {
+			// A coder's own selection is on their screen already.
+			hidden := make([]presence, len(all))
+			for i, p := range all {
+				hidden[i] = p
+				hidden[i].Start, hidden[i].End = 0, 0
+			}
+			masked, _ = json.Marshal(map[string]any{"type": "presence", "online": hidden})
+		}
+		c.enqueue(message{data: masked})
+	}
+}
+
+// tokenBucket limits a rate without a timer goroutine.
+type tokenBucket struct {
+	rate, tokens, burst float64
+	last                time.Time
+}
+
+func newTokenBucket(rate float64, burst int) *tokenBucket {
+	return &tokenBucket{rate: rate, tokens: float64(burst), burst: float64(burst), last: time.Now()}
+}
+
+func (b *tokenBucket) take() bool {
+	now := time.Now()
+	b.tokens = min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.rate)
+	b.last = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}

@@ -1,0 +1,147 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/concordqda/concord/coding"
+)
+
+// progress is how far one coder has got in one document: aggregate
+// numbers that blind projects may show, never the codings themselves.
+type progress struct {
+	Codings int `json:"codings"`
+	// Reached is the furthest character any of the coder's codings ends at.
+	Reached int `json:"reached"`
+}
+
+type documentView struct {
+	coding.Document
+	Progress map[string]*progress `json:"progress"`
+}
+
+func (s *Server) handleDocuments(w http.ResponseWriter, r *http.Request, c *caller) {
+	docs, err := s.store.Documents(c.project.ID)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	all, err := s.store.Codings(c.project.ID, coding.CodingFilter{})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	byDoc := map[string]map[string]*progress{}
+	for _, cd := range all {
+		m := byDoc[cd.DocumentID]
+		if m == nil {
+			m = map[string]*progress{}
+			byDoc[cd.DocumentID] = m
+		}
+		p := m[cd.CoderID]
+		if p == nil {
+			p = &progress{}
+			m[cd.CoderID] = p
+		}
+		p.Codings++
+		p.Reached = max(p.Reached, cd.End)
+	}
+	out := make([]documentView, 0, len(docs))
+	for _, d := range docs {
+		pr := byDoc[d.ID]
+		if pr == nil {
+			pr = map[string]*progress{}
+		}
+		out = append(out, documentView{Document: d, Progress: pr})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"documents": out})
+}
+
+func (s *Server) handleDocument(w http.ResponseWriter, r *http.Request, c *caller) {
+	d, err := s.store.Document(c.project.ID, r.PathValue("did"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"document": d})
+}
+
+// visibleCodings reads codings with f and drops those the caller may not see.
+func (s *Server) visibleCodings(c *caller, f coding.CodingFilter) ([]coding.Coding, error) {
+	if c.blinded() {
+		if f.CoderID != "" && f.CoderID != c.user.ID {
+			return []coding.Coding{}, nil
+		}
+		f.CoderID = c.user.ID
+	}
+	cs, err := s.store.Codings(c.project.ID, f)
+	if cs == nil {
+		cs = []coding.Coding{}
+	}
+	return cs, err
+}
+
+func (s *Server) handleDocumentCodings(w http.ResponseWriter, r *http.Request, c *caller) {
+	did := r.PathValue("did")
+	if _, err := s.store.Document(c.project.ID, did); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	cs, err := s.visibleCodings(c, coding.CodingFilter{DocumentID: did, CoderID: r.URL.Query().Get("coder")})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	seq, _ := s.store.LastSeq(c.project.ID)
+	writeJSON(w, http.StatusOK, map[string]any{"codings": cs, "seq": seq})
+}
+
+type documentRequest struct {
+	Title      string            `json:"title"`
+	Text       string            `json:"text"`
+	Attributes map[string]string `json:"attributes"`
+	Source     string            `json:"source"`
+}
+
+func (s *Server) handleAddDocument(w http.ResponseWriter, r *http.Request, c *caller) {
+	var req documentRequest
+	if err := decodeBody(r, s.opts.MaxDocument, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	d := &coding.Document{ProjectID: c.project.ID, Title: req.Title, Text: coding.NormalizeText(req.Text), Attributes: req.Attributes, Source: req.Source}
+	if _, err := s.store.AddDocument(d, c.user.ID); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	d.Text = ""
+	writeJSON(w, http.StatusCreated, map[string]any{"document": d})
+}
+
+type documentPatch struct {
+	Title      *string            `json:"title"`
+	Attributes *map[string]string `json:"attributes"`
+}
+
+func (s *Server) handleUpdateDocument(w http.ResponseWriter, r *http.Request, c *caller) {
+	var req documentPatch
+	if err := decodeBody(r, s.opts.MaxBody, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	d, err := s.store.Document(c.project.ID, r.PathValue("did"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if req.Title != nil {
+		d.Title = *req.Title
+	}
+	if req.Attributes != nil {
+		d.Attributes = *req.Attributes
+	}
+	if _, err := s.store.UpdateDocument(d, c.user.ID); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"document": d})
+}

@@ -1,0 +1,220 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/concordqda/concord/coding"
+)
+
+// Close codes a live client can act on. Both mean "reconnect with the last
+// sequence number you saw": nothing is lost.
+const (
+	// CloseTooSlow closes a client whose send queue overflowed.
+	CloseTooSlow = 4008
+	// CloseGoingAway is the standard code sent when the server stops.
+	CloseGoingAway = 1001
+)
+
+// HubOptions tune live sync.
+type HubOptions struct {
+	SendQueue    int           // messages buffered per client before it is dropped
+	WriteTimeout time.Duration // for every write to a client
+	PongTimeout  time.Duration // a client that answers no ping for this long is gone
+	PingInterval time.Duration
+	MaxMessage   int64 // largest message a client may send
+	ReplayPage   int   // events read from the log per replay step
+	// MessageRate and MessageBurst bound what one connection may send.
+	MessageRate  float64
+	MessageBurst int
+}
+
+func (o *HubOptions) defaults() {
+	if o.SendQueue == 0 {
+		o.SendQueue = 4096
+	}
+	if o.WriteTimeout == 0 {
+		o.WriteTimeout = 10 * time.Second
+	}
+	if o.PongTimeout == 0 {
+		o.PongTimeout = 60 * time.Second
+	}
+	if o.PingInterval == 0 {
+		o.PingInterval = o.PongTimeout * 9 / 10
+	}
+	if o.MaxMessage == 0 {
+		o.MaxMessage = 16 << 10
+	}
+	if o.ReplayPage == 0 {
+		o.ReplayPage = 1000
+	}
+	if o.MessageRate == 0 {
+		o.MessageRate = 50
+	}
+	if o.MessageBurst == 0 {
+		o.MessageBurst = 100
+	}
+}
+
+// Hub fans committed events out to the live clients of each project and
+// keeps their presence. Publish never blocks: a client that cannot keep up
+// is dropped and resumes from its last sequence number.
+type Hub struct {
+	opts     HubOptions
+	log      *slog.Logger
+	store    Store
+	mu       sync.RWMutex
+	rooms    map[string]*room
+	wg       sync.WaitGroup
+	shutdown chan struct{}
+	stopping atomic.Bool
+	nextConn atomic.Uint64
+
+	// Counters for tests and the load tool.
+	Delivered atomic.Uint64
+	Dropped   atomic.Uint64
+}
+
+// room is one project's live clients.
+type room struct {
+	blind   atomic.Bool
+	clients map[*client]struct{}
+}
+
+// message is one JSON object queued for a client; seq is its event
+// sequence number, 0 for messages outside the log (presence, hello).
+type message struct {
+	seq  uint64
+	data []byte
+}
+
+// NewHub returns a hub; the server attaches its store for replays.
+func NewHub(opts HubOptions, log *slog.Logger) *Hub {
+	opts.defaults()
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Hub{opts: opts, log: log, rooms: map[string]*room{}, shutdown: make(chan struct{})}
+}
+
+// Publish delivers committed events, in order, to every client allowed to
+// see them. It is called from the store's commit loop and must not block.
+func (h *Hub) Publish(events []coding.Event) {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	for i := range events {
+		ev := &events[i]
+		rm := h.rooms[ev.ProjectID]
+		if rm == nil {
+			continue
+		}
+		h.observe(rm, ev)
+		data := ev.Raw
+		if data == nil {
+			var err error
+			if data, err = json.Marshal(ev); err != nil {
+				continue
+			}
+		}
+		m := message{seq: ev.Seq, data: data}
+		for c := range rm.clients {
+			if c.visible(rm, ev) {
+				c.enqueue(m)
+			}
+		}
+	}
+}
+
+// observe keeps the room's view of who may see what up to date with the
+// events that change it: the blind flag and members' roles.
+func (h *Hub) observe(rm *room, ev *coding.Event) {
+	switch ev.Type {
+	case coding.EventProjectUpdated:
+		var p coding.Project
+		if json.Unmarshal(ev.Payload, &p) == nil {
+			rm.blind.Store(p.Blind)
+		}
+	case coding.EventMemberSet:
+		var m coding.Member
+		if json.Unmarshal(ev.Payload, &m) == nil {
+			for c := range rm.clients {
+				if c.user.ID == m.UserID {
+					c.role.Store(string(m.Role))
+				}
+			}
+		}
+	}
+}
+
+// join registers a client before its replay starts, so that every event
+// committed from now on reaches its queue; the replay covers what came
+// before, and duplicates are dropped by sequence number.
+func (h *Hub) join(c *client, blind bool) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.stopping.Load() {
+		return false
+	}
+	rm := h.rooms[c.project]
+	if rm == nil {
+		rm = &room{clients: map[*client]struct{}{}}
+		rm.blind.Store(blind)
+		h.rooms[c.project] = rm
+	}
+	c.room = rm
+	rm.clients[c] = struct{}{}
+	h.wg.Add(2)
+	return true
+}
+
+// leave unregisters a client; it never blocks on the client.
+func (h *Hub) leave(c *client) {
+	h.mu.Lock()
+	rm := h.rooms[c.project]
+	if rm != nil {
+		delete(rm.clients, c)
+		if len(rm.clients) == 0 {
+			delete(h.rooms, c.project)
+		}
+	}
+	h.mu.Unlock()
+	h.broadcastPresence(c.project)
+}
+
+// Clients returns how many clients are connected to a project.
+func (h *Hub) Clients(projectID string) int {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	if rm := h.rooms[projectID]; rm != nil {
+		return len(rm.clients)
+	}
+	return 0
+}
+
+// Shutdown tells every client the server is going away and waits (until
+// ctx ends) for their connections to close.
+func (h *Hub) Shutdown(ctx context.Context) {
+	h.mu.Lock()
+	if !h.stopping.Swap(true) {
+		close(h.shutdown)
+	}
+	h.mu.Unlock()
+	done := make(chan struct{})
+	go func() { h.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		h.mu.RLock()
+		for _, rm := range h.rooms {
+			for c := range rm.clients {
+				c.conn.Close()
+			}
+		}
+		h.mu.RUnlock()
+		<-done
+	}
+}

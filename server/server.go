@@ -1,0 +1,174 @@
+package server
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Options configure a Server.
+type Options struct {
+	// PublicURL is the address users reach the server at; its scheme
+	// decides whether cookies are Secure and its host is the only
+	// accepted Origin besides the request's own host.
+	PublicURL *url.URL
+	// TLS reports that the server itself serves HTTPS.
+	TLS bool
+	// SessionTTL is how long a sign-in lasts.
+	SessionTTL time.Duration
+	// MaxBody bounds a JSON request body; MaxDocument an upload.
+	MaxBody     int64
+	MaxDocument int64
+	// WebUI holds the static files of the browser UI.
+	WebUI fs.FS
+	// Logger receives operator messages.
+	Logger *slog.Logger
+	// Hub is the live-sync hub; nil makes one with default options. cmd
+	// creates it first so the store can publish into it from its first
+	// commit.
+	Hub *Hub
+}
+
+// Server serves the API, the websocket and the web UI.
+type Server struct {
+	store  Store
+	hub    *Hub
+	opts   Options
+	log    *slog.Logger
+	mux    *http.ServeMux
+	static *staticFiles
+	limits *loginLimiter
+}
+
+// New returns a server over st. Call Publish (or wire it as the store's
+// commit callback) so that committed events reach live clients.
+func New(st Store, opts Options) *Server {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.SessionTTL == 0 {
+		opts.SessionTTL = 14 * 24 * time.Hour
+	}
+	if opts.MaxBody == 0 {
+		opts.MaxBody = 1 << 20
+	}
+	if opts.MaxDocument == 0 {
+		opts.MaxDocument = 16 << 20
+	}
+	s := &Server{
+		store:  st,
+		opts:   opts,
+		log:    opts.Logger.With("component", "http"),
+		mux:    http.NewServeMux(),
+		limits: newLoginLimiter(),
+	}
+	s.hub = opts.Hub
+	if s.hub == nil {
+		s.hub = NewHub(HubOptions{}, opts.Logger.With("component", "hub"))
+	}
+	s.hub.store = st
+	if opts.WebUI != nil {
+		s.static = newStaticFiles(opts.WebUI)
+	}
+	s.routes()
+	return s
+}
+
+// Hub returns the server's live-sync hub.
+func (s *Server) Hub() *Hub { return s.hub }
+
+// Handler returns the server's root handler with its security headers.
+func (s *Server) Handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+		if s.opts.TLS || (s.opts.PublicURL != nil && s.opts.PublicURL.Scheme == "https") {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		s.mux.ServeHTTP(w, r)
+	})
+}
+
+// Shutdown tells every live client the server is going away and waits for
+// their connections to close (http.Server.Shutdown does not wait for
+// hijacked connections).
+func (s *Server) Shutdown(ctx context.Context) { s.hub.Shutdown(ctx) }
+
+// routes lists every route in one place. Handlers under /api/ take the
+// signed-in user from the session; project routes also resolve the
+// caller's role and check it before anything else.
+func (s *Server) routes() {
+	m := s.mux
+	m.HandleFunc("GET /api/health", s.handleHealth)
+	m.HandleFunc("GET /healthz", s.handleHealth)
+	m.HandleFunc("POST /api/login", s.handleLogin)
+	m.HandleFunc("POST /api/logout", s.handleLogout)
+
+	m.Handle("GET /api/me", s.authed(s.handleMe))
+	m.Handle("POST /api/me/password", s.authed(s.handleChangePassword))
+	m.Handle("GET /api/projects", s.authed(s.handleProjects))
+
+	p := func(pattern string, min access, h projectHandler) {
+		m.Handle(pattern, s.project(min, h))
+	}
+	p("GET /api/projects/{pid}", read, s.handleProject)
+	p("PATCH /api/projects/{pid}", lead, s.handleUpdateProject)
+	p("GET /api/projects/{pid}/members", read, s.handleMembers)
+	p("PUT /api/projects/{pid}/members/{login}", lead, s.handleSetMember)
+	p("GET /api/projects/{pid}/documents", read, s.handleDocuments)
+	p("POST /api/projects/{pid}/documents", lead, s.handleAddDocument)
+	p("GET /api/projects/{pid}/documents/{did}", read, s.handleDocument)
+	p("PATCH /api/projects/{pid}/documents/{did}", lead, s.handleUpdateDocument)
+	p("GET /api/projects/{pid}/documents/{did}/codings", read, s.handleDocumentCodings)
+	p("GET /api/projects/{pid}/codes", read, s.handleCodes)
+	p("POST /api/projects/{pid}/codes", lead, s.handleCreateCode)
+	p("PATCH /api/projects/{pid}/codes/{cid}", lead, s.handleUpdateCode)
+	p("DELETE /api/projects/{pid}/codes/{cid}", lead, s.handleDeleteCode)
+	p("POST /api/projects/{pid}/codes/{cid}/merge", lead, s.handleMergeCode)
+	p("GET /api/projects/{pid}/codings", read, s.handleCodings)
+	p("POST /api/projects/{pid}/codings", code, s.handleAddCodings)
+	p("PATCH /api/projects/{pid}/codings/{id}", code, s.handleUpdateCoding)
+	p("DELETE /api/projects/{pid}/codings/{id}", code, s.handleDeleteCoding)
+	p("GET /api/projects/{pid}/memos", read, s.handleMemos)
+	p("POST /api/projects/{pid}/memos", code, s.handleSaveMemo)
+	p("PUT /api/projects/{pid}/memos/{id}", code, s.handleSaveMemo)
+	p("DELETE /api/projects/{pid}/memos/{id}", code, s.handleDeleteMemo)
+	p("GET /api/projects/{pid}/events", read, s.handleEvents)
+	p("GET /api/projects/{pid}/live", read, s.handleLive)
+
+	m.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusNotFound, errorBody{Error: "there is no API route " + r.Method + " " + r.URL.Path, Code: "not_found"})
+	})
+	m.HandleFunc("/", s.handleStatic)
+}
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// sameOrigin reports whether a browser request comes from our own pages:
+// its Origin (when sent) must be our host or the public URL's.
+func (s *Server) sameOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		// Browsers send Origin on every cross-site state-changing
+		// request and on websocket upgrades; its absence means a
+		// same-origin navigation or a non-browser client.
+		return r.Header.Get("Sec-Fetch-Site") == "" || r.Header.Get("Sec-Fetch-Site") == "same-origin" || r.Header.Get("Sec-Fetch-Site") == "none"
+	}
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	if strings.EqualFold(u.Host, r.Host) {
+		return true
+	}
+	return s.opts.PublicURL != nil && strings.EqualFold(u.Host, s.opts.PublicURL.Host)
+}

@@ -1,0 +1,57 @@
+package server
+
+import (
+	"io"
+	"time"
+
+	"github.com/concordqda/concord/coding"
+)
+
+// Store is what the server needs from persistence. Every mutation returns
+// only after it is durable, and returns the events it wrote.
+type Store interface {
+	User(id string) (*coding.User, error)
+	UserByLogin(login string) (*coding.User, error)
+	Users() ([]coding.User, error)
+	SetPassword(userID string, hash []byte) error
+
+	CreateSession(userID string, ttl time.Duration) (string, *coding.Session, error)
+	Session(token string) (*coding.Session, error)
+	DeleteSession(token string) error
+	DeleteUserSessions(userID string) error
+
+	Project(id string) (*coding.Project, error)
+	ProjectBySlug(slug string) (*coding.Project, error)
+	Projects() ([]coding.Project, error)
+	UpdateProject(p *coding.Project, actor string) (*coding.Event, error)
+	Members(projectID string) ([]coding.Member, error)
+	Role(projectID, userID string) (coding.Role, error)
+	SetMember(m coding.Member, actor string) (*coding.Event, error)
+
+	Documents(projectID string) ([]coding.Document, error)
+	Document(projectID, id string) (*coding.Document, error)
+	AddDocument(d *coding.Document, actor string) (*coding.Event, error)
+	UpdateDocument(d *coding.Document, actor string) (*coding.Event, error)
+
+	Codes(projectID string) ([]coding.Code, error)
+	CreateCode(c *coding.Code, actor string) (*coding.Event, error)
+	UpdateCode(c *coding.Code, actor string) (*coding.Event, error)
+	DeleteCode(projectID, codeID, moveTo, actor string) (*coding.CodeDeleted, *coding.Event, error)
+	MergeCodes(projectID, from, into, actor string) (*coding.CodesMerged, *coding.Event, error)
+
+	Codings(projectID string, f coding.CodingFilter) ([]coding.Coding, error)
+	Coding(projectID, id string) (*coding.Coding, error)
+	AddCoding(c *coding.Coding, actor string) (*coding.Event, error)
+	AddCodings(cs []coding.Coding, actor string) ([]coding.Event, error)
+	UpdateCoding(c *coding.Coding, actor string) (*coding.Event, error)
+	DeleteCoding(projectID, id, actor string) (*coding.Coding, *coding.Event, error)
+
+	Memos(projectID string) ([]coding.Memo, error)
+	SaveMemo(m *coding.Memo, actor string) (*coding.Event, error)
+	DeleteMemo(projectID, id, actor string) (*coding.Event, error)
+
+	Events(projectID string, since uint64, limit int) ([]coding.Event, error)
+	LastSeq(projectID string) (uint64, error)
+
+	Backup(w io.Writer) (int64, error)
+}
