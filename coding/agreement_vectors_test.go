@@ -91,6 +91,34 @@ func (in vectorInput) ratings() Ratings {
 	return r
 }
 
+func (in vectorInput) continuum() Continuum {
+	k := max(in.Stretch, 1)
+	c := Continuum{Begin: in.Continuum.Begin * k, Length: in.Continuum.Length * k}
+	for i := 0; i < in.Observers; i++ {
+		c.Coders = append(c.Coders, fmt.Sprint(i))
+	}
+	for _, s := range in.Spans {
+		c.Spans = append(c.Spans, Span{
+			Coder:    fmt.Sprint(s.Rater),
+			Category: s.Category,
+			Start:    s.Begin * k,
+			End:      (s.Begin + s.Length) * k,
+		})
+	}
+	return c
+}
+
+// nvivo converts the two users' spans of one code in one document.
+func (in vectorInput) nvivo() Continuum {
+	c := Continuum{Length: in.DocumentLength, Coders: []string{"A", "B"}}
+	for coder, spans := range map[string][]vectorSpan{"A": in.UserA, "B": in.UserB} {
+		for _, s := range spans {
+			c.Spans = append(c.Spans, Span{Coder: coder, Category: "code", Start: s.Begin, End: s.Begin + s.Length})
+		}
+	}
+	return c
+}
+
 // category is the code in brackets at the end of a per-code case's name.
 func (v vectorCase) category() string {
 	i := strings.LastIndexByte(v.Name, '[')
@@ -115,6 +143,10 @@ var vectorMetrics = map[string]struct {
 	MetricKrippendorffAlpha: {"KrippendorffAlpha", func(v vectorCase) Coefficient {
 		return KrippendorffAlpha(v.Input.ratings(), Level(v.Level))
 	}},
+	MetricNVivoPercent: {"NVivoPercentAgreement", func(v vectorCase) Coefficient {
+		return NVivoPercentAgreement(v.Input.nvivo(), "code", "A", "B")
+	}},
+	MetricNVivoKappa: {"NVivoKappa", func(v vectorCase) Coefficient { return NVivoKappa(v.Input.nvivo(), "code", "A", "B") }},
 }
 
 // vectorSkips lists cases that cannot be reproduced, with the reason.
