@@ -147,6 +147,12 @@ var vectorMetrics = map[string]struct {
 		return NVivoPercentAgreement(v.Input.nvivo(), "code", "A", "B")
 	}},
 	MetricNVivoKappa: {"NVivoKappa", func(v vectorCase) Coefficient { return NVivoKappa(v.Input.nvivo(), "code", "A", "B") }},
+	MetricUnitizedAlpha1995Cat: {"UnitizedAlpha1995", func(v vectorCase) Coefficient {
+		return UnitizedAlpha1995(v.Input.continuum(), v.category())
+	}},
+	MetricUnitizedAlpha1995: {"UnitizedAlpha1995Overall", func(v vectorCase) Coefficient {
+		return UnitizedAlpha1995Overall(v.Input.continuum())
+	}},
 }
 
 // vectorSkips lists cases that cannot be reproduced, with the reason.

@@ -1,6 +1,9 @@
 package coding
 
-import "sort"
+import (
+	"math"
+	"sort"
+)
 
 // Span is one unit a coder identified on a continuum: the half-open
 // interval [Start, End) coded with Category. For text the positions are
@@ -97,3 +100,77 @@ func (c Continuum) categories() []string {
 	sort.Strings(names)
 	return names
 }
+
+// segment is one piece of a coder's partition of the continuum: a unit
+// with value ≥ 1, or a gap (value 0) between units.
+type segment struct {
+	start, end int
+	value      int
+}
+
+func (s segment) length() float64 { return float64(s.end - s.start) }
+
+// partitions splits each coder's continuum into units and the gaps between
+// them. value maps a span to its value, or to 0 to leave it out. Adjacent
+// units stay separate units. The second result names a coder whose kept
+// units overlap, which a partition cannot represent.
+func (c Continuum) partitions(coders []string, value func(Span) int) ([][]segment, string) {
+	index := make(map[string]int, len(coders))
+	for i, name := range coders {
+		index[name] = i
+	}
+	units := make([][]segment, len(coders))
+	for _, s := range c.Spans {
+		i, ok := index[s.Coder]
+		if !ok {
+			continue
+		}
+		if v := value(s); v > 0 {
+			units[i] = append(units[i], segment{s.Start, s.End, v})
+		}
+	}
+	parts := make([][]segment, len(coders))
+	for i, us := range units {
+		sort.Slice(us, func(a, b int) bool { return us[a].start < us[b].start })
+		pos := c.Begin
+		part := make([]segment, 0, 2*len(us)+1)
+		for _, u := range us {
+			if u.start < pos {
+				return nil, coders[i]
+			}
+			if u.start > pos {
+				part = append(part, segment{pos, u.start, 0})
+			}
+			part = append(part, u)
+			pos = u.end
+		}
+		if end := c.Begin + c.Length; pos < end {
+			part = append(part, segment{pos, end, 0})
+		}
+		parts[i] = part
+	}
+	return parts, ""
+}
+
+// overlaps calls fn for every pair of segments of a and b that share at
+// least one position, with the length they share. Both must be partitions
+// of the same continuum, so a two-pointer walk visits each pair once.
+func overlaps(a, b []segment, fn func(g, h segment, shared float64)) {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		g, h := a[i], b[j]
+		if lo, hi := max(g.start, h.start), min(g.end, h.end); lo < hi {
+			fn(g, h, float64(hi-lo))
+		}
+		if g.end <= h.end {
+			i++
+		} else {
+			j++
+		}
+	}
+}
+
+func square(x float64) float64 { return x * x }
+
+// finite guards results of long float sums.
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
