@@ -152,15 +152,16 @@ func (c Continuum) partitions(coders []string, value func(Span) int) ([][]segmen
 	return parts, ""
 }
 
-// overlaps calls fn for every pair of segments of a and b that share at
-// least one position, with the length they share. Both must be partitions
-// of the same continuum, so a two-pointer walk visits each pair once.
-func overlaps(a, b []segment, fn func(g, h segment, shared float64)) {
+// overlaps calls fn with the indices of every pair of segments of a and b
+// that share at least one position, and the length they share. Both must
+// be partitions of the same continuum, so a two-pointer walk visits each
+// pair once.
+func overlaps(a, b []segment, fn func(i, j int, shared float64)) {
 	i, j := 0, 0
 	for i < len(a) && j < len(b) {
 		g, h := a[i], b[j]
 		if lo, hi := max(g.start, h.start), min(g.end, h.end); lo < hi {
-			fn(g, h, float64(hi-lo))
+			fn(i, j, float64(hi-lo))
 		}
 		if g.end <= h.end {
 			i++

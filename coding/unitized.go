@@ -101,7 +101,8 @@ func unitized1995(c Continuum, category string) (do, de float64, r Coefficient) 
 	sum := 0.0
 	for i := range parts {
 		for j := i + 1; j < len(parts); j++ {
-			overlaps(parts[i], parts[j], func(g, h segment, _ float64) {
+			overlaps(parts[i], parts[j], func(a, b int, _ float64) {
+				g, h := parts[i][a], parts[j][b]
 				switch {
 				case g.value > 0 && h.value > 0:
 					sum += square(float64(g.start-h.start)) + square(float64(g.end-h.end))
