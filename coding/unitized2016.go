@@ -42,10 +42,17 @@ func UAlpha2016(c Continuum) Coefficient {
 	if !r.Defined {
 		return r
 	}
-	do, de := u.total, u.total
-	for k := range u.o {
-		do -= u.o[k][k]
-		de -= u.expected(k, k)
+	// Disagreements are summed off the diagonal rather than subtracted
+	// from totals, so that perfect agreement and a single value give
+	// exact zeros instead of rounding noise.
+	do, de := 0.0, 0.0
+	for c := range u.o {
+		for k := range u.o {
+			if c != k {
+				do += u.o[c][k]
+				de += u.expected(c, k)
+			}
+		}
 	}
 	return ratio(do, de, "expected disagreement is zero")
 }
@@ -60,8 +67,9 @@ func BinaryUAlpha2016(c Continuum) Coefficient {
 	if u.margin[0] == 0 {
 		return undefined("no coder left any gap, so there is no coded-versus-uncoded distinction")
 	}
-	do, de := u.margin[0]-u.o[0][0], 0.0
+	do, de := 0.0, 0.0
 	for k := 1; k < len(u.o); k++ {
+		do += u.o[0][k]
 		de += u.expected(0, k)
 	}
 	return ratio(do, de, "expected disagreement is zero")
@@ -77,10 +85,14 @@ func CUAlpha2016(c Continuum) Coefficient {
 	if u.valuedTotal == 0 {
 		return undefined("no coder's unit intersects another coder's unit")
 	}
-	do, de := u.valuedTotal, u.valuedTotal
-	for k := 1; k < len(u.o); k++ {
-		do -= u.o[k][k]
-		de -= u.valuedExpected(k, k)
+	do, de := 0.0, 0.0
+	for c := 1; c < len(u.o); c++ {
+		for k := 1; k < len(u.o); k++ {
+			if c != k {
+				do += u.o[c][k]
+				de += u.valuedExpected(c, k)
+			}
+		}
 	}
 	return ratio(do, de, "expected disagreement is zero: only one value occurs where units intersect")
 }
@@ -99,12 +111,17 @@ func KUAlpha2016(c Continuum, category string) Coefficient {
 	if lk == 0 {
 		return undefined("no unit coded %q intersects another coder's unit", clip(category))
 	}
-	ek := 0.0
+	// (l*_k − o_kk) and (e*_k − e*_kk), summed off the diagonal.
+	ek, offO, offE := 0.0, 0.0, 0.0
 	for c := 1; c < len(u.o); c++ {
-		ek += u.valuedExpected(k, c)
+		e := u.valuedExpected(k, c)
+		ek += e
+		if c != k {
+			offO += u.o[k][c]
+			offE += e
+		}
 	}
-	return ratio(ek*(lk-u.o[k][k]), lk*(ek-u.valuedExpected(k, k)),
-		"expected disagreement on "+clip(category)+" is zero")
+	return ratio(ek*offO, lk*offE, "expected disagreement on "+clip(category)+" is zero")
 }
 
 // Only returns the continuum with the spans of one category, for
