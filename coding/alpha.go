@@ -23,6 +23,10 @@ import (
 // frequencies of the values between them, (Σ_{g=c..k} n_g − (n_c+n_k)/2)²,
 // which equals the interval difference of the values' mid-ranks; at the
 // ratio level it is ((c−k)/(c+k))² and values must not be negative.
+//
+// The cost is linear in the number of values except at the ratio level,
+// whose expected disagreement takes time quadratic in the number of
+// distinct values.
 func KrippendorffAlpha(r Ratings, level Level) Coefficient {
 	if err := r.Validate(); err != nil {
 		return invalid(err)
@@ -101,9 +105,9 @@ func KrippendorffAlpha(r Ratings, level Level) Coefficient {
 }
 
 // alphaValues returns, for each pairable unit, the indices of its values,
-// and the numeric value of each index (nil at the nominal level, where only
-// equality matters). Numeric levels group values by number, so "3" and
-// "3.0" are the same value.
+// and the numeric value of each index in increasing order (all zero at the
+// nominal level, where only equality matters). Numeric levels group values
+// by number, so "3" and "3.0" are the same value.
 func alphaValues(r Ratings, level Level) ([][]int, []float64, Coefficient) {
 	var units [][]int
 	switch level {

@@ -283,3 +283,25 @@ func FuzzUnitized(f *testing.F) {
 		}
 	})
 }
+
+func TestUnitizedShiftingTheContinuumChangesNothing(t *testing.T) {
+	rng := rand.New(rand.NewSource(12))
+	for i := 0; i < 300; i++ {
+		c := randomPartition(rng, 2+rng.Intn(2), 3)
+		d := rng.Intn(2001) - 1000
+		s := c
+		s.Begin += d
+		s.Spans = nil
+		for _, sp := range c.Spans {
+			sp.Start += d
+			sp.End += d
+			s.Spans = append(s.Spans, sp)
+		}
+		before, after := unitizedCoefficients(c), unitizedCoefficients(s)
+		for name, x := range before {
+			if y := after[name]; x.Defined != y.Defined || math.Abs(x.Value-y.Value) > 1e-9 {
+				t.Fatalf("%s(%+v) = %v, but %v with the continuum shifted by %d", name, c, x, y, d)
+			}
+		}
+	}
+}
