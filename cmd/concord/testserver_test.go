@@ -1,0 +1,145 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutines and the
+// test to share.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// testServer is the real binary's Main serving on port 0 over a fresh
+// database in a temporary directory.
+type testServer struct {
+	URL string
+	DB  string
+	Out *syncBuffer
+}
+
+// startServer runs "concord serve" through Main and stops it when the test
+// ends. Extra args are appended to the serve flags.
+func startServer(t testing.TB, args ...string) *testServer {
+	t.Helper()
+	dir := t.TempDir()
+	ts := &testServer{DB: filepath.Join(dir, "concord.db"), Out: &syncBuffer{}}
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	m := &Main{
+		Stdin: strings.NewReader(""), Stdout: ts.Out, Stderr: ts.Out,
+		Getenv: func(string) string { return "" },
+		Ready:  func(addr string) { ready <- addr },
+	}
+	done := make(chan error, 1)
+	go func() {
+		done <- m.Run(ctx, append([]string{"serve", "--db", ts.DB, "--addr", "127.0.0.1:0", "--log-level", "warn"}, args...))
+	}()
+	select {
+	case addr := <-ready:
+		ts.URL = "http://" + addr
+	case err := <-done:
+		cancel()
+		t.Fatalf("serve stopped before it was ready: %v\n%s", err, ts.Out)
+	case <-time.After(60 * time.Second):
+		cancel()
+		t.Fatalf("serve did not become ready in time\n%s", ts.Out)
+	}
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve returned %v", err)
+		}
+	})
+	return ts
+}
+
+// apiClient is a signed-in HTTP client of a test server.
+type apiClient struct {
+	t    testing.TB
+	base string
+	http *http.Client
+}
+
+func (ts *testServer) login(t testing.TB, login, password string) *apiClient {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &apiClient{t: t, base: ts.URL, http: &http.Client{Jar: jar, Timeout: 30 * time.Second}}
+	var out map[string]any
+	if status := c.do("POST", "/api/login", map[string]string{"login": login, "password": password}, &out); status != 200 {
+		t.Fatalf("login %s: status %d %v", login, status, out)
+	}
+	return c
+}
+
+// do sends a JSON request and decodes the JSON answer into out (if not
+// nil); it returns the status code.
+func (c *apiClient) do(method, path string, body, out any) int {
+	c.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		data, err := json.Marshal(body)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		rd = bytes.NewReader(data)
+	}
+	req, err := http.NewRequest(method, c.base+path, rd)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		c.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if out != nil && len(data) > 0 {
+		if err := json.Unmarshal(data, out); err != nil {
+			c.t.Fatalf("%s %s: answer is not JSON (%v): %s", method, path, err, data)
+		}
+	}
+	return resp.StatusCode
+}
+
+// mustDo is do that fails the test unless the status is want.
+func (c *apiClient) mustDo(want int, method, path string, body, out any) {
+	c.t.Helper()
+	var raw json.RawMessage
+	if status := c.do(method, path, body, &raw); status != want {
+		c.t.Fatalf("%s %s: status %d, want %d: %s", method, path, status, want, raw)
+	}
+	if out != nil {
+		if err := json.Unmarshal(raw, out); err != nil {
+			c.t.Fatal(err)
+		}
+	}
+}
+
+
