@@ -11,6 +11,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/concordqda/concord/store"
 )
 
 func main() {
@@ -36,8 +38,8 @@ type Main struct {
 	Stdout, Stderr io.Writer
 	Getenv         func(string) string
 	// Ready, when set, is called with the address the server listens on
-	// once it accepts connections.
-	Ready func(addr string)
+	// and its open database once it accepts connections (tests use both).
+	Ready func(addr string, db *store.DB)
 }
 
 // NewMain returns a Main wired to the process's standard streams and

@@ -25,6 +25,8 @@ type serveConfig struct {
 	TLSCert   string
 	TLSKey    string
 	LogLevel  slog.Level
+	LiveQueue   int
+	LiveTimeout time.Duration
 }
 
 func (m *Main) parseServe(args []string) (*serveConfig, error) {
@@ -36,6 +38,8 @@ func (m *Main) parseServe(args []string) (*serveConfig, error) {
 	cert := fs.String("tls-cert", m.env("CONCORD_TLS_CERT", ""), "TLS certificate file, to serve HTTPS (env CONCORD_TLS_CERT)")
 	key := fs.String("tls-key", m.env("CONCORD_TLS_KEY", ""), "TLS key file (env CONCORD_TLS_KEY)")
 	level := fs.String("log-level", m.env("CONCORD_LOG_LEVEL", "info"), "debug, info, warn or error (env CONCORD_LOG_LEVEL)")
+	queue := fs.Int("live-queue", 4096, "messages buffered for each live connection; a client that falls further behind is disconnected and resumes")
+	liveTimeout := fs.Duration("live-timeout", time.Minute, "a live connection that answers no ping for this long is closed")
 	rest, err := parse(fs, args)
 	if err != nil {
 		return nil, err
@@ -43,7 +47,14 @@ func (m *Main) parseServe(args []string) (*serveConfig, error) {
 	if len(rest) > 0 {
 		return nil, usagef("serve takes no arguments (got %q)", rest[0])
 	}
-	c := &serveConfig{DB: *db, Addr: *addr, NoDemo: *noDemo, TLSCert: *cert, TLSKey: *key}
+	c := &serveConfig{DB: *db, Addr: *addr, NoDemo: *noDemo, TLSCert: *cert, TLSKey: *key, LiveQueue: *queue}
+	c.LiveTimeout = *liveTimeout
+	if c.LiveTimeout < time.Second || c.LiveTimeout > time.Hour {
+		return nil, usagef("--live-timeout must be between 1s and 1h")
+	}
+	if c.LiveQueue < 16 || c.LiveQueue > 1<<20 {
+		return nil, usagef("--live-queue must be between 16 and 1048576")
+	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		return nil, usagef("--tls-cert and --tls-key go together")
 	}
@@ -69,7 +80,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
-	hub := server.NewHub(server.HubOptions{}, log.With("component", "hub"))
+	hub := server.NewHub(server.HubOptions{SendQueue: cfg.LiveQueue, PongTimeout: cfg.LiveTimeout}, log.With("component", "hub"))
 	db, err := openServingDB(cfg.DB, log, hub.Publish)
 	if err != nil {
 		return err
@@ -119,7 +130,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()
 	if m.Ready != nil {
-		m.Ready(addr)
+		m.Ready(addr, db)
 	}
 	select {
 	case err := <-errc:

@@ -4,14 +4,19 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/concordqda/concord/coding"
+	"github.com/concordqda/concord/store"
 )
 
 // syncBuffer is a bytes.Buffer safe for the server's goroutines and the
@@ -36,9 +41,10 @@ func (s *syncBuffer) String() string {
 // testServer is the real binary's Main serving on port 0 over a fresh
 // database in a temporary directory.
 type testServer struct {
-	URL string
-	DB  string
-	Out *syncBuffer
+	URL   string
+	DB    string
+	Out   *syncBuffer
+	Store *store.DB // the server's own open database
 }
 
 // startServer runs "concord serve" through Main and stops it when the test
@@ -49,10 +55,11 @@ func startServer(t testing.TB, args ...string) *testServer {
 	ts := &testServer{DB: filepath.Join(dir, "concord.db"), Out: &syncBuffer{}}
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
+	var st *store.DB
 	m := &Main{
 		Stdin: strings.NewReader(""), Stdout: ts.Out, Stderr: ts.Out,
 		Getenv: func(string) string { return "" },
-		Ready:  func(addr string) { ready <- addr },
+		Ready:  func(addr string, db *store.DB) { st = db; ready <- addr },
 	}
 	done := make(chan error, 1)
 	go func() {
@@ -60,7 +67,7 @@ func startServer(t testing.TB, args ...string) *testServer {
 	}()
 	select {
 	case addr := <-ready:
-		ts.URL = "http://" + addr
+		ts.URL, ts.Store = "http://"+addr, st
 	case err := <-done:
 		cancel()
 		t.Fatalf("serve stopped before it was ready: %v\n%s", err, ts.Out)
@@ -142,4 +149,32 @@ func (c *apiClient) mustDo(want int, method, path string, body, out any) {
 	}
 }
 
-
+// addCoders creates n coders of the demo project directly in the server's
+// store and returns clients signed in through sessions made the same way:
+// bcrypt makes n real sign-ins slow, and sign-in has its own tests.
+func (ts *testServer) addCoders(t testing.TB, n int) []*apiClient {
+	t.Helper()
+	p, err := ts.Store.ProjectBySlug("peer-support")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]*apiClient, n)
+	for i := range out {
+		u := &coding.User{Login: fmt.Sprintf("coder%03d", i), Name: fmt.Sprintf("Coder %d", i)}
+		if err := ts.Store.CreateUser(u); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ts.Store.SetMember(coding.Member{ProjectID: p.ID, UserID: u.ID, Role: coding.RoleCoder}, u.ID); err != nil {
+			t.Fatal(err)
+		}
+		token, _, err := ts.Store.CreateSession(u.ID, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		jar, _ := cookiejar.New(nil)
+		base, _ := url.Parse(ts.URL)
+		jar.SetCookies(base, []*http.Cookie{{Name: "concord_session", Value: token, Path: "/"}})
+		out[i] = &apiClient{t: t, base: ts.URL, http: &http.Client{Jar: jar, Timeout: 60 * time.Second}}
+	}
+	return out
+}
