@@ -18,13 +18,13 @@ import (
 
 // serveConfig is everything serve needs, validated in one place.
 type serveConfig struct {
-	DB        string
-	Addr      string
-	NoDemo    bool
-	PublicURL *url.URL
-	TLSCert   string
-	TLSKey    string
-	LogLevel  slog.Level
+	DB          string
+	Addr        string
+	NoDemo      bool
+	PublicURL   *url.URL
+	TLSCert     string
+	TLSKey      string
+	LogLevel    slog.Level
 	LiveQueue   int
 	LiveTimeout time.Duration
 }
