@@ -59,7 +59,7 @@ func TestDocumentLengthCountsCodePoints(t *testing.T) {
 		{"abc", 3},
 		{"née", 3},
 		{"e\u0301", 2},    // combining accent: two code points
-		{"👩🏽‍⚕️", 5},        // woman, skin tone, ZWJ, medical symbol, VS16
+		{"👩🏽‍⚕️", 5},      // woman, skin tone, ZWJ, medical symbol, VS16
 		{"a\r\nb", 4},     // Validate does not normalize; NormalizeText does
 		{"\U0001F600", 1}, // one non-BMP code point, two UTF-16 units
 	}

@@ -114,6 +114,7 @@ func (s *Server) routes() {
 	m.Handle("GET /api/me", s.authed(s.handleMe))
 	m.Handle("POST /api/me/password", s.authed(s.handleChangePassword))
 	m.Handle("GET /api/projects", s.authed(s.handleProjects))
+	m.Handle("GET /api/backup", s.authed(s.handleBackup))
 
 	p := func(pattern string, min access, h projectHandler) {
 		m.Handle(pattern, s.project(min, h))
