@@ -18,17 +18,19 @@ import (
 
 func (m *Main) bench(ctx context.Context, args []string) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintln(m.Stderr, "Usage: concord bench store [--writers N] [--duration D] [--json]")
+		fmt.Fprintln(m.Stderr, "Usage: concord bench store [--writers N] [--duration D] [--json]\n       concord bench live [--coders N] [--duration D] [--rate R] [--json] [--url URL --project SLUG --user LOGIN --password PW] [--acked FILE]")
 		if len(args) == 0 {
-			return usagef("bench needs a target: store")
+			return usagef("bench needs a target: store or live")
 		}
 		return nil
 	}
 	switch args[0] {
 	case "store":
 		return m.benchStore(ctx, args[1:])
+	case "live":
+		return m.benchLive(ctx, args[1:])
 	}
-	return usagef("unknown bench target %q: use store", args[0])
+	return usagef("unknown bench target %q: use store or live", args[0])
 }
 
 // storeBenchResult is what bench store prints.

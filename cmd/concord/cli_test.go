@@ -219,3 +219,49 @@ func TestBenchStoreJSON(t *testing.T) {
 		t.Errorf("implausible figures: %s", out)
 	}
 }
+
+func TestBenchLiveJSON(t *testing.T) {
+	out := mustRun(t, "bench", "live", "--coders", "3", "--duration", "500ms", "--json")
+	var res map[string]float64
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("bench live --json printed %q: %v", out, err)
+	}
+	for _, k := range []string{"coders", "codings_acked", "codings_per_sec", "fanout_p50_ms", "fanout_p99_ms", "fanout_max_ms", "events_missing", "events_duplicated"} {
+		if _, ok := res[k]; !ok {
+			t.Errorf("bench live --json lacks %q: %s", k, out)
+		}
+	}
+	if res["codings_acked"] < 1 || res["events_missing"] != 0 || res["events_duplicated"] != 0 || res["errors"] != 0 {
+		t.Errorf("bench live: %s", out)
+	}
+}
+
+// The load tool drives a running server as one user, and records every
+// acknowledged coding before counting it.
+func TestBenchLiveAgainstARunningServer(t *testing.T) {
+	ts := startServer(t)
+	acked := filepath.Join(t.TempDir(), "acked.txt")
+	out := mustRun(t, "bench", "live", "--url", ts.URL, "--project", "peer-support", "--user", "ana", "--password", "concord-demo",
+		"--coders", "2", "--duration", "500ms", "--acked", acked, "--json")
+	var res struct {
+		CodingsAcked  int `json:"codings_acked"`
+		EventsMissing int `json:"events_missing"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(acked)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := strings.Fields(string(data))
+	if len(ids) != res.CodingsAcked || res.CodingsAcked == 0 || res.EventsMissing != 0 {
+		t.Fatalf("acked file has %d ids, the tool reported %+v", len(ids), res)
+	}
+	p, _ := ts.Store.ProjectBySlug("peer-support")
+	for _, id := range ids[:min(len(ids), 50)] {
+		if _, err := ts.Store.Coding(p.ID, id); err != nil {
+			t.Fatalf("acknowledged coding %s is not in the database: %v", id, err)
+		}
+	}
+}
