@@ -64,8 +64,16 @@ func (m *Main) benchLive(ctx context.Context, args []string) error {
 	user := fs.String("user", "", "login of the coder to simulate, with --url")
 	password := fs.String("password", m.Getenv("CONCORD_PASSWORD"), "password, with --url (env CONCORD_PASSWORD)")
 	ackedPath := fs.String("acked", "", "append the id of every acknowledged coding to this file, one per line, before counting it")
+	profile := fs.String("cpuprofile", "", "write a CPU profile of this process (server and simulated coders) to this file")
 	if _, err := parse(fs, args); err != nil {
 		return err
+	}
+	if *profile != "" {
+		stop, err := startCPUProfile(*profile)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	if *coders < 1 || *coders > 5000 {
 		return usagef("--coders must be between 1 and 5000")
