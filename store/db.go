@@ -38,6 +38,7 @@ type DB struct {
 	closed chan struct{}
 	done   chan struct{}
 	cache  map[string]*projectState // owned by the commit loop
+	spans  map[string]spanIndex     // project+document → index; owned by the commit loop
 }
 
 // Open opens (creating if needed) the database file at path, creates its
@@ -80,6 +81,7 @@ func Open(path string, opts Options) (*DB, error) {
 		closed: make(chan struct{}),
 		done:   make(chan struct{}),
 		cache:  map[string]*projectState{},
+		spans:  map[string]spanIndex{},
 	}
 	if !opts.ReadOnly {
 		if err := db.migrate(); err != nil {
