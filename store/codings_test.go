@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/concordqda/concord/coding"
+	bolt "go.etcd.io/bbolt"
 )
 
 func TestCodingRoundTripAndReopen(t *testing.T) {
@@ -386,5 +387,23 @@ func TestDuplicateIndexFollowsRollbackAndReopen(t *testing.T) {
 	other := *f.coding(f.trust, f.ben, 1, 4) // another coder may code the same span
 	if _, err := db.AddCoding(&other, f.ben.ID); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestSchemaVersion(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.db")
+	db, err := Open(path, Options{})
+	must(t, err)
+	must(t, db.Close())
+	// A file from a newer Concord is refused, not damaged.
+	raw, err := bolt.Open(path, 0o600, nil)
+	must(t, err)
+	must(t, raw.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketMeta).Put(keySchema, []byte{0, 0, 0, 99})
+	}))
+	must(t, raw.Close())
+	_, err = Open(path, Options{})
+	if err == nil || !strings.Contains(err.Error(), "newer Concord") {
+		t.Fatalf("opening a newer schema: %v", err)
 	}
 }

@@ -265,3 +265,19 @@ func TestBenchLiveAgainstARunningServer(t *testing.T) {
 		}
 	}
 }
+
+func TestEverySubcommandHasHelp(t *testing.T) {
+	for _, args := range [][]string{
+		{"serve", "--help"}, {"import", "--help"}, {"users", "--help"}, {"users", "add", "--help"},
+		{"projects", "--help"}, {"projects", "create", "--help"}, {"backup", "--help"},
+		{"bench", "--help"}, {"bench", "store", "--help"}, {"bench", "live", "--help"}, {"help"},
+	} {
+		out, errOut, err := run(t, "", args...)
+		if err != nil {
+			t.Errorf("concord %s: %v", strings.Join(args, " "), err)
+		}
+		if !strings.Contains(out+errOut, "Usage") {
+			t.Errorf("concord %s printed no usage:\n%s%s", strings.Join(args, " "), out, errOut)
+		}
+	}
+}

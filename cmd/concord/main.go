@@ -20,9 +20,7 @@ func main() {
 	defer stop()
 	m := NewMain()
 	if err := m.Run(ctx, os.Args[1:]); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "concord:", err)
-		}
+		fmt.Fprintln(os.Stderr, "concord:", err)
 		stop()
 		if errors.As(err, new(usageError)) {
 			os.Exit(2)
@@ -70,8 +68,17 @@ Every command takes --db FILE (or $CONCORD_DB; default concord.db).
 Run "concord COMMAND --help" for a command's flags.
 `
 
-// Run runs the command named by args[0] (serve when there is none).
+// Run runs the command named by args[0] (serve when there is none). Asking
+// for help is not an error.
 func (m *Main) Run(ctx context.Context, args []string) error {
+	err := m.run(ctx, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return err
+}
+
+func (m *Main) run(ctx context.Context, args []string) error {
 	cmd := "serve"
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
