@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/concordqda/concord/coding"
 )
 
 // Options configure a Server.
@@ -42,6 +44,8 @@ type Server struct {
 	mux    *http.ServeMux
 	static *staticFiles
 	limits *loginLimiter
+
+	routeList []Route
 }
 
 // New returns a server over st. Call Publish (or wire it as the store's
@@ -101,24 +105,43 @@ func (s *Server) Handler() http.Handler {
 // hijacked connections).
 func (s *Server) Shutdown(ctx context.Context) { s.hub.Shutdown(ctx) }
 
+// Route is one API route and who may use it: "public", "user" (any
+// signed-in user), "admin", or, for project routes, the least role:
+// "read" (any member), "code" (lead or coder) or "lead".
+type Route struct {
+	Pattern string
+	Access  string
+}
+
+// Routes lists every API route, so that a test can check each against an
+// authorization table: a route added without a row there fails it.
+func (s *Server) Routes() []Route { return append([]Route(nil), s.routeList...) }
+
 // routes lists every route in one place. Handlers under /api/ take the
 // signed-in user from the session; project routes also resolve the
-// caller's role and check it before anything else.
+// caller's role and check it before anything else. Register routes only
+// through handle, user and p, so that Routes stays complete.
 func (s *Server) routes() {
-	m := s.mux
-	m.HandleFunc("GET /api/health", s.handleHealth)
-	m.HandleFunc("GET /healthz", s.handleHealth)
-	m.HandleFunc("POST /api/login", s.handleLogin)
-	m.HandleFunc("POST /api/logout", s.handleLogout)
-
-	m.Handle("GET /api/me", s.authed(s.handleMe))
-	m.Handle("POST /api/me/password", s.authed(s.handleChangePassword))
-	m.Handle("GET /api/projects", s.authed(s.handleProjects))
-	m.Handle("GET /api/backup", s.authed(s.handleBackup))
-
-	p := func(pattern string, min access, h projectHandler) {
-		m.Handle(pattern, s.project(min, h))
+	handle := func(pattern, access string, h http.Handler) {
+		s.routeList = append(s.routeList, Route{pattern, access})
+		s.mux.Handle(pattern, h)
 	}
+	user := func(pattern string, h func(http.ResponseWriter, *http.Request, *coding.User)) {
+		handle(pattern, "user", s.authed(h))
+	}
+	p := func(pattern string, min access, h projectHandler) {
+		handle(pattern, [...]string{read: "read", code: "code", lead: "lead"}[min], s.project(min, h))
+	}
+	handle("GET /api/health", "public", http.HandlerFunc(s.handleHealth))
+	handle("GET /healthz", "public", http.HandlerFunc(s.handleHealth))
+	handle("POST /api/login", "public", http.HandlerFunc(s.handleLogin))
+	handle("POST /api/logout", "public", http.HandlerFunc(s.handleLogout))
+
+	user("GET /api/me", s.handleMe)
+	user("POST /api/me/password", s.handleChangePassword)
+	user("GET /api/projects", s.handleProjects)
+	handle("GET /api/backup", "admin", s.authed(s.handleBackup))
+
 	p("GET /api/projects/{pid}", read, s.handleProject)
 	p("PATCH /api/projects/{pid}", lead, s.handleUpdateProject)
 	p("GET /api/projects/{pid}/members", read, s.handleMembers)
@@ -144,10 +167,10 @@ func (s *Server) routes() {
 	p("GET /api/projects/{pid}/events", read, s.handleEvents)
 	p("GET /api/projects/{pid}/live", read, s.handleLive)
 
-	m.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, errorBody{Error: "there is no API route " + r.Method + " " + r.URL.Path, Code: "not_found"})
 	})
-	m.HandleFunc("/", s.handleStatic)
+	s.mux.HandleFunc("/", s.handleStatic)
 }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {

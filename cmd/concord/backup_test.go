@@ -7,6 +7,7 @@ import (
 )
 
 func TestBackupOfAStoppedDatabase(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "c.db")
 	mustRun(t, "users", "add", "maya", "--password", "correct horse", "--db", db)
@@ -26,6 +27,7 @@ func TestBackupOfAStoppedDatabase(t *testing.T) {
 // While the server runs the file is locked; the backup goes through the
 // server, hot and consistent, while a coder keeps writing.
 func TestBackupWhileServing(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	dir := t.TempDir()
 	out := filepath.Join(dir, "hot.db")

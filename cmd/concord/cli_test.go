@@ -42,6 +42,7 @@ func writeFiles(t testing.TB, dir string, files map[string]string) {
 }
 
 func TestCLIUsersProjectsImport(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "c.db")
 	mustRun(t, "users", "add", "maya", "--password", "correct horse", "--name", "Maya K", "--db", db)
@@ -92,6 +93,7 @@ func TestCLIUsersProjectsImport(t *testing.T) {
 }
 
 func TestCLIErrorsNameTheProblemAndChangeNothing(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "c.db")
 	mustRun(t, "users", "add", "maya", "--password", "correct horse", "--db", db)
@@ -137,6 +139,7 @@ func TestCLIErrorsNameTheProblemAndChangeNothing(t *testing.T) {
 }
 
 func TestCLIPasswdFromStdin(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "c.db")
 	mustRun(t, "users", "add", "maya", "--password", "correct horse", "--db", db)
 	if _, errOut, err := run(t, "new password 1\n", "users", "passwd", "maya", "--db", db); err != nil {
@@ -146,6 +149,7 @@ func TestCLIPasswdFromStdin(t *testing.T) {
 
 // A second process on the same file fails at once, naming the file.
 func TestSecondProcessGetsAClearError(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	start := time.Now()
 	_, _, err := run(t, "", "projects", "list", "--db", ts.DB)
@@ -159,6 +163,7 @@ func TestSecondProcessGetsAClearError(t *testing.T) {
 
 // The demo loads once: a second start adds nothing.
 func TestDemoLoadIsIdempotent(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "c.db")
 	type counts struct {
 		users, codings int
@@ -205,6 +210,7 @@ func TestDemoLoadIsIdempotent(t *testing.T) {
 }
 
 func TestBenchStoreJSON(t *testing.T) {
+	t.Parallel()
 	out := mustRun(t, "bench", "store", "--writers", "4", "--duration", "300ms", "--json")
 	var res map[string]float64
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
@@ -221,6 +227,7 @@ func TestBenchStoreJSON(t *testing.T) {
 }
 
 func TestBenchLiveJSON(t *testing.T) {
+	t.Parallel()
 	out := mustRun(t, "bench", "live", "--coders", "3", "--duration", "500ms", "--json")
 	var res map[string]float64
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
@@ -239,6 +246,7 @@ func TestBenchLiveJSON(t *testing.T) {
 // The load tool drives a running server as one user, and records every
 // acknowledged coding before counting it.
 func TestBenchLiveAgainstARunningServer(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	acked := filepath.Join(t.TempDir(), "acked.txt")
 	out := mustRun(t, "bench", "live", "--url", ts.URL, "--project", "peer-support", "--user", "ana", "--password", "concord-demo",
@@ -267,6 +275,7 @@ func TestBenchLiveAgainstARunningServer(t *testing.T) {
 }
 
 func TestEverySubcommandHasHelp(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{
 		{"serve", "--help"}, {"import", "--help"}, {"users", "--help"}, {"users", "add", "--help"},
 		{"projects", "--help"}, {"projects", "create", "--help"}, {"backup", "--help"},

@@ -9,6 +9,7 @@ import (
 )
 
 func TestParseDocument(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, data, title, text, err string
 	}{

@@ -12,6 +12,7 @@ import (
 )
 
 func TestLiveCodingReachesOtherCoder(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	ana, ben := ts.login(t, "ana", "concord-demo"), ts.login(t, "ben", "concord-demo")
 	ids := ana.demo()
@@ -30,6 +31,7 @@ func TestLiveCodingReachesOtherCoder(t *testing.T) {
 }
 
 func TestLiveReconnectReplaysExactlyWhatWasMissed(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	ana, ben := ts.login(t, "ana", "concord-demo"), ts.login(t, "ben", "concord-demo")
 	ids := ana.demo()
@@ -59,6 +61,7 @@ func TestLiveReconnectReplaysExactlyWhatWasMissed(t *testing.T) {
 }
 
 func TestLiveSlowClientIsDroppedOthersKeepReceiving(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t, "--live-queue", "16", "--live-timeout", "3s")
 	ana, ben, lead := ts.login(t, "ana", "concord-demo"), ts.login(t, "ben", "concord-demo"), ts.login(t, "lead", "concord-demo")
 	ids := ana.demo()
@@ -115,6 +118,7 @@ func TestLiveSlowClientIsDroppedOthersKeepReceiving(t *testing.T) {
 // 50 coders × 100 codings each, concurrently: every coder's live view ends
 // identical, and the database holds exactly 5,000 new codings.
 func TestLiveManyCodersConverge(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("many coders: skipped in -short")
 	}
