@@ -89,7 +89,6 @@ func TestAuthorizationTable(t *testing.T) {
 	}
 	docs, _ := ts.Store.Documents(p.ID)
 
-
 	// A viewer of the demo, and a stranger who leads another project only.
 	viewer := ts.sessionFor(t, "vera", p.ID, coding.RoleViewer)
 	stranger := ts.sessionFor(t, "sam", "", "")
