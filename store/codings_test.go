@@ -407,3 +407,28 @@ func TestSchemaVersion(t *testing.T) {
 		t.Fatalf("opening a newer schema: %v", err)
 	}
 }
+
+func TestOpenRefusesTruncatedAndForeignFiles(t *testing.T) {
+	dir := t.TempDir()
+	f := newFixture(t)
+	for i := 0; i < 200; i++ {
+		_, err := f.db.AddCoding(f.coding(f.trust, f.ana, i%80, i%80+1+i/80), f.ana.ID)
+		must(t, err)
+	}
+	var buf bytes.Buffer
+	_, err := f.db.Backup(&buf)
+	must(t, err)
+	for name, data := range map[string][]byte{
+		"truncated": buf.Bytes()[:buf.Len()/2],
+		"foreign":   []byte("PK\x03\x04 not a database, a zip file perhaps"),
+		"tiny":      []byte{1, 2, 3},
+	} {
+		path := filepath.Join(dir, name+".db")
+		must(t, writeFile(path, data))
+		if _, err := Open(path, Options{}); err == nil {
+			t.Errorf("Open(%s) succeeded", name)
+		} else if !strings.Contains(err.Error(), path) {
+			t.Errorf("Open(%s) = %v, want the path named", name, err)
+		}
+	}
+}

@@ -61,6 +61,7 @@ Usage:
   concord users   add|list|passwd|grant ...
   concord projects list|create ...
   concord backup  FILE
+  concord restore BACKUP_FILE --db NEW_DATABASE
   concord bench   store ...
   concord help
 
@@ -94,6 +95,8 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		return m.projects(args)
 	case "backup":
 		return m.backup(ctx, args)
+	case "restore":
+		return m.restore(args)
 	case "bench":
 		return m.bench(ctx, args)
 	case "help", "-h", "--help":

@@ -27,6 +27,7 @@ type serveConfig struct {
 	LogLevel    slog.Level
 	LiveQueue   int
 	LiveTimeout time.Duration
+	Backups     backupRotation
 }
 
 func (m *Main) parseServe(args []string) (*serveConfig, error) {
@@ -40,6 +41,9 @@ func (m *Main) parseServe(args []string) (*serveConfig, error) {
 	level := fs.String("log-level", m.env("CONCORD_LOG_LEVEL", "info"), "debug, info, warn or error (env CONCORD_LOG_LEVEL)")
 	queue := fs.Int("live-queue", 4096, "messages buffered for each live connection; a client that falls further behind is disconnected and resumes")
 	liveTimeout := fs.Duration("live-timeout", time.Minute, "a live connection that answers no ping for this long is closed")
+	every := fs.Duration("backup-every", 0, "write a backup this often while serving, e.g. 1h (needs --backup-dir)")
+	backupDir := fs.String("backup-dir", m.env("CONCORD_BACKUP_DIR", ""), "where scheduled backups go (env CONCORD_BACKUP_DIR)")
+	keep := fs.Int("keep", 24, "how many scheduled backups to keep")
 	rest, err := parse(fs, args)
 	if err != nil {
 		return nil, err
@@ -49,6 +53,10 @@ func (m *Main) parseServe(args []string) (*serveConfig, error) {
 	}
 	c := &serveConfig{DB: *db, Addr: *addr, NoDemo: *noDemo, TLSCert: *cert, TLSKey: *key, LiveQueue: *queue}
 	c.LiveTimeout = *liveTimeout
+	c.Backups = backupRotation{every: *every, dir: *backupDir, keep: *keep}
+	if err := c.Backups.validate(); err != nil {
+		return nil, err
+	}
 	if c.LiveTimeout < time.Second || c.LiveTimeout > time.Hour {
 		return nil, usagef("--live-timeout must be between 1s and 1h")
 	}
@@ -129,6 +137,12 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()
+	if cfg.Backups.every > 0 {
+		bctx, stop := context.WithCancel(ctx)
+		defer stop()
+		go cfg.Backups.run(bctx, db, log.With("component", "backup"))
+		fmt.Fprintf(m.Stdout, "Writing a backup to %s every %s (keeping %d).\n", cfg.Backups.dir, cfg.Backups.every, cfg.Backups.keep)
+	}
 	if m.Ready != nil {
 		m.Ready(addr, db)
 	}
