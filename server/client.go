@@ -160,10 +160,21 @@ func (c *client) replay(since uint64) (uint64, bool) {
 		c.closeWith(websocket.CloseInternalServerErr, "internal error")
 		return 0, false
 	}
-	if since > head {
+	floor, err := h.store.EventFloor(c.project)
+	if err != nil {
+		c.closeWith(websocket.CloseInternalServerErr, "internal error")
+		return 0, false
+	}
+	switch {
+	case since > head:
 		// The client knows a future this log does not have (a restored
 		// backup, another database): it must reload.
 		c.writeJSON(map[string]any{"type": "reset", "head": head, "reason": "the project's history does not reach your last change; reload the project"})
+		since = head
+	case since < floor:
+		// What the client missed was compacted away: a partial history
+		// would leave it wrong, so it reloads and goes on from the head.
+		c.writeJSON(map[string]any{"type": "reset", "head": head, "reason": "you were away longer than the project's history reaches; reload the project"})
 		since = head
 	}
 	c.writeJSON(map[string]any{"type": "hello", "conn": c.id, "since": since, "head": head})

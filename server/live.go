@@ -75,6 +75,17 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request, c *caller)
 			return
 		}
 	}
+	floor, err := s.store.EventFloor(c.project.ID)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if since < floor {
+		head, _ := s.store.LastSeq(c.project.ID)
+		writeJSON(w, http.StatusOK, map[string]any{"events": []coding.Event{}, "last": head, "more": false, "reset": true,
+			"reason": "the history before event " + strconv.FormatUint(floor+1, 10) + " was compacted; reload the project"})
+		return
+	}
 	events, err := s.store.Events(c.project.ID, since, limit)
 	if err != nil {
 		s.writeError(w, r, err)

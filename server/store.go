@@ -52,6 +52,7 @@ type Store interface {
 
 	Events(projectID string, since uint64, limit int) ([]coding.Event, error)
 	LastSeq(projectID string) (uint64, error)
+	EventFloor(projectID string) (uint64, error)
 
 	Backup(w io.Writer) (int64, error)
 }

@@ -432,3 +432,30 @@ func TestOpenRefusesTruncatedAndForeignFiles(t *testing.T) {
 		}
 	}
 }
+
+func TestCompactEventsKeepsTheNewest(t *testing.T) {
+	f := newFixture(t)
+	for i := 0; i < 30; i++ {
+		_, err := f.db.AddCoding(f.coding(f.trust, f.ana, i, i+2), f.ana.ID)
+		must(t, err)
+	}
+	head, _ := f.db.LastSeq(f.project.ID)
+	removed, err := f.db.CompactEvents(f.project.ID, 10, f.lead.ID)
+	must(t, err)
+	if want := int(head) - 10; removed != want {
+		t.Fatalf("removed %d events, want %d", removed, want)
+	}
+	floor, _ := f.db.EventFloor(f.project.ID)
+	if floor != head-10 {
+		t.Fatalf("floor %d, want %d", floor, head-10)
+	}
+	events, _ := f.db.Events(f.project.ID, 0, 0)
+	// The 10 kept, plus the compaction's own event.
+	if len(events) != 11 || events[0].Seq != floor+1 || events[10].Type != coding.EventLogCompacted {
+		t.Fatalf("after compaction: %d events from seq %d", len(events), events[0].Seq)
+	}
+	// Codings are untouched.
+	if n, _ := f.db.CountCodings(f.project.ID); n != 30 {
+		t.Fatalf("compaction changed the codings: %d", n)
+	}
+}

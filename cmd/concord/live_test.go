@@ -176,3 +176,29 @@ func TestLiveManyCodersConverge(t *testing.T) {
 		t.Fatalf("the database gained %d codings, want %d", got, coders*each)
 	}
 }
+
+// A client whose last event was compacted away is told to reload, not
+// given a partial history.
+func TestLiveResetAfterCompaction(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, "--keep-events", "5")
+	ana := ts.login(t, "ana", "concord-demo")
+	ids := ana.demo()
+	for i := 0; i < 10; i++ {
+		ana.addCoding(ids, ids.Codes[0], 30+i, 40+i)
+	}
+	if _, err := ts.Store.CompactEvents(ids.Project, 5, ""); err != nil {
+		t.Fatal(err)
+	}
+	lc := ana.live(ids.Project, 1)
+	defer lc.close()
+	m, ok := lc.next(func(m liveMsg) bool { return m.Type == "reset" || m.Seq > 0 }, 10*time.Second)
+	if !ok || m.Type != "reset" {
+		t.Fatalf("resuming from before the floor: got %s, want a reset", m.Raw)
+	}
+	var rest struct{ Reset bool }
+	ana.mustDo(http.StatusOK, "GET", "/api/projects/peer-support/events?since=1", nil, &rest)
+	if !rest.Reset {
+		t.Fatal("GET events from before the floor did not say reset")
+	}
+}

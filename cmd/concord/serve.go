@@ -28,6 +28,7 @@ type serveConfig struct {
 	LiveQueue   int
 	LiveTimeout time.Duration
 	Backups     backupRotation
+	KeepEvents  int
 }
 
 func (m *Main) parseServe(args []string) (*serveConfig, error) {
@@ -44,6 +45,7 @@ func (m *Main) parseServe(args []string) (*serveConfig, error) {
 	every := fs.Duration("backup-every", 0, "write a backup this often while serving, e.g. 1h (needs --backup-dir)")
 	backupDir := fs.String("backup-dir", m.env("CONCORD_BACKUP_DIR", ""), "where scheduled backups go (env CONCORD_BACKUP_DIR)")
 	keep := fs.Int("keep", 24, "how many scheduled backups to keep")
+	keepEvents := fs.Int("keep-events", 1_000_000, "events of history to keep per project (older ones are compacted hourly; 0 keeps all)")
 	rest, err := parse(fs, args)
 	if err != nil {
 		return nil, err
@@ -54,6 +56,10 @@ func (m *Main) parseServe(args []string) (*serveConfig, error) {
 	c := &serveConfig{DB: *db, Addr: *addr, NoDemo: *noDemo, TLSCert: *cert, TLSKey: *key, LiveQueue: *queue}
 	c.LiveTimeout = *liveTimeout
 	c.Backups = backupRotation{every: *every, dir: *backupDir, keep: *keep}
+	c.KeepEvents = *keepEvents
+	if c.KeepEvents < 0 {
+		return nil, usagef("--keep-events must not be negative")
+	}
 	if err := c.Backups.validate(); err != nil {
 		return nil, err
 	}
@@ -137,6 +143,9 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()
+	if cfg.KeepEvents > 0 {
+		go compactLoop(ctx, db, cfg.KeepEvents, time.Hour, log.With("component", "compaction"))
+	}
 	if cfg.Backups.every > 0 {
 		bctx, stop := context.WithCancel(ctx)
 		defer stop()
