@@ -25,6 +25,8 @@ type Options struct {
 	// MaxBody bounds a JSON request body; MaxDocument an upload.
 	MaxBody     int64
 	MaxDocument int64
+	// MaxBatch bounds how many codings one request may add.
+	MaxBatch int
 	// WebUI holds the static files of the browser UI.
 	WebUI fs.FS
 	// Logger receives operator messages.
@@ -62,6 +64,9 @@ func New(st Store, opts Options) *Server {
 	}
 	if opts.MaxDocument == 0 {
 		opts.MaxDocument = 16 << 20
+	}
+	if opts.MaxBatch == 0 {
+		opts.MaxBatch = 1000
 	}
 	s := &Server{
 		store:  st,

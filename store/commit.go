@@ -35,6 +35,9 @@ var errClosed = coding.Errorf(coding.EUNAVAILABLE, "the database is closed")
 // errAborted marks the transaction rolled back because one request failed.
 var errAborted = errors.New("store: request failed")
 
+// errAllRefused rolls back a transaction in which every request was refused.
+var errAllRefused = errors.New("store: every request refused")
+
 // errNothingWritten marks an error returned before the request changed
 // anything: the transaction need not roll back for it.
 var errNothingWritten = errors.New("store: refused before writing")
@@ -132,8 +135,21 @@ func (db *DB) run(batch []*request) {
 					return errAborted
 				}
 			}
+			if len(refused) == len(pending) {
+				// Nothing to write: do not commit an empty transaction,
+				// which would still rewrite a meta page.
+				return errAllRefused
+			}
 			return nil
 		})
+		if errors.Is(err, errAllRefused) {
+			// The indexes read here are untouched and stay valid.
+			for _, r := range refused {
+				r.events = nil
+				close(r.done)
+			}
+			return
+		}
 		if err == nil {
 			db.promote(w.seen)
 			for _, r := range refused {

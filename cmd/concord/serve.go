@@ -29,6 +29,14 @@ type serveConfig struct {
 	LiveTimeout time.Duration
 	Backups     backupRotation
 	KeepEvents  int
+	Limits      limits
+}
+
+// limits bound what one request or connection may ask of the server.
+type limits struct {
+	body, document, message int64
+	batch                   int
+	rate                    float64
 }
 
 func (m *Main) parseServe(args []string) (*serveConfig, error) {
@@ -46,6 +54,12 @@ func (m *Main) parseServe(args []string) (*serveConfig, error) {
 	backupDir := fs.String("backup-dir", m.env("CONCORD_BACKUP_DIR", ""), "where scheduled backups go (env CONCORD_BACKUP_DIR)")
 	keep := fs.Int("keep", 24, "how many scheduled backups to keep")
 	keepEvents := fs.Int("keep-events", 1_000_000, "events of history to keep per project (older ones are compacted hourly; 0 keeps all)")
+	var lim limits
+	fs.Int64Var(&lim.body, "max-body", 1<<20, "largest JSON request body in bytes")
+	fs.Int64Var(&lim.document, "max-document", 16<<20, "largest document upload in bytes")
+	fs.Int64Var(&lim.message, "max-message", 16<<10, "largest websocket message a client may send, in bytes")
+	fs.IntVar(&lim.batch, "max-batch", 1000, "most codings one request may add")
+	fs.Float64Var(&lim.rate, "message-rate", 50, "websocket messages per second one connection may send (bursts of twice that)")
 	rest, err := parse(fs, args)
 	if err != nil {
 		return nil, err
@@ -57,6 +71,10 @@ func (m *Main) parseServe(args []string) (*serveConfig, error) {
 	c.LiveTimeout = *liveTimeout
 	c.Backups = backupRotation{every: *every, dir: *backupDir, keep: *keep}
 	c.KeepEvents = *keepEvents
+	c.Limits = lim
+	if lim.body < 1024 || lim.document < 1024 || lim.message < 512 || lim.batch < 1 || lim.rate <= 0 {
+		return nil, usagef("limits are too small: --max-body and --max-document at least 1024 bytes, --max-message at least 512, --max-batch and --message-rate above 0")
+	}
 	if c.KeepEvents < 0 {
 		return nil, usagef("--keep-events must not be negative")
 	}
@@ -94,7 +112,10 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
-	hub := server.NewHub(server.HubOptions{SendQueue: cfg.LiveQueue, PongTimeout: cfg.LiveTimeout}, log.With("component", "hub"))
+	hub := server.NewHub(server.HubOptions{
+		SendQueue: cfg.LiveQueue, PongTimeout: cfg.LiveTimeout,
+		MaxMessage: cfg.Limits.message, MessageRate: cfg.Limits.rate, MessageBurst: int(2 * cfg.Limits.rate),
+	}, log.With("component", "hub"))
 	db, err := openServingDB(cfg.DB, log, hub.Publish)
 	if err != nil {
 		return err
@@ -106,11 +127,14 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	srv := server.New(db, server.Options{
-		PublicURL: cfg.PublicURL,
-		TLS:       cfg.TLSCert != "",
-		WebUI:     webui.FS(),
-		Logger:    log,
-		Hub:       hub,
+		PublicURL:   cfg.PublicURL,
+		TLS:         cfg.TLSCert != "",
+		WebUI:       webui.FS(),
+		MaxBody:     cfg.Limits.body,
+		MaxDocument: cfg.Limits.document,
+		MaxBatch:    cfg.Limits.batch,
+		Logger:      log,
+		Hub:         hub,
 	})
 	httpSrv := &http.Server{
 		Handler:           srv.Handler(),
