@@ -51,8 +51,13 @@ type testServer struct {
 // ends. Extra args are appended to the serve flags.
 func startServer(t testing.TB, args ...string) *testServer {
 	t.Helper()
-	dir := t.TempDir()
-	ts := &testServer{DB: filepath.Join(dir, "concord.db"), Out: &syncBuffer{}}
+	return startServerAt(t, filepath.Join(t.TempDir(), "concord.db"), args...)
+}
+
+// startServerAt is startServer on a database file of the caller's choice.
+func startServerAt(t testing.TB, db string, args ...string) *testServer {
+	t.Helper()
+	ts := &testServer{DB: db, Out: &syncBuffer{}}
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	var st *store.DB
