@@ -151,6 +151,7 @@ func (s *Server) routes() {
 	p("PATCH /api/projects/{pid}", lead, s.handleUpdateProject)
 	p("GET /api/projects/{pid}/members", read, s.handleMembers)
 	p("PUT /api/projects/{pid}/members/{login}", lead, s.handleSetMember)
+	p("POST /api/projects/{pid}/invitations", lead, s.handleInvite)
 	p("GET /api/projects/{pid}/documents", read, s.handleDocuments)
 	p("POST /api/projects/{pid}/documents", lead, s.handleAddDocument)
 	p("GET /api/projects/{pid}/documents/{did}", read, s.handleDocument)

@@ -11,6 +11,7 @@ import (
 // only after it is durable, and returns the events it wrote.
 type Store interface {
 	User(id string) (*coding.User, error)
+	CreateUser(u *coding.User) error
 	UserByLogin(login string) (*coding.User, error)
 	Users() ([]coding.User, error)
 	SetPassword(userID string, hash []byte) error

@@ -30,6 +30,7 @@ var authzTable = map[string]string{
 	"PATCH /api/projects/{pid}":                       "lead",
 	"GET /api/projects/{pid}/members":                 "read",
 	"PUT /api/projects/{pid}/members/{login}":         "lead",
+	"POST /api/projects/{pid}/invitations":            "lead",
 	"GET /api/projects/{pid}/documents":               "read",
 	"POST /api/projects/{pid}/documents":              "lead",
 	"GET /api/projects/{pid}/documents/{did}":         "read",

@@ -154,3 +154,29 @@ func TestSecurityHeaders(t *testing.T) {
 		t.Error("the CSP allows inline script or style")
 	}
 }
+
+func TestLeadInvitesANewCoder(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t)
+	lead := ts.login(t, "lead", "concord-demo")
+	var out struct {
+		Password string
+		Member   struct{ Login, Role string }
+	}
+	lead.mustDo(http.StatusCreated, "POST", "/api/projects/peer-support/invitations", map[string]string{"login": "Noor", "name": "Noor H", "role": "coder"}, &out)
+	if out.Password == "" || out.Member.Login != "noor" || out.Member.Role != "coder" {
+		t.Fatalf("invitation answered %+v", out)
+	}
+	noor := ts.login(t, "noor", out.Password)
+	var p struct{ Role string }
+	noor.mustDo(http.StatusOK, "GET", "/api/projects/peer-support", nil, &p)
+	if p.Role != "coder" {
+		t.Fatalf("noor's role %q", p.Role)
+	}
+	// Inviting an existing user only sets the role; no password is shown.
+	var again map[string]any
+	lead.mustDo(http.StatusCreated, "POST", "/api/projects/peer-support/invitations", map[string]string{"login": "noor", "role": "viewer"}, &again)
+	if _, ok := again["password"]; ok {
+		t.Fatal("re-inviting an existing user showed a password")
+	}
+}
