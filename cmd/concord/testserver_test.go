@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
-	"net/url"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -154,9 +153,7 @@ func (c *apiClient) mustDo(want int, method, path string, body, out any) {
 	}
 }
 
-// addCoders creates n coders of the demo project directly in the server's
-// store and returns clients signed in through sessions made the same way:
-// bcrypt makes n real sign-ins slow, and sign-in has its own tests.
+// addCoders creates n coders of the demo project with sessionFor.
 func (ts *testServer) addCoders(t testing.TB, n int) []*apiClient {
 	t.Helper()
 	p, err := ts.Store.ProjectBySlug("peer-support")
@@ -165,21 +162,7 @@ func (ts *testServer) addCoders(t testing.TB, n int) []*apiClient {
 	}
 	out := make([]*apiClient, n)
 	for i := range out {
-		u := &coding.User{Login: fmt.Sprintf("coder%03d", i), Name: fmt.Sprintf("Coder %d", i)}
-		if err := ts.Store.CreateUser(u); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := ts.Store.SetMember(coding.Member{ProjectID: p.ID, UserID: u.ID, Role: coding.RoleCoder}, u.ID); err != nil {
-			t.Fatal(err)
-		}
-		token, _, err := ts.Store.CreateSession(u.ID, time.Hour)
-		if err != nil {
-			t.Fatal(err)
-		}
-		jar, _ := cookiejar.New(nil)
-		base, _ := url.Parse(ts.URL)
-		jar.SetCookies(base, []*http.Cookie{{Name: "concord_session", Value: token, Path: "/"}})
-		out[i] = &apiClient{t: t, base: ts.URL, http: &http.Client{Jar: jar, Timeout: 60 * time.Second}}
+		out[i] = ts.sessionFor(t, fmt.Sprintf("coder%03d", i), p.ID, coding.RoleCoder)
 	}
 	return out
 }
