@@ -31,6 +31,7 @@ type Store interface {
 
 	Documents(projectID string) ([]coding.Document, error)
 	Document(projectID, id string) (*coding.Document, error)
+	DocumentTexts(projectID string) (map[string]string, error)
 	AddDocument(d *coding.Document, actor string) (*coding.Event, error)
 	UpdateDocument(d *coding.Document, actor string) (*coding.Event, error)
 
@@ -46,6 +47,7 @@ type Store interface {
 	AddCodings(cs []coding.Coding, actor string) ([]coding.Event, error)
 	UpdateCoding(c *coding.Coding, actor string) (*coding.Event, error)
 	DeleteCoding(projectID, id, actor string) (*coding.Coding, *coding.Event, error)
+	DeleteCodings(projectID string, ids []string, actor string, check func(*coding.Coding) error) ([]coding.Coding, error)
 
 	Memos(projectID string) ([]coding.Memo, error)
 	SaveMemo(m *coding.Memo, actor string) (*coding.Event, error)

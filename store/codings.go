@@ -154,33 +154,65 @@ func (db *DB) UpdateCoding(c *coding.Coding, actor string) (*coding.Event, error
 func (db *DB) DeleteCoding(projectID, id, actor string) (*coding.Coding, *coding.Event, error) {
 	var deleted *coding.Coding
 	events, err := db.update(func(w *writeTx) error {
-		c, err := w.coding(projectID, id)
-		if err != nil {
-			return err
-		}
-		pb, _ := w.project(projectID)
-		doc, _ := idKey("document", c.DocumentID)
-		code, _ := idKey("code", c.CodeID)
-		coder, _ := idKey("coder", c.CoderID)
-		key, _ := idKey("coding", c.ID)
-		if err := pb.Bucket(bucketCodings).Delete(cat(doc, key)); err != nil {
-			return err
-		}
-		if err := pb.Bucket(bucketCodingDocs).Delete(key); err != nil {
-			return err
-		}
-		spans, err := w.spans(pb, projectID, doc)
-		if err != nil {
-			return err
-		}
-		w.deleteSpan(spans, makeSpanKey(code, coder, c.Start, c.End))
+		c, err := w.deleteCoding(projectID, id, actor)
 		deleted = c
-		return w.event(pb, projectID, coding.EventCodingDeleted, actor, c.CoderID, coding.CodingDeleted{Coding: *c})
+		return err
 	})
 	if err != nil {
 		return nil, nil, err
 	}
 	return deleted, &events[0], nil
+}
+
+// DeleteCodings removes several codings in one transaction: all or none.
+// check, when not nil, may refuse a coding (for example another coder's).
+func (db *DB) DeleteCodings(projectID string, ids []string, actor string, check func(*coding.Coding) error) ([]coding.Coding, error) {
+	var out []coding.Coding
+	_, err := db.update(func(w *writeTx) error {
+		out = out[:0]
+		for _, id := range ids {
+			if check != nil {
+				c, err := w.coding(projectID, id)
+				if err != nil {
+					return err
+				}
+				if err := check(c); err != nil {
+					return err
+				}
+			}
+			c, err := w.deleteCoding(projectID, id, actor)
+			if err != nil {
+				return err
+			}
+			out = append(out, *c)
+		}
+		return nil
+	})
+	return out, err
+}
+
+func (w *writeTx) deleteCoding(projectID, id, actor string) (*coding.Coding, error) {
+	c, err := w.coding(projectID, id)
+	if err != nil {
+		return nil, err
+	}
+	pb, _ := w.project(projectID)
+	doc, _ := idKey("document", c.DocumentID)
+	code, _ := idKey("code", c.CodeID)
+	coder, _ := idKey("coder", c.CoderID)
+	key, _ := idKey("coding", c.ID)
+	if err := pb.Bucket(bucketCodings).Delete(cat(doc, key)); err != nil {
+		return nil, err
+	}
+	if err := pb.Bucket(bucketCodingDocs).Delete(key); err != nil {
+		return nil, err
+	}
+	spans, err := w.spans(pb, projectID, doc)
+	if err != nil {
+		return nil, err
+	}
+	w.deleteSpan(spans, makeSpanKey(code, coder, c.Start, c.End))
+	return c, w.event(pb, projectID, coding.EventCodingDeleted, actor, c.CoderID, coding.CodingDeleted{Coding: *c})
 }
 
 func (w *writeTx) coding(projectID, id string) (*coding.Coding, error) {

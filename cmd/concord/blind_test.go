@@ -78,6 +78,21 @@ func TestBlindCodingHidesOtherCodersUntilRevealed(t *testing.T) {
 		}
 		onlyBen(path, raw)
 	}
+	// Search results carry only ben's codings.
+	var found struct {
+		Hits []struct{ Codings []struct{ Coder string } }
+	}
+	ben.mustDo(http.StatusOK, "GET", "/api/projects/peer-support/search?q=peer", nil, &found)
+	if len(found.Hits) == 0 {
+		t.Fatal("no search hits for peer")
+	}
+	for _, h := range found.Hits {
+		for _, c := range h.Codings {
+			if c.Coder != benID {
+				t.Fatalf("a search hit shows ben a coding by %s", c.Coder)
+			}
+		}
+	}
 	// Nor can ben touch ana's codings: they do not exist for him.
 	var anas struct{ Codings []struct{ ID string } }
 	ana.mustDo(http.StatusOK, "GET", "/api/projects/peer-support/codings?coder="+anaID, nil, &anas)
