@@ -16,15 +16,13 @@ type Count struct {
 // CountByCode counts codings per code. With descendants, a code's count
 // also includes its descendants' codings (overlaps still count once).
 func CountByCode(codings []Coding, cb *Codebook, descendants bool) map[string]Count {
+	if descendants {
+		codings = WithAncestors(codings, cb)
+	}
 	groups := map[string][]*Coding{}
 	for i := range codings {
 		c := &codings[i]
 		groups[c.CodeID] = append(groups[c.CodeID], c)
-		if descendants {
-			for _, anc := range ancestors(cb, c.CodeID) {
-				groups[anc] = append(groups[anc], c)
-			}
-		}
 	}
 	out := make(map[string]Count, len(groups))
 	for code, cs := range groups {
@@ -76,6 +74,21 @@ func ByAttribute(docs []Document, name string) func(*Coding) string {
 		values[d.ID] = d.Attributes[name]
 	}
 	return func(c *Coding) string { return values[c.DocumentID] }
+}
+
+// WithAncestors returns the codings plus, for each, a copy under every
+// ancestor of its code: counting the result per code counts each code with
+// its descendants.
+func WithAncestors(codings []Coding, cb *Codebook) []Coding {
+	out := make([]Coding, 0, len(codings))
+	out = append(out, codings...)
+	for _, c := range codings {
+		for _, anc := range ancestors(cb, c.CodeID) {
+			c.CodeID = anc
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func ancestors(cb *Codebook, id string) []string {
