@@ -177,6 +177,9 @@ type ConfidenceInterval struct {
 	Resamples int     `json:"resamples"`
 	// Used counts the resamples in which the coefficient was defined.
 	Used int `json:"used"`
+	// Documents is the number of documents resampled: with few, the
+	// interval is rough.
+	Documents int `json:"documents"`
 }
 
 // ProjectAgreement computes the agreement of a project's coders.

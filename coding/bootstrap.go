@@ -79,7 +79,7 @@ func (b *bootstrap) alphaInterval(point Coefficient, stats []alphaStats) *Confid
 
 // interval computes the coefficient on every resample.
 func (b *bootstrap) interval(point Coefficient, replicate func(draw []int32) Coefficient) *ConfidenceInterval {
-	ci := &ConfidenceInterval{Level: ConfidenceLevel, Resamples: b.resamples}
+	ci := &ConfidenceInterval{Level: ConfidenceLevel, Resamples: b.resamples, Documents: len(b.docs)}
 	if !point.Defined {
 		ci.Reason = "the coefficient itself is undefined"
 		return ci
