@@ -61,6 +61,9 @@ Usage:
   concord users   add|list|passwd|grant ...
   concord projects list|create ...
   concord backup  FILE
+  concord agreement --project SLUG [--unit characters|segments|presence|unitized] [--code NAME] [--coders a,b] [--json]
+  concord reliability FILE.csv [--level nominal|ordinal|interval|ratio] [--json]
+  concord reliability --spans FILE.csv --length L [--json]
   concord bench   store ...
   concord help
 
@@ -94,6 +97,10 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		return m.projects(args)
 	case "backup":
 		return m.backup(ctx, args)
+	case "agreement":
+		return m.agreement(args)
+	case "reliability":
+		return m.reliability(args)
 	case "bench":
 		return m.bench(ctx, args)
 	case "help", "-h", "--help":
