@@ -16,10 +16,12 @@ import "math/bits"
 
 // binaryTallies are the tables a binary agreement adds up.
 type binaryTallies struct {
-	rows     []*binaryTable
-	rowPairs [][]pairCounts
-	docs     []*binaryTable
-	pairs    []pairCounts
+	rows []*binaryTable
+	// groupPairs are each group's 2×2 tables of every pair: a row's
+	// matrix cells, and added up over the codes as applied, the pairs'.
+	groupPairs [][]pairCounts
+	docs       []*binaryTable
+	pairs      []pairCounts
 	// rowDocs holds, when a bootstrap is asked for, α's statistics of
 	// each row in each document.
 	rowDocs [][]alphaStats
@@ -61,7 +63,7 @@ func binaryAgreement(s *agreementScope, r *AgreementReport) {
 	r.Matrix.Cells = make([][]AgreementFigures, len(s.rows))
 	for i := range s.rows {
 		r.Matrix.Cells[i] = make([]AgreementFigures, len(s.pairs))
-		for p, pc := range t.rowPairs[i] {
+		for p, pc := range t.groupPairs[i] { // row i's group is group i
 			r.Matrix.Cells[i][p] = pairFigures(pc, s.pairCoders(p), codedOnly)
 		}
 	}
@@ -71,10 +73,10 @@ func binaryAgreement(s *agreementScope, r *AgreementReport) {
 func tallyBinary(s *agreementScope) *binaryTallies {
 	k, codedOnly := s.k(), s.opt.CodedOnly
 	t := &binaryTallies{
-		rows:     make([]*binaryTable, len(s.rows)),
-		rowPairs: make([][]pairCounts, len(s.rows)),
-		docs:     make([]*binaryTable, len(s.docs)),
-		pairs:    make([]pairCounts, len(s.pairs)),
+		rows:       make([]*binaryTable, len(s.rows)),
+		groupPairs: make([][]pairCounts, len(s.groups)),
+		docs:       make([]*binaryTable, len(s.docs)),
+		pairs:      make([]pairCounts, len(s.pairs)),
 	}
 	// The base: every unit of every document starts as "nobody coded".
 	base := newBinaryTable(k)
@@ -101,15 +103,14 @@ func tallyBinary(s *agreementScope) *binaryTallies {
 			docBase[d].add(m, 0, w)
 		}
 	}
-	for p := range t.pairs {
-		t.pairs[p].neither = pairBase[p] * codes
-	}
 	for i := range s.rows {
 		t.rows[i] = newBinaryTable(k)
 		t.rows[i].merge(base)
-		t.rowPairs[i] = make([]pairCounts, len(s.pairs))
+	}
+	for gi := range s.groups {
+		t.groupPairs[gi] = make([]pairCounts, len(s.pairs))
 		for p := range s.pairs {
-			t.rowPairs[i][p].neither = pairBase[p]
+			t.groupPairs[gi][p].neither = pairBase[p]
 		}
 	}
 	if docBase != nil {
@@ -127,7 +128,6 @@ func tallyBinary(s *agreementScope) *binaryTallies {
 			n := float64(to - from)
 			if g.row >= 0 {
 				t.rows[g.row].cover(coders, m, n, fromNeither)
-				coverPairs(s, t.rowPairs[g.row], coders, cover, n, fromNeither)
 				if t.rowDocs != nil {
 					st := &t.rowDocs[g.row][d]
 					st.add(m, bits.OnesCount64(coders), n)
@@ -138,8 +138,8 @@ func tallyBinary(s *agreementScope) *binaryTallies {
 			}
 			if g.stack >= 0 {
 				t.docs[d].cover(coders, m, n, fromNeither)
-				coverPairs(s, t.pairs, coders, cover, n, fromNeither)
 			}
+			coverPairs(s, t.groupPairs[es[0].group], coders, cover, n, fromNeither)
 		}
 		if s.opt.Unit == UnitPresence {
 			var coders uint64
@@ -151,6 +151,13 @@ func tallyBinary(s *agreementScope) *binaryTallies {
 		}
 		w.sweep(es, add)
 	})
+	for gi, g := range s.groups {
+		if g.stack >= 0 {
+			for p, pc := range t.groupPairs[gi] {
+				t.pairs[p].plus(pc)
+			}
+		}
+	}
 	return t
 }
 

@@ -208,10 +208,22 @@ func tallyUnitized(s *agreementScope) *unitizedTallies {
 			}
 		}
 	}
+	// Room for every group's units, gaps (about one more per coder and
+	// document) and whole-document gaps, so that appending copies nothing.
+	entries := make([]int, len(s.groups))
+	for d := range s.docs {
+		es := s.entries[s.docStart[d]:s.docStart[d+1]]
+		for _, e := range es {
+			entries[e.group]++
+		}
+		t.docUnits[d] = make([]unitRecord, 0, len(es))
+	}
 	for gi := range t.groups {
-		t.groups[gi].observedPair = make([]float64, len(s.pairs))
-		t.groups[gi].unitsAll = make([]int, k)
-		t.groups[gi].unitsPair = make([][2]int, len(s.pairs))
+		g := &t.groups[gi]
+		g.observedPair = make([]float64, len(s.pairs))
+		g.unitsAll = make([]int, k)
+		g.unitsPair = make([][2]int, len(s.pairs))
+		g.items = make(unitizedItems, 0, 2*entries[gi]+(k+1)*min(entries[gi], len(s.docs))+len(s.docs))
 	}
 
 	parts := make([][]segment, k)
