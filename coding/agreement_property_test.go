@@ -380,9 +380,9 @@ func TestUnitizedAgreementAcrossDocuments(t *testing.T) {
 	}
 }
 
-// Weighting a document n times is the same as holding it n times, which
-// is what the bootstrap relies on.
-func TestUnitizedWeightsAreRepeatedDocuments(t *testing.T) {
+// A resample that draws a document n times is the same as a project
+// that holds it n times.
+func TestUnitizedResampleIsRepeatedDocuments(t *testing.T) {
 	rng := rand.New(rand.NewSource(18))
 	for i := 0; i < 200; i++ {
 		coders := 2 + rng.Intn(2)
@@ -393,12 +393,15 @@ func TestUnitizedWeightsAreRepeatedDocuments(t *testing.T) {
 			t.Fatal(err)
 		}
 		tally := tallyUnitized(s)
-		weights := make([]float64, len(in.Documents))
+		boot := &bootstrap{resamples: 1, draws: [][]int32{nil}}
 		repeated := in
 		repeated.Documents, repeated.Codings = nil, nil
 		for d, doc := range in.Documents {
-			weights[d] = float64(rng.Intn(3))
-			for n := 0; n < int(weights[d]); n++ {
+			if s.cover[d] != tally.all {
+				continue
+			}
+			for n := rng.Intn(3); n > 0; n-- {
+				boot.draws[0] = append(boot.draws[0], int32(d))
 				copyDoc := doc
 				copyDoc.ID = fmt.Sprintf("%s-%d", doc.ID, n)
 				repeated.Documents = append(repeated.Documents, copyDoc)
@@ -413,12 +416,15 @@ func TestUnitizedWeightsAreRepeatedDocuments(t *testing.T) {
 		if len(repeated.Documents) == 0 {
 			continue
 		}
+		results := tally.bootstrap(s, boot)
 		r := mustAgree(t, repeated, AgreementOptions{Unit: UnitUnitized, Coders: s.coders})
 		for ri, code := range s.rows {
-			g := &tally.groups[ri]
-			got := g.items.components(tally.all, s.cover, weights, g.weighted(s, weights, tally.all), code.ID).alpha(code.ID)
-			if want := r.code(code.ID).Coefficients[MetricUnitizedAlpha1995Cat]; r.code(code.ID).Code != "" && !sameCoefficient(got, want) {
-				t.Fatalf("code %s weighted %v: %v, repeated %v", code.ID, weights, got, want)
+			row := r.code(code.ID)
+			if row.Code == "" {
+				continue
+			}
+			if got, want := results[ri][0].alpha(code.Name), row.Coefficients[MetricUnitizedAlpha1995Cat]; !sameCoefficient(got, want) {
+				t.Fatalf("code %s drawn %v: %v, repeated %v", code.ID, boot.draws[0], got, want)
 			}
 		}
 	}

@@ -28,6 +28,7 @@ import (
 
 // unitizedGroup is what the unitized unit keeps of one group.
 type unitizedGroup struct {
+	index int
 	items unitizedItems
 	// Observed disagreement over the documents all coders take part in,
 	// and per pair over those both take part in.
@@ -114,9 +115,9 @@ func unitizedAgreement(s *agreementScope, r *AgreementReport) {
 	}
 
 	boot := newBootstrap(s, full)
-	var weights []float64
+	var replicates [][]unitizedResult // per group, per resample
 	if boot != nil {
-		weights = make([]float64, len(s.docs))
+		replicates = t.bootstrap(s, boot)
 	}
 
 	uAll, uAllWhy := t.coincidences(s, full, t.all)
@@ -124,11 +125,8 @@ func unitizedAgreement(s *agreementScope, r *AgreementReport) {
 	r.Overall.Coefficients[MetricUnitizedAlpha1995] = overall(func(g *unitizedGroup) unitizedResult { return g.all })
 	add2016(r.Overall.Coefficients, uAll, uAllWhy)
 	if boot != nil {
-		r.Overall.AlphaCI = boot.interval(r.Overall.Coefficients[MetricUnitizedAlpha1995], func(draw []int32) Coefficient {
-			w := boot.weights(draw, weights)
-			return overall(func(g *unitizedGroup) unitizedResult {
-				return g.items.components(t.all, s.cover, w, g.weighted(s, w, t.all), "")
-			})
+		r.Overall.AlphaCI = boot.interval(r.Overall.Coefficients[MetricUnitizedAlpha1995], func(i int, _ []int32) Coefficient {
+			return overall(func(g *unitizedGroup) unitizedResult { return replicates[g.index][i] })
 		})
 	}
 
@@ -140,10 +138,7 @@ func unitizedAgreement(s *agreementScope, r *AgreementReport) {
 		f.Coefficients[MetricBinaryUAlpha2016] = g.binary.alpha(k, t.lenAll)
 		f.Coefficients[MetricKUAlpha2016] = s.kuAlpha(ri, uAll, uAllWhy)
 		if boot != nil {
-			f.AlphaCI = boot.interval(alpha, func(draw []int32) Coefficient {
-				w := boot.weights(draw, weights)
-				return g.items.components(t.all, s.cover, w, g.weighted(s, w, t.all), code.Name).alpha(code.Name)
-			})
+			f.AlphaCI = boot.interval(alpha, func(i int, _ []int32) Coefficient { return replicates[ri][i].alpha(code.Name) })
 		}
 		r.Codes = append(r.Codes, s.codeRow(ri, f))
 	}
@@ -220,6 +215,7 @@ func tallyUnitized(s *agreementScope) *unitizedTallies {
 	}
 	for gi := range t.groups {
 		g := &t.groups[gi]
+		g.index = gi
 		g.observedPair = make([]float64, len(s.pairs))
 		g.unitsAll = make([]int, k)
 		g.unitsPair = make([][2]int, len(s.pairs))
@@ -290,7 +286,7 @@ func tallyUnitized(s *agreementScope) *unitizedTallies {
 		if grp.stack >= 0 {
 			// The document's own figure, over the coders taking part.
 			buf = local.sort(buf)
-			u := local.components(cover, s.cover, nil, unitizedSums{observed, float64(length)}, s.stack[grp.stack])
+			u := local.components(cover, s.cover, unitizedSums{observed, float64(length)}, s.stack[grp.stack])
 			if !u.c.Defined && !u.empty {
 				t.docWhy[d] = u.c
 			}
@@ -365,21 +361,6 @@ func partitionUnits(es []agreementEntry, coder int32, length int, buf []segment)
 		buf = append(buf, segment{pos, length, 0})
 	}
 	return buf
-}
-
-// weighted returns the all-coder observed disagreement and the length of
-// the documents every coder (all) takes part in, each counted w times.
-func (g *unitizedGroup) weighted(s *agreementScope, w []float64, all uint64) unitizedSums {
-	var sums unitizedSums
-	for i, d := range g.runDocs {
-		sums.observed += w[d] * g.observedRun[i]
-	}
-	for d, n := range w {
-		if n > 0 && s.cover[d] == all {
-			sums.length += n * float64(s.docs[d].Length)
-		}
-	}
-	return sums
 }
 
 // documentAlpha is the 1995 α of document d over its codes.

@@ -68,7 +68,7 @@ func (b *bootstrap) draw(seed int64) *bootstrap {
 // alphaInterval is the interval of a binary table's α, from per-document
 // statistics.
 func (b *bootstrap) alphaInterval(point Coefficient, stats []alphaStats) *ConfidenceInterval {
-	return b.interval(point, func(draw []int32) Coefficient {
+	return b.interval(point, func(_ int, draw []int32) Coefficient {
 		var s alphaStats
 		for _, d := range draw {
 			s.plus(stats[d])
@@ -77,8 +77,9 @@ func (b *bootstrap) alphaInterval(point Coefficient, stats []alphaStats) *Confid
 	})
 }
 
-// interval computes the coefficient on every resample.
-func (b *bootstrap) interval(point Coefficient, replicate func(draw []int32) Coefficient) *ConfidenceInterval {
+// interval computes the coefficient on every resample: replicate gets
+// the resample's number and draw.
+func (b *bootstrap) interval(point Coefficient, replicate func(r int, draw []int32) Coefficient) *ConfidenceInterval {
 	ci := &ConfidenceInterval{Level: ConfidenceLevel, Resamples: b.resamples, Documents: len(b.docs)}
 	if !point.Defined {
 		ci.Reason = "the coefficient itself is undefined"
@@ -89,8 +90,8 @@ func (b *bootstrap) interval(point Coefficient, replicate func(draw []int32) Coe
 		return ci
 	}
 	values := make([]float64, 0, b.resamples)
-	for _, draw := range b.draws {
-		if c := replicate(draw); c.Defined {
+	for r, draw := range b.draws {
+		if c := replicate(r, draw); c.Defined {
 			values = append(values, c.Value)
 		}
 	}

@@ -103,11 +103,10 @@ func (u unitizedResult) alpha(category string) Coefficient {
 }
 
 // components returns D_O and D_E for the coders in set, over the
-// documents in which all of them take part (cover), each weighted by
-// weight[doc] (nil: once). sums must hold the observed disagreements and
-// the length over the same documents and weights. The items must be
-// sorted.
-func (items unitizedItems) components(set uint64, cover []uint64, weight []float64, sums unitizedSums, category string) unitizedResult {
+// documents in which all of them take part (cover). sums must hold the
+// observed disagreements and the length over the same documents. The
+// items must be sorted.
+func (items unitizedItems) components(set uint64, cover []uint64, sums unitizedSums, category string) unitizedResult {
 	r := float64(bits.OnesCount64(set))
 	if r < 2 || sums.length == 0 {
 		return finishComponents(r, 0, 0, 0, 0, sums, category)
@@ -121,11 +120,6 @@ func (items unitizedItems) components(set uint64, cover []uint64, weight []float
 			continue
 		}
 		w := 1.0
-		if weight != nil {
-			if w = weight[doc]; w == 0 {
-				continue
-			}
-		}
 		l := float64(it >> 28)
 		if it&(1<<27) != 0 {
 			if coder < 0 {
