@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/concordqda/concord/coding"
 )
 
 // The expected values are the reference vectors' exact values
@@ -148,4 +150,47 @@ func TestReliabilityErrorsNameTheLine(t *testing.T) {
 			t.Errorf("concord %s: %v, want a usage error", strings.Join(args, " "), err)
 		}
 	}
+}
+
+// The table and span readers take files from anywhere: whatever they hold,
+// reading them either works or fails naming the file.
+func FuzzReadRatings(f *testing.F) {
+	for _, seed := range []string{"unit,A,B\nu1,1,2\nu2,,3\n", "A,B\n\"x\",y\n", "A\n1\n", "\ufeffunit,A\n", "A,B\n1,\"2\n"} {
+		f.Add(seed, uint8(0))
+	}
+	levels := []coding.Level{coding.LevelNominal, coding.LevelOrdinal, coding.LevelInterval, coding.LevelRatio}
+	f.Fuzz(func(t *testing.T, data string, level uint8) {
+		r, units, err := readRatings("f.csv", strings.NewReader(data), levels[int(level)%len(levels)])
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "f.csv") {
+				t.Fatalf("error %q does not name the file", err)
+			}
+			return
+		}
+		if len(units) != len(r.Units) || r.Validate() != nil {
+			t.Fatalf("read %d units and %d ids; %v", len(r.Units), len(units), r.Validate())
+		}
+		coding.Reliability(r, levels[int(level)%len(levels)])
+	})
+}
+
+func FuzzReadSpans(f *testing.F) {
+	for _, seed := range []string{"coder,start,end,code\nA,0,5,x\nB,2,7,x\n", "code,end,start,coder\nx,3,1,A\n", "coder,start,end,code\nA,-1,2,x\n"} {
+		f.Add(seed, 10)
+	}
+	f.Fuzz(func(t *testing.T, data string, length int) {
+		if length <= 0 || length > 1<<20 {
+			return
+		}
+		c, err := readSpans("s.csv", strings.NewReader(data), length)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "s.csv") {
+				t.Fatalf("error %q does not name the file", err)
+			}
+			return
+		}
+		if err := c.Validate(); err != nil {
+			t.Fatalf("read spans the coefficients refuse: %v", err)
+		}
+	})
 }
