@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -48,8 +49,10 @@ func (m *Main) agreement(args []string) error {
 		return err
 	}
 	r, err := server.Agreement(st, p.ID, req)
-	if err != nil {
-		return fmt.Errorf("%s", coding.ErrorMessage(err))
+	if coding.ErrorCode(err) != coding.EINTERNAL && err != nil {
+		return errors.New(coding.ErrorMessage(err)) // a mistake in the request: say only what it is
+	} else if err != nil {
+		return err
 	}
 	if *asJSON {
 		return writeJSONTo(m.Stdout, r)
