@@ -205,3 +205,36 @@ func (cb *Codebook) CheckMerge(src, dst string) error {
 	}
 	return nil
 }
+
+// Resolve finds the code a person named: by id, by a path of names
+// ("Stressors/Housing" or "Stressors › Housing"), or by a name alone when
+// only one code has it. Names match without regard to case.
+func (cb *Codebook) Resolve(ref string) (*Code, error) {
+	ref = strings.TrimSpace(ref)
+	if c, ok := cb.byID[ref]; ok {
+		return c, nil
+	}
+	path := strings.ReplaceAll(ref, PathSeparator, "/")
+	if c, ok := cb.Find(path); ok {
+		return c, nil
+	}
+	if !strings.Contains(path, "/") {
+		var found []*Code
+		cb.Walk(func(c *Code, _ int) {
+			if strings.EqualFold(c.Name, ref) {
+				found = append(found, c)
+			}
+		})
+		if len(found) == 1 {
+			return found[0], nil
+		}
+		if len(found) > 1 {
+			paths := make([]string, len(found))
+			for i, c := range found {
+				paths[i] = quote(cb.PathString(c.ID))
+			}
+			return nil, Errorf(EINVALID, "%d codes are named %s (%s): give the path, such as %q", len(found), quote(ref), strings.Join(paths, ", "), strings.Join(cb.Path(found[0].ID), "/"))
+		}
+	}
+	return nil, Errorf(ENOTFOUND, "there is no code %s in this project's codebook", quote(ref))
+}

@@ -42,6 +42,10 @@ func UAlpha2016(c Continuum) Coefficient {
 	if !r.Defined {
 		return r
 	}
+	return u.uAlpha()
+}
+
+func (u *uCoincidences) uAlpha() Coefficient {
 	// Disagreements are summed off the diagonal rather than subtracted
 	// from totals, so that perfect agreement and a single value give
 	// exact zeros instead of rounding noise.
@@ -64,6 +68,10 @@ func BinaryUAlpha2016(c Continuum) Coefficient {
 	if !r.Defined {
 		return r
 	}
+	return u.binaryUAlpha()
+}
+
+func (u *uCoincidences) binaryUAlpha() Coefficient {
 	if u.margin[0] == 0 {
 		return undefined("no coder left any gap, so there is no coded-versus-uncoded distinction")
 	}
@@ -82,6 +90,10 @@ func CUAlpha2016(c Continuum) Coefficient {
 	if !r.Defined {
 		return r
 	}
+	return u.cuAlpha()
+}
+
+func (u *uCoincidences) cuAlpha() Coefficient {
 	if u.valuedTotal == 0 {
 		return undefined("no coder's unit intersects another coder's unit")
 	}
@@ -103,6 +115,10 @@ func KUAlpha2016(c Continuum, category string) Coefficient {
 	if !r.Defined {
 		return r
 	}
+	return u.kuAlpha(category)
+}
+
+func (u *uCoincidences) kuAlpha(category string) Coefficient {
 	k := u.index(category)
 	if k == 0 {
 		return undefined("nobody coded %q", clip(category))

@@ -173,3 +173,31 @@ func TestEntityValidation(t *testing.T) {
 		t.Errorf("Slugify = %q", got)
 	}
 }
+
+func TestCodebookResolve(t *testing.T) {
+	cb := NewCodebook([]Code{
+		{ID: "s", Name: "Stressors"},
+		{ID: "h", Name: "Housing", ParentID: "s"},
+		{ID: "b", Name: "Benefits", Order: 1},
+		{ID: "h2", Name: "Housing", ParentID: "b"},
+		{ID: "t", Name: "Trust", ParentID: "b"},
+	})
+	for _, tt := range []struct{ ref, want, err string }{
+		{"h2", "h2", ""},
+		{"Stressors/Housing", "h", ""},
+		{"stressors › housing", "h", ""},
+		{" trust ", "t", ""},
+		{"Benefits", "b", ""},
+		{"Housing", "", "2 codes are named"},
+		{"Nope", "", "there is no code"},
+		{"Stressors/Trust", "", "there is no code"},
+	} {
+		c, err := cb.Resolve(tt.ref)
+		switch {
+		case tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)):
+			t.Errorf("Resolve(%q) = %v, %v; want an error about %q", tt.ref, c, err, tt.err)
+		case tt.err == "" && (err != nil || c.ID != tt.want):
+			t.Errorf("Resolve(%q) = %v, %v; want %s", tt.ref, c, err, tt.want)
+		}
+	}
+}

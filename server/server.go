@@ -176,6 +176,8 @@ func (s *Server) routes() {
 	p("POST /api/projects/{pid}/memos", code, s.handleSaveMemo)
 	p("PUT /api/projects/{pid}/memos/{id}", code, s.handleSaveMemo)
 	p("DELETE /api/projects/{pid}/memos/{id}", code, s.handleDeleteMemo)
+	p("GET /api/projects/{pid}/agreement", lead, s.handleAgreement)
+	p("GET /api/projects/{pid}/agreement/disagreements", lead, s.handleDisagreements)
 	p("GET /api/projects/{pid}/events", read, s.handleEvents)
 	p("GET /api/projects/{pid}/live", read, s.handleLive)
 

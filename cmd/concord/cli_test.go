@@ -280,6 +280,7 @@ func TestEverySubcommandHasHelp(t *testing.T) {
 		{"serve", "--help"}, {"import", "--help"}, {"users", "--help"}, {"users", "add", "--help"},
 		{"projects", "--help"}, {"projects", "create", "--help"}, {"backup", "--help"},
 		{"bench", "--help"}, {"bench", "store", "--help"}, {"bench", "live", "--help"}, {"help"},
+		{"agreement", "--help"}, {"reliability", "--help"},
 	} {
 		out, errOut, err := run(t, "", args...)
 		if err != nil {

@@ -62,6 +62,9 @@ Usage:
   concord projects list|create ...
   concord backup  FILE
   concord restore BACKUP_FILE --db NEW_DATABASE
+  concord agreement --project SLUG [--unit characters|segments|presence|unitized] [--code NAME] [--coders a,b] [--json]
+  concord reliability FILE.csv [--level nominal|ordinal|interval|ratio] [--json]
+  concord reliability --spans FILE.csv --length L [--json]
   concord bench   store ...
   concord help
 
@@ -97,6 +100,10 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		return m.backup(ctx, args)
 	case "restore":
 		return m.restore(args)
+	case "agreement":
+		return m.agreement(args)
+	case "reliability":
+		return m.reliability(args)
 	case "bench":
 		return m.bench(ctx, args)
 	case "help", "-h", "--help":

@@ -1,0 +1,203 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/concordqda/concord/coding"
+	"github.com/concordqda/concord/server"
+)
+
+const agreementUsage = `agreement --project SLUG [--unit characters|segments|presence|unitized] [--code NAME-or-PATH] [--coders a,b] [--json]`
+
+func (m *Main) agreement(args []string) error {
+	fs := m.flags("agreement", agreementUsage)
+	db := m.dbFlag(fs)
+	slug := fs.String("project", "", "the project's slug")
+	unit := fs.String("unit", "characters", "what to compare: characters, segments (codings matched by overlap), presence (of each code in each document) or unitized (Krippendorff's unitizing α)")
+	code := fs.String("code", "", "only this code and its descendants: a name, or a path such as \"Stressors/Housing challenges\"")
+	coders := fs.String("coders", "", "comma-separated logins to compare (\"consensus\" for the consensus layer); default: everyone who coded, without the consensus layer")
+	codedOnly := fs.Bool("coded-only", false, "characters unit: count only text at least one coder coded with the code")
+	overlap := fs.Float64("overlap", 0, fmt.Sprintf("segments unit: the share of the shorter of two codings they must share to match (default %g)", coding.DefaultOverlap))
+	allDocs := fs.Bool("all-documents", false, "count every document as read by every coder, even one who coded nothing in it")
+	bootstrap := fs.Int("bootstrap", -1, fmt.Sprintf("resamples for α's confidence intervals (default %d; 0 for none)", server.DefaultBootstrap))
+	seed := fs.Int64("seed", 1, "seed of the bootstrap resamples")
+	asJSON := fs.Bool("json", false, "print the whole report as JSON (documented in README.md)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 0 || *slug == "" {
+		return usagef("concord %s", agreementUsage)
+	}
+	req := server.AgreementRequest{Unit: coding.AgreementUnit(*unit), Code: *code, CodedOnly: *codedOnly, Overlap: *overlap,
+		AllDocuments: *allDocs, Bootstrap: *bootstrap, Seed: *seed}
+	for _, c := range strings.Split(*coders, ",") {
+		if c = strings.TrimSpace(c); c != "" {
+			req.Coders = append(req.Coders, c)
+		}
+	}
+	st, err := openDB(*db)
+	if err != nil {
+		return fmt.Errorf("%w\nWhile the server runs, ask it: GET /api/projects/%s/agreement", err, *slug)
+	}
+	defer st.Close()
+	p, err := st.ProjectBySlug(*slug)
+	if err != nil {
+		return err
+	}
+	r, err := server.Agreement(st, p.ID, req)
+	if coding.ErrorCode(err) != coding.EINTERNAL && err != nil {
+		return errors.New(coding.ErrorMessage(err)) // a mistake in the request: say only what it is
+	} else if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSONTo(m.Stdout, r)
+	}
+	return m.printAgreement(p, r)
+}
+
+// agreementColumns are the coefficients a unit's table shows, the first
+// being the one rows are sorted by.
+func agreementColumns(r *coding.AgreementReport) []string {
+	switch r.Unit {
+	case coding.UnitSegments:
+		return []string{coding.MetricPercentAgreement, coding.MetricBrennanPrediger}
+	case coding.UnitUnitized:
+		return []string{coding.MetricUnitizedAlpha1995Cat, coding.MetricBinaryUAlpha2016, coding.MetricKUAlpha2016}
+	}
+	cols := []string{r.Metric}
+	for _, m := range []string{coding.MetricKrippendorffAlpha, coding.MetricFleissKappa, coding.MetricCohenKappa, coding.MetricPercentAgreement} {
+		if m != r.Metric && (m != coding.MetricCohenKappa || len(r.Coders) == 2) {
+			cols = append(cols, m)
+		}
+	}
+	return cols
+}
+
+func (m *Main) printAgreement(p *coding.Project, r *coding.AgreementReport) error {
+	w := m.Stdout
+	var names []string
+	for _, c := range r.Coders {
+		names = append(names, fmt.Sprintf("%s (%d documents)", c.Name, c.Documents))
+	}
+	fmt.Fprintf(w, "Agreement in %s by %s: %s\n", p.Slug, r.Unit, strings.Join(names, ", "))
+	if r.Options.Bootstrap > 0 {
+		fmt.Fprintf(w, "Intervals: %.0f%% bootstrap over documents, %d resamples, seed %d.\n", coding.ConfidenceLevel*100, r.Options.Bootstrap, r.Options.Seed)
+	}
+	fmt.Fprintln(w)
+
+	cols := agreementColumns(r)
+	ciAfter := coding.MetricKrippendorffAlpha // the column the interval belongs to
+	if r.Unit == coding.UnitUnitized {
+		ciAfter = coding.MetricUnitizedAlpha1995Cat
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	header := "code\t"
+	for _, c := range cols {
+		header += metricLabels[c] + "\t"
+		if c == ciAfter && r.Options.Bootstrap > 0 {
+			header += "95% interval\t"
+		}
+	}
+	fmt.Fprintln(tw, header+"compared\t"+countLabels(r.Unit))
+	var notes []string
+	row := func(label string, f coding.AgreementFigures) {
+		line := label + "\t"
+		for _, col := range cols {
+			c := col
+			v, ok := f.Coefficients[c]
+			if !ok && label == "overall" && c == coding.MetricUnitizedAlpha1995Cat {
+				c = coding.MetricUnitizedAlpha1995
+				v, ok = f.Coefficients[c]
+			}
+			line += number(v) + "\t"
+			if ok && !v.Defined && (c == r.Metric || label == "overall") {
+				notes = append(notes, fmt.Sprintf("%s, %s: %s", label, metricLabels[c], v.Reason))
+			}
+			if col == ciAfter && r.Options.Bootstrap > 0 {
+				line += interval(f.AlphaCI) + "\t"
+			}
+		}
+		n := f.Counts
+		line += fmt.Sprintf("%d\t", n.Compared)
+		if r.Unit != coding.UnitUnitized {
+			line += fmt.Sprintf("%d\t%d\t", n.Both, n.Either)
+			if r.Unit != coding.UnitSegments {
+				line += fmt.Sprintf("%d\t", n.Neither)
+			}
+		}
+		fmt.Fprintln(tw, line)
+	}
+	for _, c := range r.Codes {
+		row(c.Path, c.AgreementFigures)
+	}
+	row("overall", r.Overall)
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if r.Unit == coding.UnitUnitized {
+		fmt.Fprintf(w, "overall %s %s, %s %s\n", metricLabels[coding.MetricUAlpha2016], number(r.Overall.Coefficients[coding.MetricUAlpha2016]),
+			metricLabels[coding.MetricCUAlpha2016], number(r.Overall.Coefficients[coding.MetricCUAlpha2016]))
+		for _, m := range []string{coding.MetricUAlpha2016, coding.MetricCUAlpha2016} {
+			if v := r.Overall.Coefficients[m]; !v.Defined {
+				notes = append(notes, fmt.Sprintf("overall, %s: %s", metricLabels[m], v.Reason))
+			}
+		}
+	}
+	if n := documentsResampled(r); r.Options.Bootstrap > 0 && n < 10 {
+		fmt.Fprintf(w, "Only %d documents were resampled: intervals from so few documents are rough.\n", n)
+	}
+
+	if len(r.Pairs) > 1 {
+		fmt.Fprintln(w, "\nCoder pairs:")
+		byID := map[string]string{}
+		for _, c := range r.Coders {
+			byID[c.ID] = c.Name
+		}
+		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+		pairCols := []string{r.PairMetric}
+		if r.Unit == coding.UnitUnitized {
+			pairCols = []string{coding.MetricUnitizedAlpha1995}
+		}
+		for _, pr := range r.Pairs {
+			fmt.Fprintf(tw, "%s – %s\t%s\t%s\t\n", byID[pr.A], byID[pr.B], metricLabels[pairCols[0]], number(pr.Coefficients[pairCols[0]]))
+		}
+		tw.Flush()
+	}
+	if len(r.UnusedCodes) > 0 {
+		fmt.Fprintf(w, "\n%d codes in scope were not applied by the compared coders.\n", len(r.UnusedCodes))
+	}
+	return printNotes(w, notes)
+}
+
+// countLabels head the count columns: for the binary units, the units
+// all, some or none of the coders coded.
+func countLabels(unit coding.AgreementUnit) string {
+	switch unit {
+	case coding.UnitSegments:
+		return "matched\tunmatched\t"
+	case coding.UnitUnitized:
+		return ""
+	}
+	return "all\tsome\tnone\t"
+}
+
+// documentsResampled is the number of documents the overall interval
+// resampled.
+func documentsResampled(r *coding.AgreementReport) int {
+	if ci := r.Overall.AlphaCI; ci != nil {
+		return ci.Documents
+	}
+	return 0
+}
+
+func interval(ci *coding.ConfidenceInterval) string {
+	if ci == nil || !ci.Defined {
+		return "—"
+	}
+	return fmt.Sprintf("[%.3f, %.3f]", ci.Low, ci.High)
+}

@@ -1,0 +1,218 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/concordqda/concord/coding"
+)
+
+const reliabilityUsage = `reliability FILE.csv [--level nominal|ordinal|interval|ratio] [--json]
+       concord reliability --spans FILE.csv --length L [--json]`
+
+// metricLabels name the coefficients in the tables people read.
+var metricLabels = map[string]string{
+	coding.MetricPercentAgreement:     "percent agreement",
+	coding.MetricCohenKappa:           "Cohen's κ",
+	coding.MetricScottPi:              "Scott's π",
+	coding.MetricBrennanPrediger:      "Brennan–Prediger κ",
+	coding.MetricFleissKappa:          "Fleiss' κ",
+	coding.MetricRandolphKappa:        "Randolph's κ",
+	coding.MetricKrippendorffAlpha:    "Krippendorff's α",
+	coding.MetricNVivoPercent:         "NVivo agreement",
+	coding.MetricNVivoKappa:           "NVivo κ",
+	coding.MetricUnitizedAlpha1995:    "α_u (1995)",
+	coding.MetricUnitizedAlpha1995Cat: "α_u (1995)",
+	coding.MetricUAlpha2016:           "uα",
+	coding.MetricBinaryUAlpha2016:     "|uα",
+	coding.MetricCUAlpha2016:          "cuα",
+	coding.MetricKUAlpha2016:          "(k)uα",
+}
+
+// tableMetrics is the order the table coefficients are printed in.
+var tableMetrics = []string{
+	coding.MetricPercentAgreement, coding.MetricCohenKappa, coding.MetricScottPi, coding.MetricBrennanPrediger,
+	coding.MetricFleissKappa, coding.MetricRandolphKappa, coding.MetricKrippendorffAlpha,
+}
+
+func (m *Main) reliability(args []string) error {
+	fs := m.flags("reliability", reliabilityUsage)
+	level := fs.String("level", "nominal", "level of measurement of the values, for Krippendorff's α: nominal, ordinal, interval or ratio")
+	spans := fs.Bool("spans", false, "the file holds coder,start,end,code rows on a continuum: compute the unitizing coefficients")
+	length := fs.Int("length", 0, "with --spans: the length L of the continuum [0, L)")
+	asJSON := fs.Bool("json", false, "print JSON")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("reliability needs exactly one file: concord %s", reliabilityUsage)
+	}
+	name := pos[0]
+	if *spans {
+		if *length <= 0 {
+			return usagef("--spans needs --length L, the length of the continuum the positions lie in")
+		}
+		c, err := readFile(name, func(r io.Reader) (coding.Continuum, error) { return readSpans(name, r, *length) })
+		if err != nil {
+			return err
+		}
+		return m.printUnitized(name, c, *asJSON)
+	}
+	lv := coding.Level(*level)
+	switch lv {
+	case coding.LevelNominal, coding.LevelOrdinal, coding.LevelInterval, coding.LevelRatio:
+	default:
+		return usagef("unknown --level %q: use nominal, ordinal, interval or ratio", *level)
+	}
+	var units []string
+	r, err := readFile(name, func(in io.Reader) (coding.Ratings, error) {
+		r, u, err := readRatings(name, in, lv)
+		units = u
+		return r, err
+	})
+	if err != nil {
+		return err
+	}
+	res := coding.Reliability(r, lv)
+	if *asJSON {
+		out := struct {
+			Coefficients map[string]float64 `json:"coefficients"`
+			Undefined    map[string]string  `json:"undefined"`
+		}{map[string]float64{}, map[string]string{}}
+		for metric, c := range res {
+			if c.Defined {
+				out.Coefficients[metric] = c.Value
+			} else {
+				out.Undefined[metric] = c.Reason
+			}
+		}
+		return writeJSONTo(m.Stdout, out)
+	}
+	fmt.Fprintf(m.Stdout, "%s: %d units, %d coders (%s), %s level\n\n", name, len(units), len(r.Coders), strings.Join(r.Coders, ", "), lv)
+	tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
+	for _, metric := range tableMetrics {
+		fmt.Fprintf(tw, "%s\t%s\n", metricLabels[metric], show(res[metric]))
+	}
+	return tw.Flush()
+}
+
+// printUnitized prints the unitizing coefficients of a continuum: overall,
+// and per code (NVivo's figures only for exactly two coders).
+func (m *Main) printUnitized(name string, c coding.Continuum, asJSON bool) error {
+	coders, codes := spanCoders(c), spanCodes(c)
+	overall := map[string]coding.Coefficient{
+		coding.MetricUAlpha2016:        coding.UAlpha2016(c),
+		coding.MetricBinaryUAlpha2016:  coding.BinaryUAlpha2016(c),
+		coding.MetricCUAlpha2016:       coding.CUAlpha2016(c),
+		coding.MetricUnitizedAlpha1995: coding.UnitizedAlpha1995Overall(c),
+	}
+	perCode := map[string]map[string]coding.Coefficient{}
+	for _, code := range codes {
+		p := map[string]coding.Coefficient{
+			coding.MetricKUAlpha2016:          coding.KUAlpha2016(c, code),
+			coding.MetricUnitizedAlpha1995Cat: coding.UnitizedAlpha1995(c, code),
+		}
+		if len(coders) == 2 {
+			p[coding.MetricNVivoKappa] = coding.NVivoKappa(c, code, coders[0], coders[1])
+			p[coding.MetricNVivoPercent] = coding.NVivoPercentAgreement(c, code, coders[0], coders[1])
+		}
+		perCode[code] = p
+	}
+	if asJSON {
+		out := struct {
+			Overall map[string]any            `json:"overall"`
+			PerCode map[string]map[string]any `json:"per_code"`
+		}{valuesAndReasons(overall), map[string]map[string]any{}}
+		for code, p := range perCode {
+			out.PerCode[code] = valuesAndReasons(p)
+		}
+		return writeJSONTo(m.Stdout, out)
+	}
+	fmt.Fprintf(m.Stdout, "%s: %d spans by %d coders (%s) in %d codes on [0, %d)\n\n", name, len(c.Spans), len(coders), strings.Join(coders, ", "), len(codes), c.Length)
+	tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
+	for _, metric := range []string{coding.MetricUAlpha2016, coding.MetricBinaryUAlpha2016, coding.MetricCUAlpha2016, coding.MetricUnitizedAlpha1995} {
+		fmt.Fprintf(tw, "%s\t%s\n", metricLabels[metric], show(overall[metric]))
+	}
+	tw.Flush()
+	columns := []string{coding.MetricKUAlpha2016, coding.MetricUnitizedAlpha1995Cat}
+	if len(coders) == 2 {
+		columns = append(columns, coding.MetricNVivoKappa, coding.MetricNVivoPercent)
+	}
+	fmt.Fprintln(m.Stdout)
+	header := "code"
+	for _, metric := range columns {
+		header += "\t" + metricLabels[metric]
+	}
+	fmt.Fprintln(tw, header)
+	var notes []string
+	for _, code := range codes {
+		line := code
+		for _, metric := range columns {
+			v := perCode[code][metric]
+			line += "\t" + number(v)
+			if !v.Defined {
+				notes = append(notes, fmt.Sprintf("%s, %s: %s", code, metricLabels[metric], v.Reason))
+			}
+		}
+		fmt.Fprintln(tw, line)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	return printNotes(m.Stdout, notes)
+}
+
+// valuesAndReasons is the JSON of a group of coefficients: each metric's
+// value, null where undefined, and an "undefined" object giving the
+// reasons.
+func valuesAndReasons(cs map[string]coding.Coefficient) map[string]any {
+	out := map[string]any{}
+	why := map[string]string{}
+	for metric, c := range cs {
+		if c.Defined {
+			out[metric] = c.Value
+		} else {
+			out[metric] = nil
+			why[metric] = c.Reason
+		}
+	}
+	out["undefined"] = why
+	return out
+}
+
+// show prints a coefficient with its reason when undefined.
+func show(c coding.Coefficient) string {
+	if !c.Defined {
+		return "—  " + c.Reason
+	}
+	return number(c)
+}
+
+// number prints a coefficient's value, or a dash.
+func number(c coding.Coefficient) string {
+	if !c.Defined {
+		return "—"
+	}
+	return fmt.Sprintf("%.3f", c.Value)
+}
+
+func printNotes(w io.Writer, notes []string) error {
+	if len(notes) == 0 {
+		return nil
+	}
+	fmt.Fprintln(w, "\nUndefined:")
+	for _, n := range notes {
+		fmt.Fprintln(w, "  "+n)
+	}
+	return nil
+}
+
+func writeJSONTo(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

@@ -1,0 +1,466 @@
+package coding
+
+import (
+	"cmp"
+	"math/bits"
+	"slices"
+)
+
+// The unitized unit compares where coders placed their units with
+// Krippendorff's unitizing coefficients. Those need every coder to have
+// read the whole continuum, so a figure over a set of coders uses the
+// documents in which all of them take part. A coder's overlapping codings
+// of one code (for a parent's row: of the parent and its descendants) are
+// merged into one unit, since a coder's units of a code must not overlap;
+// codings that only touch stay separate units.
+//
+//   - krippendorff_alpha_u_1995_category, per code: the 1995 α over the
+//     documents (unitizedweighted.go); overall, per document and per pair
+//     the codes' disagreements are added up, 1 − ΣD_O/ΣD_E, as
+//     UnitizedAlpha1995Overall does.
+//   - binary_u_alpha_2016 per code: |uα of the code against the gaps, on
+//     the documents laid end to end (uα of one code is the same number).
+//   - u_alpha_2016, binary_u_alpha_2016, cu_alpha_2016 overall, per
+//     document and per pair, and k_u_alpha_2016 per code, compare the
+//     codes with one another. They need each coder's units of different
+//     codes not to overlap either — rare in qualitative coding — and are
+//     undefined, with the reason, where they do.
+
+// unitizedGroup is what the unitized unit keeps of one group.
+type unitizedGroup struct {
+	index int
+	items unitizedItems
+	// Observed disagreement over the documents all coders take part in,
+	// and per pair over those both take part in.
+	observedAll  float64
+	observedPair []float64
+	// runDocs are the documents with codings of the group, with the
+	// all-coder observed disagreement in each (for the bootstrap).
+	runDocs     []int32
+	observedRun []float64
+	binary      binaryUSums // over documents all coders take part in
+	unitsAll    []int       // per coder, over documents all take part in
+	unitsPair   [][2]int    // per pair, over documents both take part in
+	all         unitizedResult
+	pair        []unitizedResult
+}
+
+// unitRecord is one merged unit of a code as applied.
+type unitRecord struct {
+	coder, group int32
+	start, end   int
+}
+
+type unitizedTallies struct {
+	groups   []unitizedGroup
+	docUnits [][]unitRecord // per document, the units of codes as applied
+	overlap  []uint64       // per document, coders whose units of different codes overlap
+	docDO    []float64
+	docDE    []float64
+	docWhy   []Coefficient // why a document's figure is undefined
+	all      uint64
+	lenAll   float64
+	lenPair  []float64
+}
+
+func unitizedAgreement(s *agreementScope, r *AgreementReport) {
+	r.Metric, r.PairMetric = MetricUnitizedAlpha1995Cat, MetricUnitizedAlpha1995Cat
+	t := tallyUnitized(s)
+	k := s.k()
+	full := func(d int) bool { return k >= 2 && s.cover[d] == t.all }
+	pairSet := func(p int) uint64 { return uint64(1)<<s.pairs[p][0] | uint64(1)<<s.pairs[p][1] }
+	name := func(gi int) string {
+		if g := s.groups[gi]; g.row >= 0 {
+			return s.rows[g.row].Name
+		}
+		c, _ := s.in.Codebook.Code(s.stack[s.groups[gi].stack])
+		return c.Name
+	}
+	sets := []uint64{t.all}
+	for p := range s.pairs {
+		sets = append(sets, pairSet(p))
+	}
+	sums := make([]unitizedSums, len(sets))
+	for gi := range t.groups {
+		g := &t.groups[gi]
+		sums[0] = unitizedSums{g.observedAll, t.lenAll}
+		for p := range s.pairs {
+			sums[p+1] = unitizedSums{g.observedPair[p], t.lenPair[p]}
+		}
+		res := g.items.componentsFor(sets, s.cover, sums, name(gi))
+		g.all, g.pair = res[0], res[1:]
+	}
+
+	// The codes' disagreements added up.
+	overall := func(result func(g *unitizedGroup) unitizedResult) Coefficient {
+		var do, de float64
+		for gi := range t.groups {
+			if s.groups[gi].stack < 0 {
+				continue
+			}
+			u := result(&t.groups[gi])
+			if !u.c.Defined && !u.empty {
+				return u.c
+			}
+			do += u.do
+			de += u.de
+		}
+		if de == 0 {
+			if len(s.stack) == 0 {
+				return undefined("nobody coded anything")
+			}
+			return undefined("expected disagreement is zero")
+		}
+		return defined(1 - do/de)
+	}
+
+	boot := newBootstrap(s, full)
+	var replicates [][]unitizedResult // per group, per resample
+	if boot != nil {
+		replicates = t.bootstrap(s, boot)
+	}
+
+	uAll, uAllWhy := t.coincidences(s, full, t.all)
+	r.Overall = t.figures(s, t.all, full, -1)
+	r.Overall.Coefficients[MetricUnitizedAlpha1995] = overall(func(g *unitizedGroup) unitizedResult { return g.all })
+	add2016(r.Overall.Coefficients, uAll, uAllWhy)
+	if boot != nil {
+		r.Overall.AlphaCI = boot.interval(r.Overall.Coefficients[MetricUnitizedAlpha1995], func(i int, _ []int32) Coefficient {
+			return overall(func(g *unitizedGroup) unitizedResult { return replicates[g.index][i] })
+		})
+	}
+
+	for ri, code := range s.rows {
+		g := &t.groups[ri]
+		f := t.figures(s, t.all, full, ri)
+		alpha := g.all.alpha(code.Name)
+		f.Coefficients[MetricUnitizedAlpha1995Cat] = alpha
+		f.Coefficients[MetricBinaryUAlpha2016] = g.binary.alpha(k, t.lenAll)
+		f.Coefficients[MetricKUAlpha2016] = s.kuAlpha(ri, uAll, uAllWhy)
+		if boot != nil {
+			f.AlphaCI = boot.interval(alpha, func(i int, _ []int32) Coefficient { return replicates[ri][i].alpha(code.Name) })
+		}
+		r.Codes = append(r.Codes, s.codeRow(ri, f))
+	}
+
+	for d := range s.docs {
+		one := func(x int) bool { return x == d }
+		f := t.figures(s, s.cover[d], one, -1)
+		f.Coefficients[MetricUnitizedAlpha1995] = t.documentAlpha(s, d)
+		u, why := t.coincidences(s, one, s.cover[d])
+		add2016(f.Coefficients, u, why)
+		r.Documents = append(r.Documents, s.docRow(d, f))
+	}
+
+	for p := range s.pairs {
+		set := pairSet(p)
+		both := func(d int) bool { return s.cover[d]&set == set }
+		f := t.figures(s, set, both, -1)
+		f.Coefficients[MetricUnitizedAlpha1995] = overall(func(g *unitizedGroup) unitizedResult { return g.pair[p] })
+		u, why := t.coincidences(s, both, set)
+		add2016(f.Coefficients, u, why)
+		r.Pairs = append(r.Pairs, s.pairRow(p, f))
+		for ri, code := range s.rows {
+			if p == 0 {
+				r.Matrix.Cells = append(r.Matrix.Cells, make([]AgreementFigures, len(s.pairs)))
+			}
+			c := t.figures(s, set, both, ri)
+			c.Coefficients[MetricUnitizedAlpha1995Cat] = t.groups[ri].pair[p].alpha(code.Name)
+			c.Coefficients[MetricKUAlpha2016] = s.kuAlpha(ri, u, why)
+			r.Matrix.Cells[ri][p] = c
+		}
+	}
+	if len(s.pairs) == 0 {
+		r.Matrix.Cells = make([][]AgreementFigures, len(s.rows))
+	}
+}
+
+// tallyUnitized splits every coder's codings of every group in every
+// document into merged units and gaps, and keeps what the coefficients
+// add up.
+func tallyUnitized(s *agreementScope) *unitizedTallies {
+	k := s.k()
+	t := &unitizedTallies{
+		groups:   make([]unitizedGroup, len(s.groups)),
+		docUnits: make([][]unitRecord, len(s.docs)),
+		overlap:  make([]uint64, len(s.docs)),
+		docDO:    make([]float64, len(s.docs)),
+		docDE:    make([]float64, len(s.docs)),
+		docWhy:   make([]Coefficient, len(s.docs)),
+		lenPair:  make([]float64, len(s.pairs)),
+	}
+	if k > 0 {
+		t.all = ^uint64(0) >> (64 - k)
+	}
+	for d := range s.docs {
+		l := float64(s.docs[d].Length)
+		if s.cover[d] == t.all && k >= 2 {
+			t.lenAll += l
+		}
+		for p, pr := range s.pairs {
+			if set := uint64(1)<<pr[0] | uint64(1)<<pr[1]; s.cover[d]&set == set {
+				t.lenPair[p] += l
+			}
+		}
+	}
+	// Room for every group's units, gaps (about one more per coder and
+	// document) and whole-document gaps, so that appending copies nothing.
+	entries := make([]int, len(s.groups))
+	for d := range s.docs {
+		es := s.entries[s.docStart[d]:s.docStart[d+1]]
+		for _, e := range es {
+			entries[e.group]++
+		}
+		t.docUnits[d] = make([]unitRecord, 0, len(es))
+	}
+	for gi := range t.groups {
+		g := &t.groups[gi]
+		g.index = gi
+		g.observedPair = make([]float64, len(s.pairs))
+		g.unitsAll = make([]int, k)
+		g.unitsPair = make([][2]int, len(s.pairs))
+		g.items = make(unitizedItems, 0, 2*entries[gi]+(k+1)*min(entries[gi], len(s.docs))+len(s.docs))
+	}
+
+	parts := make([][]segment, k)
+	units := make([]int, k)
+	var local, buf unitizedItems
+	s.runs(func(d int, grp agreementGroup, es []agreementEntry) {
+		cover := s.cover[d]
+		if bits.OnesCount64(cover) < 2 {
+			return
+		}
+		gi := es[0].group
+		g := &t.groups[gi]
+		length := s.docs[d].Length
+		full := cover == t.all
+		local = local[:0]
+		for c := cover; c != 0; c &= c - 1 {
+			i := bits.TrailingZeros64(c)
+			parts[i] = partitionUnits(es, int32(i), length, parts[i][:0])
+			units[i] = 0
+			for _, seg := range parts[i] {
+				it := packItem(seg.end-seg.start, seg.value == 0, int32(d), int32(i))
+				g.items = append(g.items, it)
+				local = append(local, it)
+				if seg.value == 0 {
+					continue
+				}
+				units[i]++
+				if full {
+					l := seg.length()
+					g.binary.units += l
+					g.binary.squares += l * l
+				}
+				if grp.stack >= 0 {
+					t.docUnits[d] = append(t.docUnits[d], unitRecord{coder: int32(i), group: gi, start: seg.start, end: seg.end})
+				}
+			}
+			if full {
+				g.unitsAll[i] += units[i]
+			}
+		}
+		// Observed disagreement over the pairs of coders taking part.
+		observed := 0.0
+		for p, pr := range s.pairs {
+			if set := uint64(1)<<pr[0] | uint64(1)<<pr[1]; cover&set != set {
+				continue
+			}
+			o, mismatch := observedDisagreement(parts[pr[0]], parts[pr[1]])
+			g.observedPair[p] += o
+			g.unitsPair[p][0] += units[pr[0]]
+			g.unitsPair[p][1] += units[pr[1]]
+			observed += o
+			if full {
+				g.binary.mismatch += mismatch
+			}
+		}
+		g.runDocs = append(g.runDocs, int32(d))
+		if full {
+			g.observedAll += observed
+			g.observedRun = append(g.observedRun, observed)
+		} else {
+			g.observedRun = append(g.observedRun, 0)
+		}
+
+		if grp.stack >= 0 {
+			// The document's own figure, over the coders taking part.
+			buf = local.sort(buf)
+			u := local.components(cover, s.cover, unitizedSums{observed, float64(length)}, s.stack[grp.stack])
+			if !u.c.Defined && !u.empty {
+				t.docWhy[d] = u.c
+			}
+			t.docDO[d] += u.do
+			t.docDE[d] += u.de
+		}
+	})
+
+	for gi := range t.groups {
+		// Documents without codings of a group are a gap for each coder.
+		g := &t.groups[gi]
+		next := 0
+		for d := range s.docs {
+			if next < len(g.runDocs) && int(g.runDocs[next]) == d {
+				next++
+				continue
+			}
+			if s.m(d) >= 2 {
+				g.items = append(g.items, packItem(s.docs[d].Length, true, int32(d), -1))
+			}
+		}
+		buf = g.items.sort(buf)
+	}
+	for d, us := range t.docUnits {
+		// Which coders' units of different codes overlap.
+		slices.SortFunc(us, func(a, b unitRecord) int {
+			if a.coder != b.coder {
+				return cmp.Compare(a.coder, b.coder)
+			}
+			return cmp.Compare(a.start, b.start)
+		})
+		for i := 1; i < len(us); i++ {
+			if us[i].coder == us[i-1].coder && us[i].start < us[i-1].end {
+				t.overlap[d] |= 1 << us[i].coder
+			}
+		}
+	}
+	return t
+}
+
+// partitionUnits returns coder's units in es (merged where they overlap)
+// and the gaps between them, as a partition of [0, length).
+func partitionUnits(es []agreementEntry, coder int32, length int, buf []segment) []segment {
+	pos := 0
+	open := false
+	var cur segment
+	flush := func() {
+		if cur.start > pos {
+			buf = append(buf, segment{pos, cur.start, 0})
+		}
+		buf = append(buf, cur)
+		pos = cur.end
+	}
+	for _, e := range es {
+		if e.coder != coder {
+			continue
+		}
+		switch {
+		case open && int(e.start) < cur.end:
+			cur.end = max(cur.end, int(e.end))
+		case open:
+			flush()
+			cur = segment{int(e.start), int(e.end), 1}
+		default:
+			cur, open = segment{int(e.start), int(e.end), 1}, true
+		}
+	}
+	if open {
+		flush()
+	}
+	if pos < length {
+		buf = append(buf, segment{pos, length, 0})
+	}
+	return buf
+}
+
+// documentAlpha is the 1995 α of document d over its codes.
+func (t *unitizedTallies) documentAlpha(s *agreementScope, d int) Coefficient {
+	switch {
+	case s.m(d) < 2:
+		return undefined("needs at least two coders taking part in the document")
+	case !t.docWhy[d].Defined && t.docWhy[d].Reason != "":
+		return t.docWhy[d]
+	case len(t.docUnits[d]) == 0:
+		return undefined("nobody coded anything in this document")
+	case t.docDE[d] == 0:
+		return undefined("expected disagreement is zero")
+	}
+	return defined(1 - t.docDO[d]/t.docDE[d])
+}
+
+// coincidences are the 2016 coincidences among the codes as applied, on
+// the documents for which take holds laid end to end, for the coders in
+// set — unless a coder's units of different codes overlap there.
+func (t *unitizedTallies) coincidences(s *agreementScope, take func(d int) bool, set uint64) (*uCoincidences, Coefficient) {
+	c := Continuum{}
+	for x := set; x != 0; x &= x - 1 {
+		c.Coders = append(c.Coders, s.coders[bits.TrailingZeros64(x)])
+	}
+	for d := range s.docs {
+		if !take(d) || s.cover[d]&set != set || bits.OnesCount64(set) < 2 {
+			continue
+		}
+		if o := t.overlap[d] & set; o != 0 {
+			return nil, undefined("%s has overlapping units of different codes in %q, which these coefficients do not allow; see the figures per code",
+				s.names[bits.TrailingZeros64(o)], clip(s.docs[d].Title))
+		}
+		for _, u := range t.docUnits[d] {
+			if set&(1<<u.coder) != 0 {
+				c.Spans = append(c.Spans, Span{Coder: s.coders[u.coder], Category: s.stack[s.groups[u.group].stack], Start: c.Length + u.start, End: c.Length + u.end})
+			}
+		}
+		c.Length += s.docs[d].Length
+	}
+	if c.Length == 0 {
+		return nil, undefined("no document has every compared coder taking part")
+	}
+	return uCoincidencesOf(c)
+}
+
+// figures starts a row's figures with the counts over the documents for
+// which take holds and in which every coder in set takes part: the length
+// compared and each coder's units of row, or with row −1 of every code as
+// applied. A row's counts are kept for all coders and for pairs.
+func (t *unitizedTallies) figures(s *agreementScope, set uint64, take func(d int) bool, row int) AgreementFigures {
+	f := AgreementFigures{Coefficients: map[string]Coefficient{}, Counts: AgreementCounts{CodedBy: map[string]int{}}}
+	n := make([]int, s.k())
+	if bits.OnesCount64(set) >= 2 {
+		for d := range s.docs {
+			if !take(d) || s.cover[d]&set != set {
+				continue
+			}
+			f.Counts.Compared += s.docs[d].Length
+			if row < 0 {
+				for _, u := range t.docUnits[d] {
+					n[u.coder]++
+				}
+			}
+		}
+		switch {
+		case row >= 0 && set == t.all:
+			copy(n, t.groups[row].unitsAll)
+		case row >= 0:
+			p := s.pair(bits.TrailingZeros64(set), 63-bits.LeadingZeros64(set))
+			n[s.pairs[p][0]], n[s.pairs[p][1]] = t.groups[row].unitsPair[p][0], t.groups[row].unitsPair[p][1]
+		}
+	}
+	for x := set; x != 0; x &= x - 1 {
+		i := bits.TrailingZeros64(x)
+		f.Counts.CodedBy[s.coders[i]] = n[i]
+	}
+	return f
+}
+
+// add2016 adds the 2016 family over the codes as applied.
+func add2016(cs map[string]Coefficient, u *uCoincidences, why Coefficient) {
+	if u == nil {
+		for _, m := range []string{MetricUAlpha2016, MetricBinaryUAlpha2016, MetricCUAlpha2016} {
+			cs[m] = why
+		}
+		return
+	}
+	cs[MetricUAlpha2016] = u.uAlpha()
+	cs[MetricBinaryUAlpha2016] = u.binaryUAlpha()
+	cs[MetricCUAlpha2016] = u.cuAlpha()
+}
+
+// kuAlpha is row's (k)uα among the codes as applied.
+func (s *agreementScope) kuAlpha(row int, u *uCoincidences, why Coefficient) Coefficient {
+	if s.rollup[row] {
+		return undefined("(k)uα compares codes as they were applied, not a code together with its descendants")
+	}
+	if u == nil {
+		return why
+	}
+	return u.kuAlpha(s.rows[row].ID)
+}

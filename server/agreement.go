@@ -1,0 +1,244 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/concordqda/concord/coding"
+)
+
+// AgreementStore is what computing a project's agreement reads. The
+// command line passes its open database, the server its Store.
+type AgreementStore interface {
+	Codes(projectID string) ([]coding.Code, error)
+	Documents(projectID string) ([]coding.Document, error)
+	Codings(projectID string, f coding.CodingFilter) ([]coding.Coding, error)
+	Members(projectID string) ([]coding.Member, error)
+	Users() ([]coding.User, error)
+}
+
+// DefaultBootstrap is the number of bootstrap resamples an agreement gets
+// unless it asks otherwise (none for the segments unit, which has no α).
+const DefaultBootstrap = 1000
+
+// AgreementRequest is what a lead asks for: the query of the agreement
+// endpoints, or the flags of concord agreement.
+type AgreementRequest struct {
+	Unit coding.AgreementUnit
+	// Code is a code's id, its path ("Stressors/Housing") or a name only
+	// one code has; empty for the whole codebook.
+	Code string
+	// Coders are ids, logins or "consensus". Empty means the members with
+	// the coder role who coded something — leads adjudicate rather than
+	// code — or, if fewer than two did, everyone who coded (never the
+	// consensus layer).
+	Coders       []string
+	CodedOnly    bool
+	Overlap      float64
+	AllDocuments bool
+	// Bootstrap is the number of resamples; negative for the default.
+	Bootstrap int
+	Seed      int64
+}
+
+// ParseAgreementQuery reads an AgreementRequest from query parameters:
+// unit, code, coders (comma-separated), coded_only, overlap,
+// all_documents, bootstrap and seed.
+func ParseAgreementQuery(q url.Values) (AgreementRequest, error) {
+	req := AgreementRequest{Unit: coding.AgreementUnit(q.Get("unit")), Code: q.Get("code"), Bootstrap: -1, Seed: 1}
+	for _, c := range strings.Split(q.Get("coders"), ",") {
+		if c = strings.TrimSpace(c); c != "" {
+			req.Coders = append(req.Coders, c)
+		}
+	}
+	var err error
+	flag := func(name string, dst *bool) {
+		if v := q.Get(name); v != "" && err == nil {
+			if *dst, err = strconv.ParseBool(v); err != nil {
+				err = coding.Errorf(coding.EINVALID, "%s must be true or false, not %q", name, v)
+			}
+		}
+	}
+	number := func(name string, parse func(string) error) {
+		if v := q.Get(name); v != "" && err == nil {
+			if parse(v) != nil {
+				err = coding.Errorf(coding.EINVALID, "%s must be a number, not %q", name, v)
+			}
+		}
+	}
+	flag("coded_only", &req.CodedOnly)
+	flag("all_documents", &req.AllDocuments)
+	number("overlap", func(v string) (e error) { req.Overlap, e = strconv.ParseFloat(v, 64); return })
+	number("bootstrap", func(v string) (e error) { req.Bootstrap, e = strconv.Atoi(v); return })
+	number("seed", func(v string) (e error) { req.Seed, e = strconv.ParseInt(v, 10, 64); return })
+	return req, err
+}
+
+// agreementInput reads a project and resolves a request into options.
+func agreementInput(st AgreementStore, projectID string, req AgreementRequest) (coding.AgreementInput, coding.AgreementOptions, error) {
+	var in coding.AgreementInput
+	opt := coding.AgreementOptions{Unit: req.Unit, CodedOnly: req.CodedOnly, Overlap: req.Overlap, AllDocuments: req.AllDocuments, Bootstrap: req.Bootstrap, Seed: req.Seed}
+	if opt.Unit == "" {
+		opt.Unit = coding.UnitCharacters
+	}
+	if opt.Bootstrap < 0 {
+		opt.Bootstrap = DefaultBootstrap
+		if opt.Unit == coding.UnitSegments || opt.CodedOnly {
+			opt.Bootstrap = 0 // no α to bootstrap
+		}
+	}
+	codes, err := st.Codes(projectID)
+	if err != nil {
+		return in, opt, err
+	}
+	in.Codebook = coding.NewCodebook(codes)
+	if req.Code != "" {
+		c, err := in.Codebook.Resolve(req.Code)
+		if err != nil {
+			return in, opt, err
+		}
+		opt.Code = c.ID
+	}
+	users, err := st.Users()
+	if err != nil {
+		return in, opt, err
+	}
+	in.CoderNames = map[string]string{coding.ConsensusCoder: "consensus"}
+	byLogin := map[string]string{"consensus": coding.ConsensusCoder}
+	for _, u := range users {
+		in.CoderNames[u.ID] = u.Login
+		byLogin[strings.ToLower(u.Login)] = u.ID
+	}
+	for _, c := range req.Coders {
+		id, ok := byLogin[strings.ToLower(c)]
+		if !ok {
+			if _, known := in.CoderNames[c]; !known {
+				return in, opt, coding.Errorf(coding.ENOTFOUND, "there is no coder %q: give a login, a user id or \"consensus\"", c)
+			}
+			id = c
+		}
+		opt.Coders = append(opt.Coders, id)
+	}
+	if in.Documents, err = st.Documents(projectID); err != nil {
+		return in, opt, err
+	}
+	if in.Codings, err = st.Codings(projectID, coding.CodingFilter{}); err != nil {
+		return in, opt, err
+	}
+	if len(opt.Coders) == 0 {
+		opt.Coders, err = defaultCoders(st, projectID, in)
+	}
+	return in, opt, err
+}
+
+// defaultCoders are the members with the coder role who coded something,
+// ordered by login, if there are two or more; otherwise nil, which
+// compares everyone who coded.
+func defaultCoders(st AgreementStore, projectID string, in coding.AgreementInput) ([]string, error) {
+	members, err := st.Members(projectID)
+	if err != nil {
+		return nil, err
+	}
+	coded := map[string]bool{}
+	for _, c := range in.Codings {
+		coded[c.CoderID] = true
+	}
+	var out []string
+	for _, m := range members {
+		if m.Role == coding.RoleCoder && coded[m.UserID] {
+			out = append(out, m.UserID)
+		}
+	}
+	if len(out) < 2 {
+		return nil, nil
+	}
+	slices.SortFunc(out, func(a, b string) int { return strings.Compare(in.CoderNames[a], in.CoderNames[b]) })
+	return out, nil
+}
+
+// Agreement computes a project's agreement as a lead asked for it.
+func Agreement(st AgreementStore, projectID string, req AgreementRequest) (*coding.AgreementReport, error) {
+	in, opt, err := agreementInput(st, projectID, req)
+	if err != nil {
+		return nil, err
+	}
+	return coding.ProjectAgreement(in, opt)
+}
+
+func (s *Server) handleAgreement(w http.ResponseWriter, r *http.Request, c *caller) {
+	req, err := ParseAgreementQuery(r.URL.Query())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	report, err := Agreement(s.store, c.project.ID, req)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, report)
+}
+
+// disagreementView is a disagreement with what a reviewer reads: the
+// document's title, the coder's login and the text.
+type disagreementView struct {
+	coding.Disagreement
+	Title     string `json:"title"`
+	CoderName string `json:"coder_name"`
+	Excerpt   string `json:"excerpt"`
+	// Truncated reports that the excerpt is shorter than the stretch.
+	Truncated bool `json:"truncated"`
+}
+
+// maxExcerpt bounds the text of one disagreement, in characters.
+const maxExcerpt = 500
+
+func (s *Server) handleDisagreements(w http.ResponseWriter, r *http.Request, c *caller) {
+	q := r.URL.Query()
+	req, err := ParseAgreementQuery(q)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if req.Code == "" || q.Get("a") == "" || q.Get("b") == "" {
+		s.writeError(w, r, coding.Errorf(coding.EINVALID, "give the code (code=) and the two coders (a= and b=) whose disagreements to list"))
+		return
+	}
+	req.Coders, req.Bootstrap = []string{q.Get("a"), q.Get("b")}, 0
+	in, opt, err := agreementInput(s.store, c.project.ID, req)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	ds, err := coding.Disagreements(in, opt, opt.Coders[0], opt.Coders[1])
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	titles := map[string]string{}
+	for _, d := range in.Documents {
+		titles[d.ID] = d.Title
+	}
+	texts := map[string]string{}
+	out := make([]disagreementView, len(ds))
+	for i, d := range ds {
+		text, ok := texts[d.Document]
+		if !ok {
+			doc, err := s.store.Document(c.project.ID, d.Document)
+			if err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+			text, texts[d.Document] = doc.Text, doc.Text
+		}
+		end := min(d.End, d.Start+maxExcerpt)
+		out[i] = disagreementView{Disagreement: d, Title: titles[d.Document], CoderName: in.CoderNames[d.Coder],
+			Excerpt: coding.Slice(text, d.Start, end), Truncated: end < d.End}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"unit": opt.Unit, "code": opt.Code, "a": opt.Coders[0], "b": opt.Coders[1], "disagreements": out,
+	})
+}
