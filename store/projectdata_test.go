@@ -1,6 +1,7 @@
 package store
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/concordqda/concord/coding"
@@ -109,5 +110,42 @@ func TestProjectData(t *testing.T) {
 	}
 	if _, err := f.db.ProjectData("11111111-2222-4333-8444-555555555555", coding.CodingFilter{}); coding.ErrorCode(err) != coding.ENOTFOUND {
 		t.Errorf("a missing project: %v", err)
+	}
+}
+
+// Codings of an import are written in key order, whatever order they come
+// in; two with one id are still refused, and every one can be read back.
+func TestImportCodingsInKeyOrder(t *testing.T) {
+	f := newFixture(t)
+	doc := coding.Document{ID: "11111111-2222-4333-8444-000000000001", Title: "D", Text: strings.Repeat("word ", 200)}
+	code := coding.Code{ID: "11111111-2222-4333-8444-000000000002", Name: "C", Codable: true}
+	snap := &Snapshot{Project: coding.Project{Slug: "bulk", Name: "Bulk"}, Lead: f.lead.ID, Documents: []coding.Document{doc}, Codes: []coding.Code{code}}
+	for i := 0; i < 500; i++ {
+		id := ""
+		if i%3 != 0 {
+			id = coding.NewID()
+		}
+		snap.Codings = append(snap.Codings, coding.Coding{ID: id, DocumentID: doc.ID, CodeID: code.ID, CoderID: f.lead.ID, Start: i, End: i + 5})
+	}
+	dup := *snap
+	dup.Codings = append(append([]coding.Coding(nil), snap.Codings...), snap.Codings[1])
+	dup.Codings[len(dup.Codings)-1].Start = 600
+	dup.Codings[len(dup.Codings)-1].End = 601
+	wantCode(t, f.db.ImportProject(&dup, f.lead.ID), coding.ECONFLICT)
+	must(t, f.db.ImportProject(snap, f.lead.ID))
+	p, _ := f.db.ProjectBySlug("bulk")
+	cs, err := f.db.Codings(p.ID, coding.CodingFilter{})
+	must(t, err)
+	if len(cs) != 500 {
+		t.Fatalf("%d codings, want 500", len(cs))
+	}
+	for _, c := range cs[:20] {
+		got, err := f.db.Coding(p.ID, c.ID)
+		if err != nil || got.Start != c.Start {
+			t.Fatalf("coding %s cannot be read back by id: %v", c.ID, err)
+		}
+	}
+	if n, _ := f.db.CountCodings(p.ID); n != 500 {
+		t.Errorf("CountCodings = %d", n)
 	}
 }

@@ -1,6 +1,9 @@
 package store
 
 import (
+	"bytes"
+	"sort"
+
 	"github.com/concordqda/concord/coding"
 )
 
@@ -120,12 +123,8 @@ func (w *writeTx) importContent(projectID string, s *Snapshot, actor string) err
 			return coding.Errorf(coding.ErrorCode(err), "code %q: %s", c.Name, coding.ErrorMessage(err))
 		}
 	}
-	for i := range s.Codings {
-		c := s.Codings[i]
-		c.ProjectID = projectID
-		if err := w.addCoding(&c, actor, nil); err != nil {
-			return coding.Errorf(coding.ErrorCode(err), "coding %d: %s", i+1, coding.ErrorMessage(err))
-		}
+	if err := w.importCodings(projectID, s.Codings, actor); err != nil {
+		return err
 	}
 	for i := range s.Memos {
 		m := s.Memos[i]
@@ -151,6 +150,57 @@ func (w *writeTx) importContent(projectID string, s *Snapshot, actor string) err
 			return err
 		}
 		if err := w.event(pb, projectID, coding.EventMemoSaved, actor, m.AuthorID, &m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// importCodings adds many codings in key order. bbolt splits a node only
+// when the transaction commits, so codings with random ids (from another
+// tool) would each move half of an ever larger node: quadratic, minutes
+// for a few hundred thousand. In key order every insert appends.
+func (w *writeTx) importCodings(projectID string, codings []coding.Coding, actor string) error {
+	type keyed struct {
+		i   int
+		key []byte // document + coding id, as the codings bucket orders them
+	}
+	order := make([]keyed, len(codings))
+	ids := make([]string, len(codings))
+	for i, c := range codings {
+		ids[i] = c.ID
+		if ids[i] == "" {
+			ids[i] = newID()
+		}
+		order[i].i = i
+		doc, err1 := idKey("document", c.DocumentID)
+		id, err2 := idKey("coding", ids[i])
+		if err1 == nil && err2 == nil {
+			order[i].key = cat(doc, id)
+		}
+	}
+	sort.Slice(order, func(a, b int) bool { return bytes.Compare(order[a].key, order[b].key) < 0 })
+	w.codingDocs = map[string][]byte{}
+	defer func() { w.codingDocs = nil }()
+	for _, o := range order {
+		c := codings[o.i]
+		c.ProjectID, c.ID = projectID, ids[o.i]
+		if err := w.addCoding(&c, actor, nil); err != nil {
+			return coding.Errorf(coding.ErrorCode(err), "coding %d: %s", o.i+1, coding.ErrorMessage(err))
+		}
+	}
+	byID := make([]string, 0, len(w.codingDocs))
+	for id := range w.codingDocs {
+		byID = append(byID, id)
+	}
+	sort.Strings(byID)
+	pb, err := w.project(projectID)
+	if err != nil {
+		return err
+	}
+	b := appendOnly(pb.Bucket(bucketCodingDocs))
+	for _, id := range byID {
+		if err := b.Put([]byte(id), w.codingDocs[id]); err != nil {
 			return err
 		}
 	}
