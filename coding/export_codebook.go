@@ -85,7 +85,7 @@ func WriteCodebookMarkdown(w io.Writer, d *ProjectData) error {
 func markdownEscape(s string) string {
 	var b strings.Builder
 	for _, r := range strings.Join(strings.Fields(s), " ") {
-		if strings.ContainsRune("\\`*_{}[]<>()#+-.!|", r) {
+		if strings.ContainsRune("\\`*_[]<>#|", r) {
 			b.WriteByte('\\')
 		}
 		b.WriteRune(r)
