@@ -141,6 +141,7 @@ func (s *Server) routes() {
 	p("POST /api/projects/{pid}/memos", code, s.handleSaveMemo)
 	p("PUT /api/projects/{pid}/memos/{id}", code, s.handleSaveMemo)
 	p("DELETE /api/projects/{pid}/memos/{id}", code, s.handleDeleteMemo)
+	p("GET /api/projects/{pid}/export", read, s.handleExport)
 	p("GET /api/projects/{pid}/events", read, s.handleEvents)
 	p("GET /api/projects/{pid}/live", read, s.handleLive)
 
