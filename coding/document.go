@@ -23,11 +23,13 @@ type Document struct {
 	Created    time.Time         `json:"created"`
 }
 
-// NormalizeText prepares imported text for storage: it strips a byte order
-// mark and turns CRLF and lone CR line ends into LF, so that offsets mean
+// NormalizeText prepares imported text for storage: it strips byte order
+// marks at the start (a text never starts with U+FEFF) and turns CRLF and lone CR line ends into LF, so that offsets mean
 // the same thing in every tool that reads the text back.
 func NormalizeText(s string) string {
-	s = strings.TrimPrefix(s, "\ufeff")
+	for strings.HasPrefix(s, "\ufeff") {
+		s = s[len("\ufeff"):]
+	}
 	i := strings.IndexByte(s, '\r')
 	if i < 0 {
 		return s

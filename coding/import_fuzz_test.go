@@ -7,6 +7,7 @@ import (
 
 // Every importer is fuzzed: any input gives documents the store accepts, or
 // an error that names the file and is not an internal one; never a panic.
+// Normalized text has no CR and does not start with U+FEFF.
 
 func checkImportError(t *testing.T, name string, err error) {
 	t.Helper()

@@ -37,12 +37,23 @@ func mapPositions(raw string, unit PositionUnit, qs []positionQuery) {
 	sort.Slice(qs, func(i, j int) bool { return qs[i].pos < qs[j].pos })
 	q := 0
 	units, norm := 0, 0 // raw units and normalized code points before i
+	leading := true     // NormalizeText drops U+FEFF at the start
 	for i := 0; i < len(raw) && q < len(qs); {
 		r, w := utf8.DecodeRuneInString(raw[i:])
 		width := 1
 		if unit == UTF16Units && r >= 0x10000 {
 			width = 2
 		}
+		if leading && r == '\ufeff' {
+			for q < len(qs) && qs[q].pos < units+width {
+				*qs[q].out = 0
+				q++
+			}
+			units += width
+			i += w
+			continue
+		}
+		leading = false
 		if r == '\r' && i+1 < len(raw) && raw[i+1] == '\n' {
 			// CRLF becomes one LF: two raw units, one character.
 			width++

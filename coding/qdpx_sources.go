@@ -111,7 +111,7 @@ func (im *refiImport) sourceText(s *qdeText, title string) (raw string, keepSele
 	if err != nil {
 		return "", false, false, err
 	}
-	return strings.TrimPrefix(text, "\ufeff"), true, true, nil
+	return text, true, true, nil
 }
 
 // addSelections places every selection of s on doc: positions are read in

@@ -21,7 +21,7 @@ type ZipLimits struct {
 
 // DefaultZipLimits are generous for real projects: a QDPX of a thousand
 // interviews with their DOCX copies lists a few thousand entries.
-var DefaultZipLimits = ZipLimits{MaxEntries: 100_000, MaxTotal: 2 << 30, MaxEntry: 1 << 30}
+var DefaultZipLimits = ZipLimits{MaxEntries: 100_000, MaxTotal: 2 << 30, MaxEntry: 512 << 20}
 
 func (l ZipLimits) orDefault() ZipLimits {
 	if l.MaxEntries <= 0 {
