@@ -49,7 +49,7 @@ func (s *Server) project(min access, h projectHandler) http.Handler {
 		}
 		switch {
 		case min == code && !c.role.CanCode():
-			s.writeError(w, r, coding.Errorf(coding.EFORBIDDEN, "viewers cannot change anything in this project"))
+			s.writeError(w, r, coding.Errorf(coding.EFORBIDDEN, "viewers can read this project but cannot change or export it"))
 			return
 		case min == lead && c.role != coding.RoleLead:
 			s.writeError(w, r, coding.Errorf(coding.EFORBIDDEN, "only a lead of this project can do that"))

@@ -178,6 +178,7 @@ func (s *Server) routes() {
 	p("DELETE /api/projects/{pid}/memos/{id}", code, s.handleDeleteMemo)
 	p("GET /api/projects/{pid}/agreement", lead, s.handleAgreement)
 	p("GET /api/projects/{pid}/agreement/disagreements", lead, s.handleDisagreements)
+	p("GET /api/projects/{pid}/export", code, s.handleExport)
 	p("GET /api/projects/{pid}/events", read, s.handleEvents)
 	p("GET /api/projects/{pid}/live", read, s.handleLive)
 

@@ -49,6 +49,10 @@ type Store interface {
 	DeleteCoding(projectID, id, actor string) (*coding.Coding, *coding.Event, error)
 	DeleteCodings(projectID string, ids []string, actor string, check func(*coding.Coding) error) ([]coding.Coding, error)
 
+	// ProjectData reads a whole project, texts included, in one read
+	// transaction (for exports).
+	ProjectData(projectID string, f coding.CodingFilter) (*coding.ProjectData, error)
+
 	Memos(projectID string) ([]coding.Memo, error)
 	SaveMemo(m *coding.Memo, actor string) (*coding.Event, error)
 	DeleteMemo(projectID, id, actor string) (*coding.Event, error)

@@ -81,7 +81,7 @@ func (w *writeTx) addCoding(c *coding.Coding, actor string, raw json.RawMessage)
 	if err != nil {
 		return refuse(err)
 	}
-	if pb.Bucket(bucketCodingDocs).Get(k.id) != nil {
+	if pb.Bucket(bucketCodingDocs).Get(k.id) != nil || w.codingDocs[string(k.id)] != nil {
 		return refuse(coding.Errorf(coding.ECONFLICT, "a coding with id %s already exists", c.ID))
 	}
 	spans, err := w.spans(pb, c.ProjectID, k.doc)
@@ -98,7 +98,9 @@ func (w *writeTx) addCoding(c *coding.Coding, actor string, raw json.RawMessage)
 	if err := appendOnly(pb.Bucket(bucketCodings)).Put(cat(k.doc, k.id), encodeCoding(c, k.code, k.coder)); err != nil {
 		return err
 	}
-	if err := appendOnly(pb.Bucket(bucketCodingDocs)).Put(k.id, k.doc); err != nil {
+	if w.codingDocs != nil {
+		w.codingDocs[string(k.id)] = k.doc // written in id order by importCodings
+	} else if err := appendOnly(pb.Bucket(bucketCodingDocs)).Put(k.id, k.doc); err != nil {
 		return err
 	}
 	w.setSpan(spans, span, k.id)

@@ -21,13 +21,17 @@ type request struct {
 // writeTx is what a mutation sees: the bbolt transaction, the events it
 // appends, and the per-transaction view of cached project state.
 type writeTx struct {
-	tx     *bolt.Tx
-	db     *DB
-	req    *request
-	now    time.Time
-	seen   map[string]*projectState // states read or built in this transaction
-	undo   []spanUndo               // how to undo its changes to span indexes
-	loaded []string                 // span indexes it loaded
+	tx    *bolt.Tx
+	db    *DB
+	req   *request
+	now   time.Time
+	seen  map[string]*projectState // states read or built in this transaction
+	owned map[string]bool          // projects whose state in seen this transaction built or copied
+	// codingDocs, while importCodings runs, collects the coding → document
+	// entries it writes afterwards, in key order.
+	codingDocs map[string][]byte
+	undo       []spanUndo // how to undo its changes to span indexes
+	loaded     []string   // span indexes it loaded
 }
 
 var errClosed = coding.Errorf(coding.EUNAVAILABLE, "the database is closed")
@@ -116,7 +120,7 @@ func (db *DB) run(batch []*request) {
 	pending := batch
 	for len(pending) > 0 {
 		failed := -1
-		w := &writeTx{db: db, now: time.Now().UTC(), seen: map[string]*projectState{}}
+		w := &writeTx{db: db, now: time.Now().UTC(), seen: map[string]*projectState{}, owned: map[string]bool{}}
 		var refused []*request
 		err := db.bolt.Update(func(tx *bolt.Tx) error {
 			w.tx = tx

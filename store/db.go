@@ -26,6 +26,11 @@ type Options struct {
 	Logger *slog.Logger
 	// MaxBatch caps how many mutations share one transaction.
 	MaxBatch int
+	// InitialMmapSize, when larger than the file, maps that much from the
+	// start. bbolt copies every page a transaction holds each time it
+	// grows its map, so a transaction that writes a lot (an import of
+	// many documents) is much faster when the map already fits it.
+	InitialMmapSize int
 }
 
 // DB is an open Concord database.
@@ -61,8 +66,9 @@ func Open(path string, opts Options) (*DB, error) {
 		ReadOnly: opts.ReadOnly,
 		// The freelist is rebuilt at open instead of written on every
 		// commit: smaller commits, same durability.
-		NoFreelistSync: true,
-		FreelistType:   bolt.FreelistMapType,
+		NoFreelistSync:  true,
+		FreelistType:    bolt.FreelistMapType,
+		InitialMmapSize: opts.InitialMmapSize,
 	})
 	if err != nil {
 		switch {

@@ -64,7 +64,11 @@ func (w *writeTx) addDocument(d *coding.Document, actor string) error {
 	if err := pb.Bucket(bucketTexts).Put(key, []byte(d.Text)); err != nil {
 		return err
 	}
-	w.invalidate(d.ProjectID)
+	own, err := w.ownState(pb, d.ProjectID)
+	if err != nil {
+		return err
+	}
+	own.docs[d.ID] = &meta
 	return w.event(pb, d.ProjectID, coding.EventDocumentAdded, actor, "", &meta)
 }
 

@@ -1,14 +1,21 @@
 package store
 
 import (
+	"bytes"
+	"sort"
+
 	"github.com/concordqda/concord/coding"
 )
 
 // Snapshot is a whole project to be stored at once: the demo project and
 // imports from other tools arrive this way.
 type Snapshot struct {
-	Project   coding.Project
-	Lead      string // user id of the first lead
+	Project coding.Project
+	Lead    string // user id of the first lead
+	// Users are created in the same transaction, before anything else:
+	// an import brings its coders along. Their logins and ids must be
+	// free.
+	Users     []coding.User
 	Members   []coding.Member
 	Documents []coding.Document
 	Codes     []coding.Code
@@ -16,9 +23,9 @@ type Snapshot struct {
 	Memos     []coding.Memo
 }
 
-// ImportProject stores a snapshot in one transaction: either the whole
-// project is there afterwards or none of it is. Codes may come in any order;
-// parents are stored before their children.
+// ImportProject stores a snapshot as a new project in one transaction:
+// either the whole project is there afterwards or none of it is. Codes may
+// come in any order; parents are stored before their children.
 func (db *DB) ImportProject(s *Snapshot, actor string) error {
 	p := s.Project
 	if err := p.Validate(); err != nil {
@@ -36,80 +43,168 @@ func (db *DB) ImportProject(s *Snapshot, actor string) error {
 		return err
 	}
 	_, err = db.update(func(w *writeTx) error {
+		if err := w.createUsers(s.Users); err != nil {
+			return err
+		}
 		if err := w.createProject(&p, key, s.Lead, leadKey); err != nil {
 			return err
 		}
-		pb, _ := w.project(p.ID)
-		for _, m := range s.Members {
-			m.ProjectID = p.ID
-			if err := m.Validate(); err != nil {
-				return err
-			}
-			uk, err := idKey("user", m.UserID)
-			if err != nil {
-				return err
-			}
-			if w.tx.Bucket(bucketUsers).Get(uk) == nil {
-				return coding.Errorf(coding.ENOTFOUND, "user %s does not exist", m.UserID)
-			}
-			if err := pb.Bucket(bucketMembers).Put(uk, []byte(m.Role)); err != nil {
-				return err
-			}
-			if err := w.event(pb, p.ID, coding.EventMemberSet, actor, "", m); err != nil {
-				return err
-			}
-		}
-		w.invalidate(p.ID)
-		for i := range s.Documents {
-			d := s.Documents[i]
-			d.ProjectID = p.ID
-			if err := w.addDocument(&d, actor); err != nil {
-				return err
-			}
-		}
-		for _, c := range parentsFirst(s.Codes) {
-			c.ProjectID = p.ID
-			if err := w.createCode(&c, actor); err != nil {
-				return coding.Errorf(coding.ErrorCode(err), "code %q: %s", c.Name, coding.ErrorMessage(err))
-			}
-		}
-		for i := range s.Codings {
-			c := s.Codings[i]
-			c.ProjectID = p.ID
-			if err := w.addCoding(&c, actor, nil); err != nil {
-				return coding.Errorf(coding.ErrorCode(err), "coding %d: %s", i+1, coding.ErrorMessage(err))
-			}
-		}
-		for i := range s.Memos {
-			m := s.Memos[i]
-			m.ProjectID = p.ID
-			if m.ID == "" {
-				m.ID = newID()
-			}
-			if err := m.Validate(); err != nil {
-				return err
-			}
-			mk, err := idKey("memo", m.ID)
-			if err != nil {
-				return err
-			}
-			data, err := encodeJSON(&m)
-			if err != nil {
-				return err
-			}
-			if err := pb.Bucket(bucketMemos).Put(mk, data); err != nil {
-				return err
-			}
-			if err := w.event(pb, p.ID, coding.EventMemoSaved, actor, m.AuthorID, &m); err != nil {
-				return err
-			}
-		}
-		return nil
+		return w.importContent(p.ID, s, actor)
 	})
 	if err == nil {
 		s.Project = p
 	}
 	return err
+}
+
+// ImportIntoProject adds a snapshot's users, members, documents, codes,
+// codings and memos to an existing project in one transaction: all of it
+// or none. s.Project and s.Lead are ignored; members who already have a
+// role keep it.
+func (db *DB) ImportIntoProject(projectID string, s *Snapshot, actor string) error {
+	_, err := db.update(func(w *writeTx) error {
+		if err := w.createUsers(s.Users); err != nil {
+			return err
+		}
+		return w.importContent(projectID, s, actor)
+	})
+	return err
+}
+
+func (w *writeTx) createUsers(users []coding.User) error {
+	for i := range users {
+		if err := w.createUser(&users[i]); err != nil {
+			return coding.Errorf(coding.ErrorCode(err), "user %q: %s", users[i].Login, coding.ErrorMessage(err))
+		}
+	}
+	return nil
+}
+
+// importContent writes everything of s but the project itself into the
+// project's bucket.
+func (w *writeTx) importContent(projectID string, s *Snapshot, actor string) error {
+	pb, err := w.project(projectID)
+	if err != nil {
+		return err
+	}
+	for _, m := range s.Members {
+		m.ProjectID = projectID
+		if err := m.Validate(); err != nil {
+			return err
+		}
+		uk, err := idKey("user", m.UserID)
+		if err != nil {
+			return err
+		}
+		if w.tx.Bucket(bucketUsers).Get(uk) == nil {
+			return coding.Errorf(coding.ENOTFOUND, "user %s does not exist", m.UserID)
+		}
+		if pb.Bucket(bucketMembers).Get(uk) != nil {
+			continue
+		}
+		if err := pb.Bucket(bucketMembers).Put(uk, []byte(m.Role)); err != nil {
+			return err
+		}
+		if err := w.event(pb, projectID, coding.EventMemberSet, actor, "", m); err != nil {
+			return err
+		}
+	}
+	w.invalidate(projectID)
+	for i := range s.Documents {
+		d := s.Documents[i]
+		d.ProjectID = projectID
+		if err := w.addDocument(&d, actor); err != nil {
+			return coding.Errorf(coding.ErrorCode(err), "document %q: %s", d.Title, coding.ErrorMessage(err))
+		}
+	}
+	for _, c := range parentsFirst(s.Codes) {
+		c.ProjectID = projectID
+		if err := w.createCode(&c, actor); err != nil {
+			return coding.Errorf(coding.ErrorCode(err), "code %q: %s", c.Name, coding.ErrorMessage(err))
+		}
+	}
+	if err := w.importCodings(projectID, s.Codings, actor); err != nil {
+		return err
+	}
+	for i := range s.Memos {
+		m := s.Memos[i]
+		m.ProjectID = projectID
+		if m.ID == "" {
+			m.ID = newID()
+		}
+		if err := m.Validate(); err != nil {
+			return err
+		}
+		mk, err := idKey("memo", m.ID)
+		if err != nil {
+			return err
+		}
+		if pb.Bucket(bucketMemos).Get(mk) != nil {
+			return coding.Errorf(coding.ECONFLICT, "a memo with id %s already exists", m.ID)
+		}
+		data, err := encodeJSON(&m)
+		if err != nil {
+			return err
+		}
+		if err := pb.Bucket(bucketMemos).Put(mk, data); err != nil {
+			return err
+		}
+		if err := w.event(pb, projectID, coding.EventMemoSaved, actor, m.AuthorID, &m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// importCodings adds many codings in key order. bbolt splits a node only
+// when the transaction commits, so codings with random ids (from another
+// tool) would each move half of an ever larger node: quadratic, minutes
+// for a few hundred thousand. In key order every insert appends.
+func (w *writeTx) importCodings(projectID string, codings []coding.Coding, actor string) error {
+	type keyed struct {
+		i   int
+		key []byte // document + coding id, as the codings bucket orders them
+	}
+	order := make([]keyed, len(codings))
+	ids := make([]string, len(codings))
+	for i, c := range codings {
+		ids[i] = c.ID
+		if ids[i] == "" {
+			ids[i] = newID()
+		}
+		order[i].i = i
+		doc, err1 := idKey("document", c.DocumentID)
+		id, err2 := idKey("coding", ids[i])
+		if err1 == nil && err2 == nil {
+			order[i].key = cat(doc, id)
+		}
+	}
+	sort.Slice(order, func(a, b int) bool { return bytes.Compare(order[a].key, order[b].key) < 0 })
+	w.codingDocs = map[string][]byte{}
+	defer func() { w.codingDocs = nil }()
+	for _, o := range order {
+		c := codings[o.i]
+		c.ProjectID, c.ID = projectID, ids[o.i]
+		if err := w.addCoding(&c, actor, nil); err != nil {
+			return coding.Errorf(coding.ErrorCode(err), "coding %d: %s", o.i+1, coding.ErrorMessage(err))
+		}
+	}
+	byID := make([]string, 0, len(w.codingDocs))
+	for id := range w.codingDocs {
+		byID = append(byID, id)
+	}
+	sort.Strings(byID)
+	pb, err := w.project(projectID)
+	if err != nil {
+		return err
+	}
+	b := appendOnly(pb.Bucket(bucketCodingDocs))
+	for _, id := range byID {
+		if err := b.Put([]byte(id), w.codingDocs[id]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // parentsFirst orders codes so that every parent comes before its children;

@@ -7,9 +7,9 @@ import (
 
 // projectState is what validating a coding needs, kept decoded in memory
 // so that the hot path does not decode the codebook for every coding. It is
-// owned by the commit loop and never changed in place: a mutation that
-// changes codes, documents or members invalidates it and the next reader
-// builds a fresh one.
+// owned by the commit loop and never changed in place once shared: a
+// mutation that changes codes, documents or members invalidates it and the
+// next reader builds a fresh one, or changes its own copy (ownState).
 type projectState struct {
 	codebook *coding.Codebook
 	docs     map[string]*coding.Document // without text
@@ -31,13 +31,36 @@ func (w *writeTx) state(p *bolt.Bucket, projectID string) (*projectState, error)
 		return nil, err
 	}
 	w.seen[projectID] = s
+	w.owned[projectID] = true
 	return s, nil
+}
+
+// ownState returns the project's state for this transaction to change in
+// place: one it built itself, or a copy of the shared one (which other
+// transactions may hold and a rollback must not touch). Adding many
+// documents in one transaction then costs one state, not one per document.
+func (w *writeTx) ownState(p *bolt.Bucket, projectID string) (*projectState, error) {
+	s, err := w.state(p, projectID)
+	if err != nil || w.owned[projectID] {
+		return s, err
+	}
+	c := &projectState{codebook: s.codebook, docs: make(map[string]*coding.Document, len(s.docs)+1), members: make(map[string]coding.Role, len(s.members))}
+	for k, v := range s.docs {
+		c.docs[k] = v
+	}
+	for k, v := range s.members {
+		c.members[k] = v
+	}
+	w.seen[projectID] = c
+	w.owned[projectID] = true
+	return c, nil
 }
 
 // invalidate marks the project's cached state stale for the rest of this
 // transaction and, once it commits, for everyone.
 func (w *writeTx) invalidate(projectID string) {
 	w.seen[projectID] = nil
+	delete(w.owned, projectID)
 }
 
 // promote publishes the states of a committed transaction.

@@ -18,6 +18,11 @@ type userRecord struct {
 // CreateUser stores a new user. An empty ID gets a fresh one, an empty
 // colour one from the palette. The login must be free.
 func (db *DB) CreateUser(u *coding.User) error {
+	_, err := db.update(func(w *writeTx) error { return w.createUser(u) })
+	return err
+}
+
+func (w *writeTx) createUser(u *coding.User) error {
 	if err := u.Validate(); err != nil {
 		return err
 	}
@@ -28,27 +33,24 @@ func (db *DB) CreateUser(u *coding.User) error {
 	if err != nil {
 		return coding.Errorf(coding.EINVALID, "user id %q is not a UUID", u.ID)
 	}
-	_, err = db.update(func(w *writeTx) error {
-		logins := w.tx.Bucket(bucketLogins)
-		if logins.Get([]byte(u.Login)) != nil {
-			return coding.Errorf(coding.ECONFLICT, "a user with login %q already exists", u.Login)
-		}
-		users := w.tx.Bucket(bucketUsers)
-		if users.Get(key) != nil {
-			return coding.Errorf(coding.ECONFLICT, "a user with id %s already exists", u.ID)
-		}
-		if u.Colour == "" {
-			u.Colour = coding.Palette[users.Stats().KeyN%len(coding.Palette)]
-		}
-		if u.Created.IsZero() {
-			u.Created = w.now
-		}
-		if err := putUser(users, key, u); err != nil {
-			return err
-		}
-		return logins.Put([]byte(u.Login), key)
-	})
-	return err
+	logins := w.tx.Bucket(bucketLogins)
+	if logins.Get([]byte(u.Login)) != nil {
+		return coding.Errorf(coding.ECONFLICT, "a user with login %q already exists", u.Login)
+	}
+	users := w.tx.Bucket(bucketUsers)
+	if users.Get(key) != nil {
+		return coding.Errorf(coding.ECONFLICT, "a user with id %s already exists", u.ID)
+	}
+	if u.Colour == "" {
+		u.Colour = coding.Palette[users.Stats().KeyN%len(coding.Palette)]
+	}
+	if u.Created.IsZero() {
+		u.Created = w.now
+	}
+	if err := putUser(users, key, u); err != nil {
+		return err
+	}
+	return logins.Put([]byte(u.Login), key)
 }
 
 func putUser(users *bolt.Bucket, key []byte, u *coding.User) error {

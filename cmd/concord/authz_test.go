@@ -55,6 +55,9 @@ var authzTable = map[string]string{
 	"POST /api/projects/{pid}/memos":                  "code",
 	"PUT /api/projects/{pid}/memos/{id}":              "code",
 	"DELETE /api/projects/{pid}/memos/{id}":           "code",
+	"GET /api/projects/{pid}/agreement":               "lead",
+	"GET /api/projects/{pid}/agreement/disagreements": "lead",
+	"GET /api/projects/{pid}/export":                  "code",
 	"GET /api/projects/{pid}/events":                  "read",
 	"GET /api/projects/{pid}/live":                    "read",
 }

@@ -102,7 +102,7 @@ func TestCLIErrorsNameTheProblemAndChangeNothing(t *testing.T) {
 		"good.txt":  "fine text\n",
 		"bad.txt":   "line one\nline two\nbroken \xff here\n",
 		"empty.txt": "   \n",
-		"doc.pdf":   "%PDF",
+		"doc.rtf":   "{\\rtf1}",
 	})
 	tests := []struct {
 		name string
@@ -112,8 +112,9 @@ func TestCLIErrorsNameTheProblemAndChangeNothing(t *testing.T) {
 		{"invalid UTF-8 names file and line", []string{"import", "--project", "p", filepath.Join(dir, "good.txt"), filepath.Join(dir, "bad.txt")}, "bad.txt:3: not valid UTF-8"},
 		{"empty file", []string{"import", "--project", "p", filepath.Join(dir, "empty.txt")}, "empty.txt: the file is empty"},
 		{"missing file", []string{"import", "--project", "p", filepath.Join(dir, "nope.txt")}, "nope.txt: no such file"},
-		{"unsupported type", []string{"import", "--project", "p", filepath.Join(dir, "doc.pdf")}, "cannot import .pdf"},
-		{"unknown project", []string{"import", "--project", "zzz", filepath.Join(dir, "good.txt")}, "there is no project \"zzz\""},
+		{"unsupported type", []string{"import", "--project", "p", filepath.Join(dir, "doc.rtf")}, "cannot import .rtf"},
+		{"new project without an admin", []string{"import", "--project", "zzz", filepath.Join(dir, "good.txt")}, "no admin to lead it"},
+		{"unknown lead", []string{"import", "--project", "zzz", "--lead", "nobody", filepath.Join(dir, "good.txt")}, "--lead: there is no user"},
 		{"duplicate login", []string{"users", "add", "maya", "--password", "whatever123"}, "already exists"},
 		{"weak password", []string{"users", "add", "kim", "--password", "short"}, "at least 8"},
 		{"unknown role", []string{"users", "grant", "maya", "--project", "p", "--role", "boss"}, "lead, coder or viewer"},
@@ -281,6 +282,7 @@ func TestEverySubcommandHasHelp(t *testing.T) {
 		{"projects", "--help"}, {"projects", "create", "--help"}, {"backup", "--help"},
 		{"bench", "--help"}, {"bench", "store", "--help"}, {"bench", "live", "--help"}, {"help"},
 		{"agreement", "--help"}, {"reliability", "--help"},
+		{"export", "--help"},
 	} {
 		out, errOut, err := run(t, "", args...)
 		if err != nil {

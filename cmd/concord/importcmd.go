@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/concordqda/concord/coding"
+	"github.com/concordqda/concord/store"
 )
 
 // attrFlag collects repeated --attr key=value flags.
@@ -25,12 +23,23 @@ func (a attrFlag) Set(v string) error {
 	return nil
 }
 
+const importUsage = "import --project SLUG [--lead LOGIN] [--name NAME] [--attr key=value]... [--text-column NAME] FILE..."
+
 func (m *Main) importCmd(args []string) error {
-	fs := m.flags("import", "import --project SLUG [--attr key=value]... FILE...")
+	fs := m.flags("import", importUsage+`
+
+Files: plain text (.txt), Markdown (.md), HTML, Word (.docx), OpenDocument
+(.odt), PDF (through pdftotext), a CSV of survey answers (one document per
+row), or a project or codebook from another QDA tool (REFI-QDA .qdpx, .qde,
+.qdc). Every file is read and checked before anything is stored; then all
+of it is stored in one transaction, or nothing is.`)
 	db := m.dbFlag(fs)
-	project := fs.String("project", "", "slug of the project to import into")
+	project := fs.String("project", "", "slug of the project to import into; it is created when it does not exist")
+	lead := fs.String("lead", "", "login of the lead of a project the import creates (default: the first admin)")
+	name := fs.String("name", "", "name of a project the import creates (default: the name a QDPX file gives, else the slug)")
+	textColumn := fs.String("text-column", "", "CSV: the column that holds the answers (default: the one with the most text)")
 	attrs := attrFlag{}
-	fs.Var(attrs, "attr", "a document attribute for every imported file, as key=value (repeatable)")
+	fs.Var(attrs, "attr", "a document attribute for every imported document, as key=value (repeatable)")
 	files, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -41,120 +50,245 @@ func (m *Main) importCmd(args []string) error {
 	if len(files) == 0 {
 		return usagef("import needs at least one file")
 	}
-	// Read and check every file before storing any, so that one bad file
-	// leaves the project unchanged.
-	docs := make([]coding.Document, 0, len(files))
+	// Read and check every file before opening the database, so that one
+	// bad file leaves everything unchanged.
+	opts := coding.ImportOptions{TextColumn: *textColumn}
+	parts := make([]*coding.ProjectData, 0, len(files))
 	for _, path := range files {
-		d, err := readDocument(path)
+		part, err := m.readImport(path, opts)
 		if err != nil {
 			return err
 		}
-		for k, v := range attrs {
-			d.Attributes[k] = v
+		for i := range part.Documents {
+			for k, v := range attrs {
+				part.Documents[i].Attributes[k] = v
+			}
 		}
-		docs = append(docs, *d)
+		for i := range part.Warnings {
+			part.Warnings[i] = path + ": " + part.Warnings[i]
+		}
+		parts = append(parts, part)
 	}
-	st, err := openDB(*db)
+	var size int64
+	for _, part := range parts {
+		for _, d := range part.Documents {
+			size += int64(len(d.Text))
+		}
+	}
+	st, err := openDBForWriting(*db, size)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	p, err := st.ProjectBySlug(*project)
-	if err != nil {
-		return fmt.Errorf("%s (create it first with: concord projects create %s --name NAME --lead LOGIN)", coding.ErrorMessage(err), *project)
-	}
-	members, err := st.Members(p.ID)
+	imp, err := m.planImport(st, *project, *name, *lead, parts)
 	if err != nil {
 		return err
 	}
-	actor := ""
-	for _, mb := range members {
-		if mb.Role == coding.RoleLead {
-			actor = mb.UserID
-			break
+	if err := imp.store(st); err != nil {
+		return err
+	}
+	imp.report(m, files, parts)
+	return nil
+}
+
+// importPlan is what an import will store and in which project.
+type importPlan struct {
+	project    *coding.Project // nil: create it
+	newProject coding.Project
+	lead       *coding.User // the lead of a new project, or the actor
+	data       *coding.ProjectData
+	snap       *store.Snapshot
+}
+
+// planImport merges the parts into one snapshot for the project slug:
+// users the files bring that the database lacks are added (with no
+// password, as coders), codings and memos without an author are the
+// lead's.
+func (m *Main) planImport(st *store.DB, slug, name, leadLogin string, parts []*coding.ProjectData) (*importPlan, error) {
+	imp := &importPlan{}
+	p, err := st.ProjectBySlug(slug)
+	var merger *coding.Merger
+	switch {
+	case err == nil:
+		imp.project = p
+		codes, err := st.Codes(p.ID)
+		if err != nil {
+			return nil, err
+		}
+		docs, err := st.Documents(p.ID)
+		if err != nil {
+			return nil, err
+		}
+		merger = coding.NewMerger(codes, docs, true)
+		if imp.lead, err = projectLead(st, p.ID); err != nil {
+			return nil, err
+		}
+	case coding.ErrorCode(err) == coding.ENOTFOUND:
+		merger = coding.NewMerger(nil, nil, false)
+		if imp.lead, err = newProjectLead(st, leadLogin); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, err
+	}
+	for _, part := range parts {
+		merger.Add(part)
+	}
+	d := merger.Result()
+	imp.data = d
+	if imp.project == nil {
+		imp.newProject = coding.Project{Slug: slug, Name: name, Description: d.Project.Description}
+		if imp.newProject.Name == "" {
+			imp.newProject.Name = d.Project.Name
+		}
+		if imp.newProject.Name == "" {
+			imp.newProject.Name = slug
+		}
+		if err := imp.newProject.Validate(); err != nil {
+			return nil, err
 		}
 	}
-	if err := st.AddDocuments(p.ID, docs, actor); err != nil {
+	snap := &store.Snapshot{Project: imp.newProject, Lead: imp.lead.ID, Documents: d.Documents, Codes: d.Codes, Codings: d.Codings, Memos: d.Memos}
+	if err := addImportedUsers(st, snap, d.Users, imp.lead.ID); err != nil {
+		return nil, err
+	}
+	for i := range snap.Codings {
+		if snap.Codings[i].CoderID == "" {
+			snap.Codings[i].CoderID = imp.lead.ID
+		}
+	}
+	for i := range snap.Memos {
+		if snap.Memos[i].AuthorID == "" {
+			snap.Memos[i].AuthorID = imp.lead.ID
+		}
+	}
+	// The store checks everything again in its transaction and refuses
+	// the whole import on the first problem.
+	imp.snap = snap
+	return imp, nil
+}
+
+// projectLead returns a lead of an existing project, who is the actor of
+// an import into it.
+func projectLead(st *store.DB, projectID string) (*coding.User, error) {
+	members, err := st.Members(projectID)
+	if err != nil {
+		return nil, err
+	}
+	for _, mb := range members {
+		if mb.Role == coding.RoleLead {
+			return st.User(mb.UserID)
+		}
+	}
+	return nil, fmt.Errorf("the project has no lead to import as")
+}
+
+// newProjectLead returns the user named by --lead, or the first admin
+// (the earliest created).
+func newProjectLead(st *store.DB, login string) (*coding.User, error) {
+	if login != "" {
+		u, err := st.UserByLogin(login)
+		if err != nil {
+			return nil, fmt.Errorf("--lead: %s", coding.ErrorMessage(err))
+		}
+		return u, nil
+	}
+	users, err := st.Users()
+	if err != nil {
+		return nil, err
+	}
+	var first *coding.User
+	for i := range users {
+		u := &users[i]
+		if u.Admin && (first == nil || u.Created.Before(first.Created)) {
+			first = u
+		}
+	}
+	if first == nil {
+		return nil, fmt.Errorf("the project does not exist and there is no admin to lead it; name its lead with --lead LOGIN")
+	}
+	return first, nil
+}
+
+// addImportedUsers adds the users a file brings to the snapshot: new ones
+// are created (a login already taken gets "-2", "-3" …; no password, so
+// they cannot sign in until an admin sets one), and every one of them
+// becomes a coder of the project unless already a member.
+func addImportedUsers(st *store.DB, snap *store.Snapshot, users []coding.User, lead string) error {
+	existing, err := st.Users()
+	if err != nil {
 		return err
 	}
-	for _, d := range docs {
-		fmt.Fprintf(m.Stdout, "Imported %q (%d characters).\n", d.Title, utf8.RuneCountInString(d.Text))
+	byID := map[string]bool{}
+	logins := map[string]bool{}
+	for _, u := range existing {
+		byID[u.ID] = true
+		logins[u.Login] = true
+	}
+	for _, u := range users {
+		if u.ID == coding.ConsensusCoder || u.ID == lead {
+			continue
+		}
+		if !byID[u.ID] {
+			nu := u
+			nu.PasswordHash, nu.Admin = nil, false
+			nu.Login = uniqueLogin(u.Login, logins)
+			logins[nu.Login] = true
+			byID[nu.ID] = true
+			snap.Users = append(snap.Users, nu)
+		}
+		snap.Members = append(snap.Members, coding.Member{UserID: u.ID, Role: coding.RoleCoder})
 	}
 	return nil
 }
 
-// readDocument reads a plain-text or Markdown file into a document: the
-// title is the first Markdown heading, else the file name.
-func readDocument(path string) (*coding.Document, error) {
-	ext := strings.ToLower(filepath.Ext(path))
-	switch ext {
-	case ".txt", ".text", ".md", ".markdown", "":
-	default:
-		return nil, fmt.Errorf("%s: cannot import %s files yet; use plain text (.txt) or Markdown (.md)", path, ext)
+// uniqueLogin appends "-2", "-3" … to login until it is free.
+func uniqueLogin(login string, taken map[string]bool) string {
+	if !taken[login] {
+		return login
 	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, errUnwrapPath(err))
-	}
-	return parseDocument(path, data)
-}
-
-// parseDocument turns the bytes of a text or Markdown file into a document;
-// errors name the file (and the line, where there is one).
-func parseDocument(path string, data []byte) (*coding.Document, error) {
-	ext := strings.ToLower(filepath.Ext(path))
-	if len(data) > coding.MaxDocumentBytes {
-		return nil, fmt.Errorf("%s: too large (%d bytes, at most %d)", path, len(data), coding.MaxDocumentBytes)
-	}
-	if line := invalidUTF8Line(data); line > 0 {
-		return nil, fmt.Errorf("%s:%d: not valid UTF-8 text; save the file as UTF-8 and try again", path, line)
-	}
-	if i := bytes.IndexByte(data, 0); i >= 0 {
-		return nil, fmt.Errorf("%s:%d: contains a NUL byte; is this a text file?", path, bytes.Count(data[:i], []byte("\n"))+1)
-	}
-	text := coding.NormalizeText(string(data))
-	title := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
-	if ext == ".md" || ext == ".markdown" {
-		for _, line := range strings.Split(text, "\n") {
-			if h := strings.TrimSpace(strings.TrimLeft(line, "#")); strings.HasPrefix(line, "#") && h != "" {
-				title = h
-				break
-			}
+	for n := 2; ; n++ {
+		suffix := fmt.Sprintf("-%d", n)
+		base := login
+		if len(base)+len(suffix) > 32 {
+			base = strings.TrimRight(base[:32-len(suffix)], "-._")
+		}
+		if !taken[base+suffix] {
+			return base + suffix
 		}
 	}
-	if strings.TrimSpace(text) == "" {
-		return nil, fmt.Errorf("%s: the file is empty", path)
-	}
-	d := &coding.Document{Title: title, Text: text, Source: filepath.Base(path), Attributes: map[string]string{}}
-	if err := d.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %s", path, coding.ErrorMessage(err))
-	}
-	return d, nil
 }
 
-// invalidUTF8Line returns the 1-based line of the first invalid UTF-8
-// sequence in data, or 0 when data is valid.
-func invalidUTF8Line(data []byte) int {
-	if utf8.Valid(data) {
-		return 0
+func (imp *importPlan) store(st *store.DB) error {
+	if imp.project == nil {
+		return st.ImportProject(imp.snap, imp.lead.ID)
 	}
-	line := 1
-	for len(data) > 0 {
-		r, n := utf8.DecodeRune(data)
-		if r == utf8.RuneError && n <= 1 {
-			return line
-		}
-		if r == '\n' {
-			line++
-		}
-		data = data[n:]
-	}
-	return line
+	return st.ImportIntoProject(imp.project.ID, imp.snap, imp.lead.ID)
 }
 
-func errUnwrapPath(err error) error {
-	if pe, ok := err.(*os.PathError); ok {
-		return pe.Err
+// report tells what was stored, and what was left out or changed.
+func (imp *importPlan) report(m *Main, files []string, parts []*coding.ProjectData) {
+	if imp.project == nil {
+		fmt.Fprintf(m.Stdout, "Created project %s (%s) with %s as lead.\n", imp.snap.Project.Slug, imp.snap.Project.Name, imp.lead.Login)
 	}
-	return err
+	for _, d := range imp.snap.Documents {
+		fmt.Fprintf(m.Stdout, "Imported %q (%d characters).\n", d.Title, utf8.RuneCountInString(d.Text))
+	}
+	for i, part := range parts {
+		if len(part.Codes) == 0 && len(part.Codings) == 0 && len(part.Memos) == 0 && len(part.Users) == 0 {
+			continue
+		}
+		fmt.Fprintf(m.Stdout, "From %s: %d documents, %d codes, %d codings, %d memos, %d users.\n",
+			files[i], len(part.Documents), len(part.Codes), len(part.Codings), len(part.Memos), len(part.Users))
+	}
+	if n := len(imp.snap.Users); n > 0 {
+		var logins []string
+		for _, u := range imp.snap.Users {
+			logins = append(logins, u.Login)
+		}
+		fmt.Fprintf(m.Stdout, "Added %d users as coders, without passwords (set one with: concord users passwd LOGIN): %s.\n", n, strings.Join(logins, ", "))
+	}
+	for _, w := range imp.data.Warnings {
+		fmt.Fprintf(m.Stderr, "warning: %s\n", w)
+	}
 }

@@ -38,6 +38,9 @@ type Main struct {
 	// Ready, when set, is called with the address the server listens on
 	// and its open database once it accepts connections (tests use both).
 	Ready func(addr string, db *store.DB)
+	// LookPath finds external programs (pdftotext); nil means
+	// exec.LookPath. Tests replace it.
+	LookPath func(file string) (string, error)
 }
 
 // NewMain returns a Main wired to the process's standard streams and
@@ -57,7 +60,8 @@ const usage = `Concord — a qualitative coding workbench for teams.
 
 Usage:
   concord [serve] [flags]      serve the web UI and API (the default)
-  concord import  --project SLUG [--attr key=value]... FILE...
+  concord import  --project SLUG [--lead LOGIN] [--attr key=value]... FILE...
+  concord export  --project SLUG --format FORMAT -o FILE [--coder LOGIN|consensus]
   concord users   add|list|passwd|grant ...
   concord projects list|create ...
   concord backup  FILE
@@ -92,6 +96,8 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		return m.serve(ctx, args)
 	case "import":
 		return m.importCmd(args)
+	case "export":
+		return m.exportCmd(args)
 	case "users":
 		return m.users(args)
 	case "projects":

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/concordqda/concord/coding"
+	"github.com/concordqda/concord/store"
+)
+
+func (m *Main) exportCmd(args []string) error {
+	var formats strings.Builder
+	for _, f := range coding.ExportFormats() {
+		fmt.Fprintf(&formats, "  %-13s %s (%s)\n", f.Name, f.Description, f.Ext)
+	}
+	fs := m.flags("export", "export --project SLUG --format FORMAT -o FILE [--coder LOGIN|consensus]\n\nFormats:\n"+formats.String()+
+		"\nWithout --format, the format follows FILE's extension. -o - writes to standard output.\nPositions (start, end) are Unicode code points from 0, end excluded.")
+	db := m.dbFlag(fs)
+	project := fs.String("project", "", "slug of the project to export")
+	format := fs.String("format", "", coding.ExportFormatNames())
+	out := fs.String("o", "", "the file to write (- for standard output)")
+	coder := fs.String("coder", "", "export one layer: a coder's login, or consensus (default: every coder)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(pos) > 0:
+		return usagef("export takes no arguments besides its flags (got %q); name the file with -o", pos[0])
+	case *project == "":
+		return usagef("export needs --project SLUG")
+	case *out == "":
+		return usagef("export needs -o FILE (or -o - for standard output)")
+	}
+	var f coding.ExportFormat
+	var ok bool
+	if *format != "" {
+		if f, ok = coding.FindExportFormat(*format); !ok {
+			return usagef("unknown format %q: use one of %s", *format, coding.ExportFormatNames())
+		}
+	} else if f, ok = coding.ExportFormatFor(*out); !ok {
+		return usagef("cannot tell the format from %q: give --format %s", *out, coding.ExportFormatNames())
+	}
+	st, err := openDB(*db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	d, err := exportData(st, *project, *coder)
+	if err != nil {
+		return err
+	}
+	if *out == "-" {
+		bw := bufio.NewWriter(m.Stdout)
+		if err := f.Write(bw, d); err != nil {
+			return plain(err)
+		}
+		return bw.Flush()
+	}
+	if err := writeFileAtomic(*out, func(w io.Writer) error { return f.Write(w, d) }); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "Wrote %s (%s: %d documents, %d codes, %d codings, %d memos).\n", *out, f.Name, len(d.Documents), len(d.Codes), len(d.Codings), len(d.Memos))
+	return nil
+}
+
+// exportData reads the project slug for an export; with a coder, only
+// that layer's codings and the memos that coder wrote ("consensus": the
+// consensus layer and every memo).
+func exportData(st *store.DB, slug, coder string) (*coding.ProjectData, error) {
+	p, err := st.ProjectBySlug(slug)
+	if err != nil {
+		return nil, err
+	}
+	var f coding.CodingFilter
+	switch coder {
+	case "":
+	case "consensus":
+		f.CoderID = coding.ConsensusCoder
+	default:
+		u, err := st.UserByLogin(coder)
+		if err != nil {
+			return nil, fmt.Errorf("--coder: %s", coding.ErrorMessage(err))
+		}
+		f.CoderID = u.ID
+	}
+	d, err := st.ProjectData(p.ID, f)
+	if err != nil {
+		return nil, err
+	}
+	if f.CoderID != "" && f.CoderID != coding.ConsensusCoder {
+		memos := d.Memos[:0]
+		for _, m := range d.Memos {
+			if m.AuthorID == f.CoderID {
+				memos = append(memos, m)
+			}
+		}
+		d.Memos = memos
+	}
+	return d, nil
+}
+
+// writeFileAtomic writes a file through a temporary one in the same
+// folder that takes the name only once it is complete: a failed export
+// leaves no half-written file, and an old one stays as it was.
+func writeFileAtomic(path string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, errUnwrapPath(err))
+	}
+	defer os.Remove(tmp.Name())
+	bw := bufio.NewWriterSize(tmp, 256<<10)
+	if err := write(bw); err != nil {
+		tmp.Close()
+		return plain(err)
+	}
+	if err := bw.Flush(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("%s: %w", path, errUnwrapPath(err))
+	}
+	return nil
+}

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/concordqda/concord/coding"
+)
+
+// maxImportFile bounds the size of one file to import: a document is at
+// most 16 MiB of text, but a QDPX with its sources, or a survey CSV with
+// thousands of answers, may be larger.
+const maxImportFile = 2 << 30
+
+// readImport reads one file into a project part: documents only (text,
+// Markdown, HTML, DOCX, ODT, PDF, survey CSV), or a project or codebook
+// from another tool (QDPX, QDE, QDC). Errors name the file.
+func (m *Main) readImport(path string, opts coding.ImportOptions) (*coding.ProjectData, error) {
+	format := coding.ImportFormat(path)
+	if format == "" {
+		return nil, fmt.Errorf("%s: cannot import %s files; use plain text, Markdown, HTML, DOCX, ODT, PDF, CSV, QDPX or QDC", path, filepath.Ext(path))
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, errUnwrapPath(err))
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, errUnwrapPath(err))
+	}
+	if info.IsDir() {
+		return nil, fmt.Errorf("%s: is a folder; name the files in it", path)
+	}
+	if info.Size() > maxImportFile {
+		return nil, fmt.Errorf("%s: too large (%d bytes, at most %d)", path, info.Size(), int64(maxImportFile))
+	}
+	switch format {
+	case "qdpx":
+		d, err := coding.ReadQDPX(path, f, info.Size(), opts)
+		return d, plain(err)
+	case "pdf":
+		d, err := m.readPDF(path)
+		if err != nil {
+			return nil, err
+		}
+		return &coding.ProjectData{Documents: []coding.Document{*d}}, nil
+	}
+	data := make([]byte, info.Size())
+	if _, err := f.ReadAt(data, 0); err != nil && info.Size() > 0 {
+		return nil, fmt.Errorf("%s: %w", path, errUnwrapPath(err))
+	}
+	switch format {
+	case "qde":
+		d, err := coding.ReadQDE(path, data)
+		return d, plain(err)
+	case "qdc":
+		d, err := coding.ReadQDC(path, data)
+		return d, plain(err)
+	}
+	docs, err := coding.ImportDocuments(path, data, opts)
+	if err != nil {
+		return nil, plain(err)
+	}
+	return &coding.ProjectData{Documents: docs}, nil
+}
+
+// parseDocument turns the bytes of one document file (text, Markdown,
+// HTML, DOCX, ODT) into a document; errors name the file (and the line,
+// where there is one).
+func parseDocument(path string, data []byte) (*coding.Document, error) {
+	docs, err := coding.ImportDocuments(path, data, coding.ImportOptions{})
+	if err != nil {
+		return nil, plain(err)
+	}
+	if len(docs) != 1 {
+		return nil, fmt.Errorf("%s: holds %d documents, not one", path, len(docs))
+	}
+	return &docs[0], nil
+}
+
+// plain turns an application error into one that prints as its message
+// alone: import errors already name the file and say what is wrong.
+func plain(err error) error {
+	var e *coding.Error
+	if errors.As(err, &e) {
+		return errors.New(e.Message)
+	}
+	return err
+}
+
+// readPDF extracts a PDF's text with the system's pdftotext (from
+// poppler-utils): Concord has no PDF reader of its own.
+func (m *Main) readPDF(path string) (*coding.Document, error) {
+	look := m.LookPath
+	if look == nil {
+		look = exec.LookPath
+	}
+	bin, err := look("pdftotext")
+	if err != nil {
+		return nil, fmt.Errorf("%s: cannot read PDF files without pdftotext; install it (on Debian and Ubuntu: apt-get install poppler-utils) or save the document as text", path)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	var out, stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, bin, "-enc", "UTF-8", "-q", "--", path, "-")
+	cmd.Stdout, cmd.Stderr = &out, &stderr
+	if err := cmd.Run(); err != nil {
+		msg := strings.TrimSpace(stderr.String())
+		if msg == "" {
+			msg = err.Error()
+		}
+		if i := strings.IndexByte(msg, '\n'); i > 0 {
+			msg = msg[:i]
+		}
+		return nil, fmt.Errorf("%s: pdftotext could not read it (%s)", path, msg)
+	}
+	text, err := coding.DecodeText(path, out.Bytes())
+	if err != nil {
+		return nil, plain(err)
+	}
+	// Pages end in form feeds; a reader sees a line break.
+	text = strings.ReplaceAll(text, "\f", "\n")
+	if strings.TrimSpace(text) == "" {
+		return nil, fmt.Errorf("%s: has no text to read (is it a scan? run text recognition on it first)", path)
+	}
+	d, err := coding.NewImportedDocument(path, "", strings.TrimRight(text, "\n")+"\n")
+	return d, plain(err)
+}
+
+func errUnwrapPath(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}

@@ -1,0 +1,101 @@
+package coding
+
+import (
+	"bufio"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// WriteCodebookCSV writes the codebook, one code per row in display order:
+// its path, name, parent's path, depth (0 at the top), whether it can be
+// applied, colour, description, and how many segments and documents it
+// codes (its own codings; with_subcodes adds its descendants'). UTF-8
+// with a byte order mark, for Excel.
+func WriteCodebookCSV(w io.Writer, d *ProjectData) error {
+	bw := bufio.NewWriter(w)
+	bw.WriteString("\ufeff")
+	cw := csv.NewWriter(bw)
+	cb := d.Codebook()
+	own := CountByCode(d.Codings, cb, false)
+	all := CountByCode(d.Codings, cb, true)
+	cw.Write([]string{"code", "name", "parent", "level", "codable", "colour", "description", "segments", "documents", "segments_with_subcodes"})
+	var err error
+	cb.Walk(func(c *Code, depth int) {
+		if err != nil {
+			return
+		}
+		parent := ""
+		if c.ParentID != "" {
+			parent = cb.PathString(c.ParentID)
+		}
+		err = cw.Write([]string{
+			cellSafe(cb.PathString(c.ID)), cellSafe(c.Name), cellSafe(parent), strconv.Itoa(depth),
+			strconv.FormatBool(c.Codable), c.Colour, cellSafe(c.Description),
+			strconv.Itoa(own[c.ID].Segments), strconv.Itoa(own[c.ID].Documents), strconv.Itoa(all[c.ID].Segments),
+		})
+	})
+	if err != nil {
+		return err
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// WriteCodebookMarkdown writes the codebook as a Markdown document: a
+// heading per code, nested as the codebook is (below the sixth level,
+// headings stay at the sixth), with its definition and how much it codes.
+func WriteCodebookMarkdown(w io.Writer, d *ProjectData) error {
+	bw := bufio.NewWriter(w)
+	cb := d.Codebook()
+	own := CountByCode(d.Codings, cb, false)
+	fmt.Fprintf(bw, "# Codebook: %s\n\n", markdownEscape(d.Project.Name))
+	if cb.Len() == 0 {
+		bw.WriteString("The codebook is empty.\n")
+	}
+	cb.Walk(func(c *Code, depth int) {
+		level := min(depth+2, 6)
+		fmt.Fprintf(bw, "%s %s\n\n", strings.Repeat("#", level), markdownEscape(c.Name))
+		var facts []string
+		if depth > 0 {
+			facts = append(facts, "under "+markdownEscape(cb.PathString(c.ParentID)))
+		}
+		if !c.Codable {
+			facts = append(facts, "a category (not applied to text)")
+		}
+		if c.Colour != "" {
+			facts = append(facts, "colour `"+c.Colour+"`")
+		}
+		n := own[c.ID]
+		facts = append(facts, fmt.Sprintf("%d %s in %d %s", n.Segments, plural(n.Segments, "segment", "segments"), n.Documents, plural(n.Documents, "document", "documents")))
+		fmt.Fprintf(bw, "*%s*\n\n", strings.Join(facts, "; "))
+		if desc := strings.TrimSpace(c.Description); desc != "" {
+			bw.WriteString(desc + "\n\n")
+		}
+	})
+	return bw.Flush()
+}
+
+// markdownEscape keeps a name from being read as Markdown markup.
+func markdownEscape(s string) string {
+	var b strings.Builder
+	for _, r := range strings.Join(strings.Fields(s), " ") {
+		if strings.ContainsRune("\\`*_[]<>#|", r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

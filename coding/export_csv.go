@@ -1,0 +1,62 @@
+package coding
+
+import (
+	"bufio"
+	"encoding/csv"
+	"io"
+	"strconv"
+)
+
+// WriteSegmentsCSV writes one row per coded segment: the document's title,
+// its attributes (one column each), the code's path, the coder's login and
+// name, start and end (code points, half-open, as Concord counts), the
+// segment's text and the coding's memo. The file is UTF-8 with a byte
+// order mark so that Excel reads it as UTF-8; lines end in LF, so text
+// with line breaks stays exactly as stored.
+//
+// A cell that a spreadsheet would take for a formula (starting with =, +,
+// -, @, a tab or a carriage return) is written with a leading apostrophe,
+// as OWASP advises against CSV injection: survey answers come from
+// strangers. The JSON and XLSX exports keep such text exactly.
+func WriteSegmentsCSV(w io.Writer, d *ProjectData) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.WriteString("\ufeff")
+	cw := csv.NewWriter(bw)
+	t := d.segmentTable()
+	if err := cw.Write(t.columns()); err != nil {
+		return err
+	}
+	row := make([]string, 0, len(t.attrNames)+8)
+	var num [2][20]byte
+	err := t.each(func(s *segmentRow) error {
+		row = append(row[:0], cellSafe(s.doc.Title))
+		for _, a := range t.attrNames {
+			row = append(row, cellSafe(s.doc.Attributes[a]))
+		}
+		row = append(row, cellSafe(s.path), cellSafe(s.coder.Login), cellSafe(s.coder.Name),
+			string(strconv.AppendInt(num[0][:0], int64(s.coding.Start), 10)),
+			string(strconv.AppendInt(num[1][:0], int64(s.coding.End), 10)),
+			cellSafe(s.text), cellSafe(s.coding.Memo))
+		return cw.Write(row)
+	})
+	if err != nil {
+		return err
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// cellSafe keeps a spreadsheet from reading s as a formula.
+func cellSafe(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + s
+	}
+	return s
+}

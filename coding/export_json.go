@@ -1,0 +1,140 @@
+package coding
+
+import (
+	"bufio"
+	"encoding/json"
+	"io"
+	"time"
+)
+
+// The shapes of the JSON export; field names are its documented format.
+type (
+	jsonExportProject struct {
+		Name        string    `json:"name"`
+		Slug        string    `json:"slug"`
+		Description string    `json:"description"`
+		Created     time.Time `json:"created"`
+	}
+	jsonExportCoder struct {
+		ID    string `json:"id"`
+		Login string `json:"login"`
+		Name  string `json:"name"`
+	}
+	jsonExportDocument struct {
+		ID         string            `json:"id"`
+		Title      string            `json:"title"`
+		Length     int               `json:"length"`
+		Attributes map[string]string `json:"attributes"`
+		Source     string            `json:"source"`
+	}
+	jsonExportCode struct {
+		ID          string `json:"id"`
+		Parent      string `json:"parent,omitempty"`
+		Name        string `json:"name"`
+		Path        string `json:"path"`
+		Colour      string `json:"colour"`
+		Description string `json:"description"`
+		Codable     bool   `json:"codable"`
+	}
+	jsonExportCoding struct {
+		ID            string    `json:"id"`
+		Document      string    `json:"document"`
+		DocumentTitle string    `json:"document_title"`
+		Code          string    `json:"code"`
+		CodePath      string    `json:"code_path"`
+		Coder         string    `json:"coder"`
+		CoderName     string    `json:"coder_name"`
+		Start         int       `json:"start"`
+		End           int       `json:"end"`
+		Text          string    `json:"text"`
+		Memo          string    `json:"memo"`
+		Created       time.Time `json:"created"`
+	}
+	jsonExportMemo struct {
+		ID       string    `json:"id"`
+		Document string    `json:"document,omitempty"`
+		Code     string    `json:"code,omitempty"`
+		Author   string    `json:"author"`
+		Title    string    `json:"title"`
+		Text     string    `json:"text"`
+		Updated  time.Time `json:"updated"`
+	}
+)
+
+// WriteJSON writes the project as one JSON object with "project",
+// "coders", "documents" (without their text), "codes" (with their paths),
+// "codings" and "memos". Each coding has its id, document (id) and
+// document_title, code (id) and code_path, coder (login) and coder_name,
+// start and end (code points, half-open), text and memo. It is written as
+// it goes, so large projects need little memory.
+func WriteJSON(w io.Writer, d *ProjectData) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	t := d.segmentTable()
+	p := d.Project
+	bw.WriteString(`{"project":`)
+	if err := enc.Encode(jsonExportProject{p.Name, p.Slug, p.Description, p.Created}); err != nil {
+		return err
+	}
+	list := func(key string, n int, item func(i int) any) error {
+		bw.WriteString(`,"` + key + `":[`)
+		for i := 0; i < n; i++ {
+			if i > 0 {
+				bw.WriteByte(',')
+			}
+			if err := enc.Encode(item(i)); err != nil {
+				return err
+			}
+		}
+		_, err := bw.WriteString("]\n")
+		return err
+	}
+	users := d.exportUsers(t.users)
+	if err := list("coders", len(users), func(i int) any {
+		return jsonExportCoder{users[i].ID, users[i].Login, users[i].Name}
+	}); err != nil {
+		return err
+	}
+	if err := list("documents", len(d.Documents), func(i int) any {
+		doc := &d.Documents[i]
+		attrs := doc.Attributes
+		if attrs == nil {
+			attrs = map[string]string{}
+		}
+		return jsonExportDocument{doc.ID, doc.Title, doc.Length, attrs, doc.Source}
+	}); err != nil {
+		return err
+	}
+	var codes []*Code
+	t.cb.Walk(func(c *Code, _ int) { codes = append(codes, c) })
+	if err := list("codes", len(codes), func(i int) any {
+		c := codes[i]
+		return jsonExportCode{c.ID, c.ParentID, c.Name, t.paths[c.ID], c.Colour, c.Description, c.Codable}
+	}); err != nil {
+		return err
+	}
+	bw.WriteString(`,"codings":[`)
+	first := true
+	err := t.each(func(s *segmentRow) error {
+		if !first {
+			bw.WriteByte(',')
+		}
+		first = false
+		c := s.coding
+		return enc.Encode(jsonExportCoding{c.ID, c.DocumentID, s.doc.Title, c.CodeID, s.path,
+			s.coder.Login, s.coder.Name, c.Start, c.End, s.text, c.Memo, c.Created})
+	})
+	if err != nil {
+		return err
+	}
+	bw.WriteString("]\n")
+	if err := list("memos", len(d.Memos), func(i int) any {
+		m := &d.Memos[i]
+		return jsonExportMemo{m.ID, m.DocumentID, m.CodeID, t.users.get(m.AuthorID).Login, m.Title, m.Text, m.Updated}
+	}); err != nil {
+		return err
+	}
+	bw.WriteString("}\n")
+	return bw.Flush()
+}

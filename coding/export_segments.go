@@ -1,0 +1,78 @@
+package coding
+
+import "strings"
+
+// segmentRow is one coded segment as the tabular exports write it.
+type segmentRow struct {
+	coding *Coding
+	doc    *Document
+	path   string // the code's path, names joined by PathSeparator
+	coder  *User
+	text   string
+}
+
+// segmentTable walks d's codings in reading order (see sortedCodings) and
+// resolves what the tabular exports show of each.
+type segmentTable struct {
+	d         *ProjectData
+	cb        *Codebook
+	attrNames []string
+	codings   []*Coding
+	docs      map[string]*Document
+	paths     map[string]string
+	users     userIndex
+	texts     map[string]*textIndex
+}
+
+func (d *ProjectData) segmentTable() *segmentTable {
+	t := &segmentTable{d: d, cb: d.Codebook(), attrNames: AttributeNames(d.Documents), users: d.userIndex()}
+	t.codings = d.sortedCodings(t.cb, t.users)
+	t.docs = make(map[string]*Document, len(d.Documents))
+	for i := range d.Documents {
+		t.docs[d.Documents[i].ID] = &d.Documents[i]
+	}
+	t.paths = make(map[string]string, t.cb.Len())
+	t.cb.Walk(func(c *Code, _ int) { t.paths[c.ID] = t.cb.PathString(c.ID) })
+	t.texts = d.textIndexes()
+	return t
+}
+
+// each calls fn with every segment, in order, until fn returns an error.
+func (t *segmentTable) each(fn func(s *segmentRow) error) error {
+	var s segmentRow
+	missing := &Document{Title: "(missing document)", Attributes: map[string]string{}}
+	for _, c := range t.codings {
+		s.coding = c
+		s.doc = t.docs[c.DocumentID]
+		s.text = ""
+		if s.doc == nil {
+			s.doc = missing
+		} else {
+			s.text = t.texts[c.DocumentID].slice(c.Start, c.End)
+		}
+		s.path = t.paths[c.CodeID]
+		if s.path == "" {
+			s.path = c.CodeID
+		}
+		s.coder = t.users.get(c.CoderID)
+		if err := fn(&s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// columns returns the header of the segment table: the fixed columns
+// around the document attributes. An attribute whose name clashes with a
+// fixed column gets " (attribute)" appended.
+func (t *segmentTable) columns() []string {
+	fixed := map[string]bool{"document": true, "code": true, "coder": true, "coder_name": true, "start": true, "end": true, "text": true, "memo": true}
+	cols := []string{"document"}
+	for _, a := range t.attrNames {
+		if fixed[strings.ToLower(a)] {
+			a += " (attribute)"
+		}
+		cols = append(cols, a)
+	}
+	return append(cols, "code", "coder", "coder_name", "start", "end", "text", "memo")
+}

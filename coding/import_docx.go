@@ -1,0 +1,150 @@
+package coding
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"io"
+	"strings"
+)
+
+// ImportDOCX reads the text of a Word document: one line per paragraph,
+// tabs and line breaks kept, deleted revisions and field codes left out.
+// The title is the file name.
+func ImportDOCX(name string, data []byte, limits ZipLimits) (*Document, error) {
+	z, err := openZip(name, bytes.NewReader(data), int64(len(data)), limits)
+	if err != nil {
+		return nil, err
+	}
+	f := z.lookup("word/document.xml")
+	if f == nil {
+		return nil, Errorf(EINVALID, "%s: not a Word document (word/document.xml is missing)", name)
+	}
+	body, err := z.readFile(f, 4*MaxDocumentBytes)
+	if err != nil {
+		return nil, err
+	}
+	text, err := docxText(body)
+	if err != nil {
+		return nil, xmlError(name, f.Name, err)
+	}
+	return NewImportedDocument(name, "", text)
+}
+
+func docxText(body []byte) (string, error) {
+	var sb strings.Builder
+	dec := newXMLDecoder(bytes.NewReader(body))
+	inText := false
+	skip := 0 // depth inside a subtree whose text is a duplicate (mc:Fallback)
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", err
+		}
+		if sb.Len() > MaxDocumentBytes {
+			return "", errTooMuchText
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if skip > 0 || t.Name.Local == "Fallback" {
+				skip++
+				continue
+			}
+			switch t.Name.Local {
+			case "t":
+				inText = true
+			case "tab", "ptab":
+				sb.WriteByte('\t')
+			case "br", "cr":
+				sb.WriteByte('\n')
+			case "noBreakHyphen":
+				sb.WriteByte('-')
+			}
+		case xml.EndElement:
+			if skip > 0 {
+				skip--
+				continue
+			}
+			switch t.Name.Local {
+			case "t":
+				inText = false
+			case "p":
+				sb.WriteByte('\n')
+			}
+		case xml.CharData:
+			if inText && skip == 0 {
+				sb.Write(t)
+			}
+		}
+	}
+	return strings.TrimRight(sb.String(), "\n") + "\n", nil
+}
+
+var errTooMuchText = errors.New("the text is longer than a document may be")
+
+// newXMLDecoder returns a decoder for XML from other tools: any of the
+// common Unicode and Latin-1 encodings their declarations name.
+func newXMLDecoder(r io.Reader) *xml.Decoder {
+	dec := xml.NewDecoder(r)
+	dec.CharsetReader = charsetReader
+	return dec
+}
+
+// charsetReader accepts the encodings files declare that Concord can read;
+// UTF-16 input has already been turned into UTF-8 by then (see xmlBytes).
+func charsetReader(charset string, input io.Reader) (io.Reader, error) {
+	switch strings.ToLower(charset) {
+	case "utf-8", "utf8", "us-ascii", "ascii", "utf-16", "utf16", "utf-16le", "utf-16be", "unicode":
+		return input, nil
+	case "iso-8859-1", "latin1", "latin-1", "iso8859-1":
+		data, err := io.ReadAll(input)
+		if err != nil {
+			return nil, err
+		}
+		var sb strings.Builder
+		for _, b := range data {
+			sb.WriteRune(rune(b))
+		}
+		return strings.NewReader(sb.String()), nil
+	}
+	return nil, errors.New("the XML is in the " + charset + " encoding, which Concord does not read; save it as UTF-8")
+}
+
+// xmlBytes prepares XML from another tool for the decoder: UTF-16 (with a
+// byte order mark) becomes UTF-8, a UTF-8 byte order mark is dropped.
+func xmlBytes(name string, data []byte) ([]byte, error) {
+	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
+		s, err := DecodeText(name, data)
+		if err != nil {
+			return nil, err
+		}
+		return []byte(s), nil
+	}
+	return bytes.TrimPrefix(data, []byte{0xEF, 0xBB, 0xBF}), nil
+}
+
+// xmlError names the file, the entry and the line of an XML problem.
+func xmlError(name, entry string, err error) error {
+	var e *Error
+	if errors.As(err, &e) {
+		return err
+	}
+	where := name
+	if entry != "" {
+		where += ": " + entry
+	}
+	var syn *xml.SyntaxError
+	if errors.As(err, &syn) {
+		return Errorf(EINVALID, "%s:%d: malformed XML: %s", where, syn.Line, syn.Msg)
+	}
+	if errors.Is(err, errTooMuchText) {
+		return Errorf(ETOOLARGE, "%s: %s (at most %d bytes)", where, err, MaxDocumentBytes)
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return Errorf(EINVALID, "%s: the XML ends too early", where)
+	}
+	return Errorf(EINVALID, "%s: %s", where, err)
+}

@@ -1,0 +1,105 @@
+package coding
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// UniqueName returns base, or base with " (2)", " (3)" … appended, whichever
+// comes first that taken does not report; the result keeps within max code
+// points by shortening base.
+func UniqueName(base string, max int, taken func(string) bool) string {
+	base = clipRunes(base, max)
+	if !taken(base) {
+		return base
+	}
+	for n := 2; ; n++ {
+		suffix := " (" + strconv.Itoa(n) + ")"
+		name := clipRunes(base, max-utf8.RuneCountInString(suffix)) + suffix
+		if !taken(name) {
+			return name
+		}
+	}
+}
+
+// clipRunes shortens s to at most max code points.
+func clipRunes(s string, max int) string {
+	if max <= 0 {
+		return ""
+	}
+	if len(s) <= max || utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	n := 0
+	for i := range s {
+		if n == max {
+			return strings.TrimRight(s[:i], " ")
+		}
+		n++
+	}
+	return s
+}
+
+// clipText shortens s to max code points, ending it with "…" when it was
+// longer.
+func clipText(s string, max int) (string, bool) {
+	if utf8.RuneCountInString(s) <= max {
+		return s, false
+	}
+	return clipRunes(s, max-1) + "…", true
+}
+
+// foldedSet is a set of names compared without regard to case, as the
+// store compares titles and code names.
+type foldedSet map[string]bool
+
+func (s foldedSet) has(name string) bool { return s[strings.ToLower(name)] }
+func (s foldedSet) add(name string)      { s[strings.ToLower(name)] = true }
+
+// LoginFor derives a login from a person's name or id as another tool
+// wrote it ("Pethő Gergely" → "petho-gergely"): lower case, common Latin
+// letters without their accents, anything else a dash. It returns "" when
+// nothing usable is left.
+func LoginFor(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(strings.TrimSpace(name)) {
+		if f, ok := latinFold[r]; ok {
+			b.WriteString(f)
+			dash = false
+			continue
+		}
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '.', r == '_':
+			if b.Len() == 0 && (r == '.' || r == '_') {
+				continue
+			}
+			b.WriteRune(r)
+			dash = false
+		case b.Len() > 0 && !dash:
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	s := strings.TrimRight(b.String(), "-._")
+	if len(s) > 32 {
+		s = strings.TrimRight(s[:32], "-._")
+	}
+	return s
+}
+
+// latinFold spells accented Latin letters without their accents, enough
+// for the names of most European coders.
+var latinFold = map[rune]string{
+	'à': "a", 'á': "a", 'â': "a", 'ã': "a", 'ä': "a", 'å': "a", 'ā': "a", 'ă': "a", 'ą': "a",
+	'æ': "ae", 'ç': "c", 'ć': "c", 'č': "c", 'ď': "d", 'đ': "d", 'ð': "d",
+	'è': "e", 'é': "e", 'ê': "e", 'ë': "e", 'ē': "e", 'ė': "e", 'ę': "e", 'ě': "e",
+	'ğ': "g", 'ì': "i", 'í': "i", 'î': "i", 'ï': "i", 'ī': "i", 'į': "i", 'ı': "i",
+	'ł': "l", 'ľ': "l", 'ĺ': "l", 'ñ': "n", 'ń': "n", 'ň': "n",
+	'ò': "o", 'ó': "o", 'ô': "o", 'õ': "o", 'ö': "o", 'ø': "o", 'ō': "o", 'ő': "o", 'œ': "oe",
+	'ŕ': "r", 'ř': "r", 'ś': "s", 'š': "s", 'ş': "s", 'ș': "s", 'ß': "ss",
+	'ť': "t", 'ţ': "t", 'ț': "t", 'þ': "th",
+	'ù': "u", 'ú': "u", 'û': "u", 'ü': "u", 'ū': "u", 'ů': "u", 'ű': "u", 'ų': "u",
+	'ý': "y", 'ÿ': "y", 'ź': "z", 'ż': "z", 'ž': "z",
+}

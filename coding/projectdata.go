@@ -1,0 +1,198 @@
+package coding
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// ProjectData is a whole project in memory: what an export reads and what
+// an import produces. Documents carry their text.
+type ProjectData struct {
+	Project Project
+	// Users are the people the data names: coders of codings and authors
+	// of memos (exports), or the users a file brings along (imports).
+	Users     []User
+	Documents []Document
+	Codes     []Code
+	Codings   []Coding
+	Memos     []Memo
+	// Warnings says what an import changed or left out, one sentence
+	// each (nothing that would make it refuse the file).
+	Warnings []string
+}
+
+// ConsensusUser is the user that stands for the consensus layer in exports,
+// so that formats which name every coder can name it too.
+func ConsensusUser() User {
+	return User{ID: ConsensusCoder, Login: "consensus", Name: "Consensus"}
+}
+
+func (d *ProjectData) warnf(format string, args ...any) {
+	const max = 200
+	switch {
+	case len(d.Warnings) < max:
+		d.Warnings = append(d.Warnings, fmt.Sprintf(format, args...))
+	case len(d.Warnings) == max:
+		d.Warnings = append(d.Warnings, "further warnings left out")
+	}
+}
+
+// Codebook builds the codebook tree of d's codes.
+func (d *ProjectData) Codebook() *Codebook { return NewCodebook(d.Codes) }
+
+// userIndex maps user ids to users; coders it does not know get a
+// placeholder, the consensus layer its own user.
+type userIndex map[string]*User
+
+func (d *ProjectData) userIndex() userIndex {
+	idx := make(userIndex, len(d.Users)+1)
+	for i := range d.Users {
+		idx[d.Users[i].ID] = &d.Users[i]
+	}
+	if _, ok := idx[ConsensusCoder]; !ok {
+		u := ConsensusUser()
+		idx[ConsensusCoder] = &u
+	}
+	return idx
+}
+
+func (idx userIndex) get(id string) *User {
+	if u, ok := idx[id]; ok {
+		return u
+	}
+	u := &User{ID: id, Login: id, Name: "Unknown user"}
+	idx[id] = u
+	return u
+}
+
+// Validate checks everything the store would check before it writes d as a
+// new project, so that an import can refuse a file before it touches the
+// database: documents, codes and memos are valid, titles unique, the
+// codebook a tree without sibling name clashes, and every coding valid and
+// unique. Coders and authors may be empty (the importer fills them in).
+func (d *ProjectData) Validate() error {
+	titles := map[string]bool{}
+	docs := make(map[string]*Document, len(d.Documents))
+	for i := range d.Documents {
+		doc := &d.Documents[i]
+		if err := doc.Validate(); err != nil {
+			return err
+		}
+		key := strings.ToLower(doc.Title)
+		if titles[key] {
+			return Errorf(ECONFLICT, "two documents are titled %q", doc.Title)
+		}
+		titles[key] = true
+		if docs[doc.ID] != nil {
+			return Errorf(ECONFLICT, "two documents have the id %s", doc.ID)
+		}
+		docs[doc.ID] = doc
+	}
+	byID := map[string]*Code{}
+	for i := range d.Codes {
+		c := &d.Codes[i]
+		if err := c.Validate(); err != nil {
+			return err
+		}
+		if byID[c.ID] != nil {
+			return Errorf(ECONFLICT, "two codes have the id %s", c.ID)
+		}
+		byID[c.ID] = c
+	}
+	cb := NewCodebook(d.Codes)
+	siblings := map[[2]string]bool{}
+	for i := range d.Codes {
+		c := &d.Codes[i]
+		if c.ParentID != "" && byID[c.ParentID] == nil {
+			return Errorf(ENOTFOUND, "the parent of code %q does not exist", c.Name)
+		}
+		if c.ParentID != "" && cb.IsAncestor(c.ID, c.ParentID) {
+			return Errorf(EINVALID, "code %q is its own ancestor", c.Name)
+		}
+		key := [2]string{c.ParentID, strings.ToLower(c.Name)}
+		if siblings[key] {
+			return Errorf(ECONFLICT, "two codes named %q share a parent", c.Name)
+		}
+		siblings[key] = true
+	}
+	seen := make(map[SpanKey]bool, len(d.Codings))
+	ids := make(map[string]bool, len(d.Codings))
+	for i := range d.Codings {
+		c := d.Codings[i]
+		if c.CoderID == "" {
+			c.CoderID = "?" // filled in by the importer
+		}
+		if err := ValidateCoding(&c, docs[c.DocumentID], cb); err != nil {
+			return Errorf(ErrorCode(err), "coding %d: %s", i+1, ErrorMessage(err))
+		}
+		if seen[c.Key()] {
+			return Errorf(ECONFLICT, "coding %d repeats another's code, coder and span", i+1)
+		}
+		seen[c.Key()] = true
+		if c.ID != "" {
+			if ids[c.ID] {
+				return Errorf(ECONFLICT, "two codings have the id %s", c.ID)
+			}
+			ids[c.ID] = true
+		}
+	}
+	for i := range d.Memos {
+		m := &d.Memos[i]
+		if err := m.Validate(); err != nil {
+			return err
+		}
+		if m.DocumentID != "" && docs[m.DocumentID] == nil {
+			return Errorf(ENOTFOUND, "memo %q is about a document that does not exist", m.Title)
+		}
+		if m.CodeID != "" && byID[m.CodeID] == nil {
+			return Errorf(ENOTFOUND, "memo %q is about a code that does not exist", m.Title)
+		}
+	}
+	return nil
+}
+
+// sortedCodings returns pointers to d's codings in reading order: by
+// document (in d.Documents order), start, end, the code's place in the
+// codebook and the coder. Exports list segments in this order.
+func (d *ProjectData) sortedCodings(cb *Codebook, users userIndex) []*Coding {
+	docOrder := make(map[string]int, len(d.Documents))
+	for i := range d.Documents {
+		docOrder[d.Documents[i].ID] = i
+	}
+	codeOrder := make(map[string]int, cb.Len())
+	n := 0
+	cb.Walk(func(c *Code, _ int) { codeOrder[c.ID] = n; n++ })
+	type keyed struct {
+		c                  *Coding
+		doc, code          int
+		coder              string
+		start, end, serial int
+	}
+	ks := make([]keyed, len(d.Codings))
+	for i := range d.Codings {
+		c := &d.Codings[i]
+		ks[i] = keyed{c, docOrder[c.DocumentID], codeOrder[c.CodeID], users.get(c.CoderID).Login, c.Start, c.End, i}
+	}
+	sort.Slice(ks, func(i, j int) bool {
+		a, b := &ks[i], &ks[j]
+		switch {
+		case a.doc != b.doc:
+			return a.doc < b.doc
+		case a.start != b.start:
+			return a.start < b.start
+		case a.end != b.end:
+			return a.end < b.end
+		case a.code != b.code:
+			return a.code < b.code
+		case a.coder != b.coder:
+			return a.coder < b.coder
+		}
+		return a.serial < b.serial
+	})
+	out := make([]*Coding, len(ks))
+	for i := range ks {
+		out[i] = ks[i].c
+	}
+	return out
+}

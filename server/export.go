@@ -1,0 +1,118 @@
+package server
+
+import (
+	"errors"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/concordqda/concord/coding"
+	"github.com/google/uuid"
+)
+
+// handleExport streams the project in one of coding.ExportFormats as a
+// download, for leads and coders. ?coder= (a login, a user id or "consensus") keeps one layer.
+// In a blind project a coder gets only their own layer and memos, as from
+// every other read.
+func (s *Server) handleExport(w http.ResponseWriter, r *http.Request, c *caller) {
+	if !c.role.CanCode() {
+		s.writeError(w, r, coding.Errorf(coding.EFORBIDDEN, "only leads and coders can export this project"))
+		return
+	}
+	q := r.URL.Query()
+	f, ok := coding.FindExportFormat(q.Get("format"))
+	if !ok {
+		s.writeError(w, r, coding.Errorf(coding.EINVALID, "format must be one of %s", strings.ReplaceAll(coding.ExportFormatNames(), "|", ", ")))
+		return
+	}
+	var filter coding.CodingFilter
+	layer := ""
+	if coder := strings.TrimSpace(q.Get("coder")); coder != "" {
+		id, name, err := s.exportLayer(coder)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		filter.CoderID, layer = id, name
+	}
+	if c.blinded() {
+		if filter.CoderID != "" && filter.CoderID != c.user.ID {
+			s.writeError(w, r, coding.Errorf(coding.EFORBIDDEN, "this project is blind: you can export only your own codings"))
+			return
+		}
+		filter.CoderID, layer = c.user.ID, c.user.Login
+	}
+	d, err := s.store.ProjectData(c.project.ID, filter)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	memos := d.Memos[:0]
+	for _, m := range d.Memos {
+		if c.sees(m.AuthorID) {
+			memos = append(memos, m)
+		}
+	}
+	d.Memos = memos
+	lw := &lazyWriter{w: w, header: func(h http.Header) {
+		h.Set("Content-Type", f.ContentType)
+		h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.FileName(c.project.Slug, layer)}))
+		h.Set("Cache-Control", "no-store")
+	}}
+	if err := f.Write(lw, d); err != nil {
+		if !lw.started {
+			s.writeError(w, r, err)
+			return
+		}
+		// The client has part of the file; all that is left is to stop.
+		s.log.Warn("export interrupted", "project", c.project.Slug, "format", f.Name, "err", err)
+	}
+}
+
+// exportLayer resolves ?coder= to a coder id and the name that goes into
+// the file name.
+func (s *Server) exportLayer(coder string) (id, name string, err error) {
+	if coder == "consensus" || coder == coding.ConsensusCoder {
+		return coding.ConsensusCoder, "consensus", nil
+	}
+	var u *coding.User
+	if _, perr := uuid.Parse(coder); perr == nil {
+		u, err = s.store.User(coder)
+	} else {
+		u, err = s.store.UserByLogin(coder)
+	}
+	if coding.ErrorCode(err) == coding.ENOTFOUND {
+		return "", "", coding.Errorf(coding.ENOTFOUND, "there is no coder %q", coder)
+	}
+	if err != nil {
+		return "", "", err
+	}
+	return u.ID, u.Login, nil
+}
+
+// lazyWriter sends the response header with the first byte of the body, so
+// that an export that fails before writing anything can still answer with
+// an error.
+type lazyWriter struct {
+	w       http.ResponseWriter
+	header  func(http.Header)
+	started bool
+}
+
+func (l *lazyWriter) Write(p []byte) (int, error) {
+	if !l.started {
+		l.started = true
+		l.header(l.w.Header())
+		l.w.WriteHeader(http.StatusOK)
+	}
+	if len(p) == 0 {
+		return 0, nil
+	}
+	n, err := l.w.Write(p)
+	if err != nil {
+		return n, errors.Join(errClientGone, err)
+	}
+	return n, nil
+}
+
+var errClientGone = errors.New("the client stopped reading")
