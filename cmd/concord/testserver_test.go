@@ -141,5 +141,3 @@ func (c *apiClient) mustDo(want int, method, path string, body, out any) {
 		}
 	}
 }
-
-
