@@ -24,6 +24,7 @@ const (
 	EventCodingDeleted   = "coding.deleted"
 	EventMemoSaved       = "memo.saved"
 	EventMemoDeleted     = "memo.deleted"
+	EventLogCompacted    = "log.compacted"
 )
 
 // Event is one entry of a project's append-only log. Seq numbers a
@@ -70,4 +71,11 @@ type CodesMerged struct {
 	// Dropped counts codings that became exact duplicates of a coding of
 	// the target code and were removed.
 	Dropped int `json:"codings_dropped"`
+}
+
+// LogCompacted is the payload of EventLogCompacted: events up to and
+// including Floor were removed from the log.
+type LogCompacted struct {
+	Floor   uint64 `json:"floor"`
+	Removed int    `json:"removed"`
 }

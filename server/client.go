@@ -22,7 +22,7 @@ type client struct {
 	user    *coding.User
 	role    atomic.Value // coding.Role as string; members' roles can change live
 	room    *room
-	send    chan message
+	send    chan []message
 	kick    chan int // close code, buffered 1
 	kicked  atomic.Bool
 
@@ -53,11 +53,12 @@ func (c *client) visible(rm *room, ev *coding.Event) bool {
 	return ev.Owner == "" || ev.Owner == c.user.ID || !rm.blind.Load() || c.lead()
 }
 
-// enqueue hands a message to the writer without blocking; a full queue
-// means the client cannot keep up, and it is closed with CloseTooSlow.
-func (c *client) enqueue(m message) {
+// enqueue hands messages to the writer without blocking; a full queue
+// means the client cannot keep up, and it is closed with CloseTooSlow. The
+// slice is shared between clients and must not be changed.
+func (c *client) enqueue(ms []message) {
 	select {
-	case c.send <- m:
+	case c.send <- ms:
 	default:
 		c.drop(CloseTooSlow)
 	}
@@ -69,6 +70,9 @@ func (c *client) drop(code int) {
 	}
 	c.hub.Dropped.Add(1)
 	c.kick <- code
+	// A writer blocked on a client that stopped reading would otherwise
+	// sit out its whole write timeout before it sees the kick.
+	c.conn.UnderlyingConn().SetWriteDeadline(time.Now().Add(time.Second))
 }
 
 // writePump replays the log after since, then forwards queued messages,
@@ -88,28 +92,30 @@ func (c *client) writePump(since uint64) {
 	var frame bytes.Buffer
 	for {
 		select {
-		case m := <-c.send:
+		case ms := <-c.send:
 			frame.Reset()
 			n := 0
-			add := func(m message) {
-				if m.seq != 0 {
-					if m.seq <= last {
-						return // already sent by the replay
+			add := func(ms []message) {
+				for _, m := range ms {
+					if m.seq != 0 {
+						if m.seq <= last {
+							continue // already sent by the replay
+						}
+						last = m.seq
 					}
-					last = m.seq
+					if n > 0 {
+						frame.WriteByte('\n')
+					}
+					frame.Write(m.data)
+					n++
 				}
-				if n > 0 {
-					frame.WriteByte('\n')
-				}
-				frame.Write(m.data)
-				n++
 			}
-			add(m)
+			add(ms)
 		more:
 			for frame.Len() < 1<<20 {
 				select {
-				case m := <-c.send:
-					add(m)
+				case ms := <-c.send:
+					add(ms)
 				default:
 					break more
 				}
@@ -145,7 +151,8 @@ func (c *client) closeWith(code int, text string) {
 }
 
 // replay sends a hello, every visible event after since from the log, and
-// a "ready" marker carrying the sequence number the client is now at.
+// a "ready" marker carrying the sequence number the client is now at (as
+// "last": only log events carry a "seq").
 func (c *client) replay(since uint64) (uint64, bool) {
 	h := c.hub
 	head, err := h.store.LastSeq(c.project)
@@ -153,10 +160,21 @@ func (c *client) replay(since uint64) (uint64, bool) {
 		c.closeWith(websocket.CloseInternalServerErr, "internal error")
 		return 0, false
 	}
-	if since > head {
+	floor, err := h.store.EventFloor(c.project)
+	if err != nil {
+		c.closeWith(websocket.CloseInternalServerErr, "internal error")
+		return 0, false
+	}
+	switch {
+	case since > head:
 		// The client knows a future this log does not have (a restored
 		// backup, another database): it must reload.
-		c.writeJSON(map[string]any{"type": "reset", "seq": head, "reason": "the project's history does not reach your last change; reload the project"})
+		c.writeJSON(map[string]any{"type": "reset", "head": head, "reason": "the project's history does not reach your last change; reload the project"})
+		since = head
+	case since < floor:
+		// What the client missed was compacted away: a partial history
+		// would leave it wrong, so it reloads and goes on from the head.
+		c.writeJSON(map[string]any{"type": "reset", "head": head, "reason": "you were away longer than the project's history reaches; reload the project"})
 		since = head
 	}
 	c.writeJSON(map[string]any{"type": "hello", "conn": c.id, "since": since, "head": head})
@@ -192,7 +210,7 @@ func (c *client) replay(since uint64) (uint64, bool) {
 			break
 		}
 	}
-	if err := c.writeJSON(map[string]any{"type": "ready", "seq": last}); err != nil {
+	if err := c.writeJSON(map[string]any{"type": "ready", "last": last}); err != nil {
 		return 0, false
 	}
 	return last, true
@@ -256,7 +274,7 @@ func (c *client) readPump() {
 			c.mu.Unlock()
 			h.broadcastPresence(c.project)
 		case "ping":
-			c.enqueue(message{data: []byte(`{"type":"pong"}`)})
+			c.enqueue([]message{{data: []byte(`{"type":"pong"}`)}})
 		default:
 			c.sendError("unknown message type " + quoteShort(in.Type) + "; expected presence or ping")
 		}
@@ -265,7 +283,7 @@ func (c *client) readPump() {
 
 func (c *client) sendError(text string) {
 	data, _ := json.Marshal(map[string]string{"type": "error", "error": text})
-	c.enqueue(message{data: data})
+	c.enqueue([]message{{data: data}})
 }
 
 func quoteShort(s string) string {
@@ -296,7 +314,7 @@ func (h *Hub) broadcastPresence(project string) {
 	var masked []byte
 	for c := range rm.clients {
 		if !rm.blind.Load() || c.lead() {
-			c.enqueue(message{data: full})
+			c.enqueue([]message{{data: full}})
 			continue
 		}
 		if masked == nil {
@@ -308,7 +326,7 @@ func (h *Hub) broadcastPresence(project string) {
 			}
 			masked, _ = json.Marshal(map[string]any{"type": "presence", "online": hidden})
 		}
-		c.enqueue(message{data: masked})
+		c.enqueue([]message{{data: masked}})
 	}
 }
 

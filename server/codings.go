@@ -8,9 +8,6 @@ import (
 	"github.com/google/uuid"
 )
 
-// MaxBatchCodings bounds how many codings one request may add.
-const MaxBatchCodings = 1000
-
 // codingRequest is one coding to add. ID may be chosen by the client (a
 // UUID) so that a request retried after a lost connection cannot add the
 // same coding twice. Coder defaults to the caller; a lead may write into
@@ -64,8 +61,8 @@ func (s *Server) handleAddCodings(w http.ResponseWriter, r *http.Request, c *cal
 		s.writeError(w, r, coding.Errorf(coding.EINVALID, "the list of codings is empty"))
 		return
 	}
-	if len(list) > MaxBatchCodings {
-		s.writeError(w, r, coding.Errorf(coding.ETOOLARGE, "too many codings in one request (%d, at most %d)", len(list), MaxBatchCodings))
+	if len(list) > s.opts.MaxBatch {
+		s.writeError(w, r, coding.Errorf(coding.ETOOLARGE, "too many codings in one request (%d, at most %d)", len(list), s.opts.MaxBatch))
 		return
 	}
 	cs := make([]coding.Coding, len(list))

@@ -22,7 +22,7 @@ const (
 
 // HubOptions tune live sync.
 type HubOptions struct {
-	SendQueue    int           // messages buffered per client before it is dropped
+	SendQueue    int           // commits (batches of events) buffered per client before it is dropped
 	WriteTimeout time.Duration // for every write to a client
 	PongTimeout  time.Duration // a client that answers no ping for this long is gone
 	PingInterval time.Duration
@@ -103,15 +103,28 @@ func NewHub(opts HubOptions, log *slog.Logger) *Hub {
 
 // Publish delivers committed events, in order, to every client allowed to
 // see them. It is called from the store's commit loop and must not block.
+// The events of one commit go to a client as one queue entry, so a large
+// batch counts once against the client's queue.
 func (h *Hub) Publish(events []coding.Event) {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
+	for start := 0; start < len(events); {
+		project := events[start].ProjectID
+		end := start + 1
+		for end < len(events) && events[end].ProjectID == project {
+			end++
+		}
+		if rm := h.rooms[project]; rm != nil {
+			h.publishRoom(rm, events[start:end])
+		}
+		start = end
+	}
+}
+
+func (h *Hub) publishRoom(rm *room, events []coding.Event) {
+	all := make([]message, 0, len(events))
 	for i := range events {
 		ev := &events[i]
-		rm := h.rooms[ev.ProjectID]
-		if rm == nil {
-			continue
-		}
 		h.observe(rm, ev)
 		data := ev.Raw
 		if data == nil {
@@ -120,11 +133,21 @@ func (h *Hub) Publish(events []coding.Event) {
 				continue
 			}
 		}
-		m := message{seq: ev.Seq, data: data}
-		for c := range rm.clients {
-			if c.visible(rm, ev) {
-				c.enqueue(m)
+		all = append(all, message{seq: ev.Seq, data: data})
+	}
+	for c := range rm.clients {
+		if !rm.blind.Load() || c.lead() {
+			c.enqueue(all)
+			continue
+		}
+		mine := make([]message, 0, len(all))
+		for i := range events {
+			if c.visible(rm, &events[i]) {
+				mine = append(mine, all[i])
 			}
+		}
+		if len(mine) > 0 {
+			c.enqueue(mine)
 		}
 	}
 }

@@ -45,7 +45,7 @@ func (s *Server) handleLive(w http.ResponseWriter, r *http.Request, c *caller) {
 		id:      strconv.FormatUint(h.nextConn.Add(1), 36),
 		project: c.project.ID,
 		user:    c.user,
-		send:    make(chan message, h.opts.SendQueue),
+		send:    make(chan []message, h.opts.SendQueue),
 		kick:    make(chan int, 1),
 	}
 	cl.role.Store(string(c.role))
@@ -74,6 +74,17 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request, c *caller)
 			s.writeError(w, r, coding.Errorf(coding.EINVALID, "limit must be between 1 and 10000"))
 			return
 		}
+	}
+	floor, err := s.store.EventFloor(c.project.ID)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if since < floor {
+		head, _ := s.store.LastSeq(c.project.ID)
+		writeJSON(w, http.StatusOK, map[string]any{"events": []coding.Event{}, "last": head, "more": false, "reset": true,
+			"reason": "the history before event " + strconv.FormatUint(floor+1, 10) + " was compacted; reload the project"})
+		return
 	}
 	events, err := s.store.Events(c.project.ID, since, limit)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 	"unicode/utf8"
 
@@ -113,10 +114,12 @@ func jsonProblem(err error) string {
 	case errors.As(err, &syn):
 		return fmt.Sprintf("malformed JSON at byte %d", syn.Offset)
 	case errors.As(err, &typ):
+		want := kindName(typ.Type.Kind())
 		if typ.Field != "" {
-			return fmt.Sprintf("field %q must be a %s", typ.Field, typ.Type.Kind())
+			field := typ.Field[strings.LastIndexByte(typ.Field, '.')+1:]
+			return fmt.Sprintf("field %q must be %s", field, want)
 		}
-		return fmt.Sprintf("expected a %s", typ.Type.Kind())
+		return "expected " + want
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return "the JSON ends too early"
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
@@ -149,4 +152,22 @@ func depth(data []byte) int {
 		}
 	}
 	return max
+}
+
+// kindName names a Go kind the way a person writing JSON thinks of it.
+func kindName(k reflect.Kind) string {
+	switch k {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.String:
+		return "text"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	}
+	return "an object"
 }

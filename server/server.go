@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/concordqda/concord/coding"
 )
 
 // Options configure a Server.
@@ -23,6 +25,8 @@ type Options struct {
 	// MaxBody bounds a JSON request body; MaxDocument an upload.
 	MaxBody     int64
 	MaxDocument int64
+	// MaxBatch bounds how many codings one request may add.
+	MaxBatch int
 	// WebUI holds the static files of the browser UI.
 	WebUI fs.FS
 	// Logger receives operator messages.
@@ -42,6 +46,8 @@ type Server struct {
 	mux    *http.ServeMux
 	static *staticFiles
 	limits *loginLimiter
+
+	routeList []Route
 }
 
 // New returns a server over st. Call Publish (or wire it as the store's
@@ -58,6 +64,9 @@ func New(st Store, opts Options) *Server {
 	}
 	if opts.MaxDocument == 0 {
 		opts.MaxDocument = 16 << 20
+	}
+	if opts.MaxBatch == 0 {
+		opts.MaxBatch = 1000
 	}
 	s := &Server{
 		store:  st,
@@ -101,27 +110,48 @@ func (s *Server) Handler() http.Handler {
 // hijacked connections).
 func (s *Server) Shutdown(ctx context.Context) { s.hub.Shutdown(ctx) }
 
+// Route is one API route and who may use it: "public", "user" (any
+// signed-in user), "admin", or, for project routes, the least role:
+// "read" (any member), "code" (lead or coder) or "lead".
+type Route struct {
+	Pattern string
+	Access  string
+}
+
+// Routes lists every API route, so that a test can check each against an
+// authorization table: a route added without a row there fails it.
+func (s *Server) Routes() []Route { return append([]Route(nil), s.routeList...) }
+
 // routes lists every route in one place. Handlers under /api/ take the
 // signed-in user from the session; project routes also resolve the
-// caller's role and check it before anything else.
+// caller's role and check it before anything else. Register routes only
+// through handle, user and p, so that Routes stays complete.
 func (s *Server) routes() {
-	m := s.mux
-	m.HandleFunc("GET /api/health", s.handleHealth)
-	m.HandleFunc("GET /healthz", s.handleHealth)
-	m.HandleFunc("POST /api/login", s.handleLogin)
-	m.HandleFunc("POST /api/logout", s.handleLogout)
-
-	m.Handle("GET /api/me", s.authed(s.handleMe))
-	m.Handle("POST /api/me/password", s.authed(s.handleChangePassword))
-	m.Handle("GET /api/projects", s.authed(s.handleProjects))
-
-	p := func(pattern string, min access, h projectHandler) {
-		m.Handle(pattern, s.project(min, h))
+	handle := func(pattern, access string, h http.Handler) {
+		s.routeList = append(s.routeList, Route{pattern, access})
+		s.mux.Handle(pattern, h)
 	}
+	user := func(pattern string, h func(http.ResponseWriter, *http.Request, *coding.User)) {
+		handle(pattern, "user", s.authed(h))
+	}
+	p := func(pattern string, min access, h projectHandler) {
+		handle(pattern, [...]string{read: "read", code: "code", lead: "lead"}[min], s.project(min, h))
+	}
+	handle("GET /api/health", "public", http.HandlerFunc(s.handleHealth))
+	handle("GET /healthz", "public", http.HandlerFunc(s.handleHealth))
+	handle("POST /api/login", "public", http.HandlerFunc(s.handleLogin))
+	handle("POST /api/logout", "public", http.HandlerFunc(s.handleLogout))
+
+	user("GET /api/me", s.handleMe)
+	user("POST /api/me/password", s.handleChangePassword)
+	user("GET /api/projects", s.handleProjects)
+	handle("GET /api/backup", "admin", s.authed(s.handleBackup))
+
 	p("GET /api/projects/{pid}", read, s.handleProject)
 	p("PATCH /api/projects/{pid}", lead, s.handleUpdateProject)
 	p("GET /api/projects/{pid}/members", read, s.handleMembers)
 	p("PUT /api/projects/{pid}/members/{login}", lead, s.handleSetMember)
+	p("POST /api/projects/{pid}/invitations", lead, s.handleInvite)
 	p("GET /api/projects/{pid}/documents", read, s.handleDocuments)
 	p("POST /api/projects/{pid}/documents", lead, s.handleAddDocument)
 	p("GET /api/projects/{pid}/documents/{did}", read, s.handleDocument)
@@ -136,6 +166,12 @@ func (s *Server) routes() {
 	p("POST /api/projects/{pid}/codings", code, s.handleAddCodings)
 	p("PATCH /api/projects/{pid}/codings/{id}", code, s.handleUpdateCoding)
 	p("DELETE /api/projects/{pid}/codings/{id}", code, s.handleDeleteCoding)
+	p("POST /api/projects/{pid}/codings/delete", code, s.handleDeleteCodings)
+	p("GET /api/projects/{pid}/search", read, s.handleSearch)
+	p("GET /api/projects/{pid}/segments", read, s.handleSegments)
+	p("GET /api/projects/{pid}/analysis/frequencies", read, s.handleFrequencies)
+	p("GET /api/projects/{pid}/analysis/cooccurrence", read, s.handleCooccurrence)
+	p("POST /api/projects/{pid}/autocode", code, s.handleAutocode)
 	p("GET /api/projects/{pid}/memos", read, s.handleMemos)
 	p("POST /api/projects/{pid}/memos", code, s.handleSaveMemo)
 	p("PUT /api/projects/{pid}/memos/{id}", code, s.handleSaveMemo)
@@ -143,10 +179,10 @@ func (s *Server) routes() {
 	p("GET /api/projects/{pid}/events", read, s.handleEvents)
 	p("GET /api/projects/{pid}/live", read, s.handleLive)
 
-	m.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, errorBody{Error: "there is no API route " + r.Method + " " + r.URL.Path, Code: "not_found"})
 	})
-	m.HandleFunc("/", s.handleStatic)
+	s.mux.HandleFunc("/", s.handleStatic)
 }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {

@@ -11,6 +11,7 @@ import (
 // only after it is durable, and returns the events it wrote.
 type Store interface {
 	User(id string) (*coding.User, error)
+	CreateUser(u *coding.User) error
 	UserByLogin(login string) (*coding.User, error)
 	Users() ([]coding.User, error)
 	SetPassword(userID string, hash []byte) error
@@ -30,6 +31,7 @@ type Store interface {
 
 	Documents(projectID string) ([]coding.Document, error)
 	Document(projectID, id string) (*coding.Document, error)
+	DocumentTexts(projectID string) (map[string]string, error)
 	AddDocument(d *coding.Document, actor string) (*coding.Event, error)
 	UpdateDocument(d *coding.Document, actor string) (*coding.Event, error)
 
@@ -45,6 +47,7 @@ type Store interface {
 	AddCodings(cs []coding.Coding, actor string) ([]coding.Event, error)
 	UpdateCoding(c *coding.Coding, actor string) (*coding.Event, error)
 	DeleteCoding(projectID, id, actor string) (*coding.Coding, *coding.Event, error)
+	DeleteCodings(projectID string, ids []string, actor string, check func(*coding.Coding) error) ([]coding.Coding, error)
 
 	Memos(projectID string) ([]coding.Memo, error)
 	SaveMemo(m *coding.Memo, actor string) (*coding.Event, error)
@@ -52,6 +55,7 @@ type Store interface {
 
 	Events(projectID string, since uint64, limit int) ([]coding.Event, error)
 	LastSeq(projectID string) (uint64, error)
+	EventFloor(projectID string) (uint64, error)
 
 	Backup(w io.Writer) (int64, error)
 }

@@ -148,7 +148,7 @@ func (db *DB) DeleteCode(projectID, codeID, moveTo, actor string) (*coding.CodeD
 				return coding.Errorf(coding.EINVALID, "code %q is a category and cannot take codings", target.Name)
 			}
 		}
-		moved, dropped, err := recode(pb, gone, moveTo)
+		moved, dropped, err := w.recode(pb, projectID, gone, moveTo)
 		if err != nil {
 			return err
 		}
@@ -200,7 +200,7 @@ func (db *DB) MergeCodes(projectID, from, into, actor string) (*coding.CodesMerg
 				return err
 			}
 		}
-		n, dropped, err := recode(pb, map[string]bool{from: true}, into)
+		n, dropped, err := w.recode(pb, projectID, map[string]bool{from: true}, into)
 		if err != nil {
 			return err
 		}
@@ -246,7 +246,7 @@ func putCode(pb *bolt.Bucket, key []byte, c *coding.Code) error {
 // it when to is ""). A coding that would then duplicate another is deleted.
 // Keys are collected first: changing a bucket inside its cursor loop skips
 // keys.
-func recode(pb *bolt.Bucket, from map[string]bool, to string) (moved, deleted int, err error) {
+func (w *writeTx) recode(pb *bolt.Bucket, projectID string, from map[string]bool, to string) (moved, deleted int, err error) {
 	codings := pb.Bucket(bucketCodings)
 	type hit struct {
 		key []byte
@@ -267,7 +267,6 @@ func recode(pb *bolt.Bucket, from map[string]bool, to string) (moved, deleted in
 	if err != nil {
 		return 0, 0, err
 	}
-	spans := pb.Bucket(bucketSpans)
 	var toKey []byte
 	if to != "" {
 		toKey, _ = idKey("code", to)
@@ -276,11 +275,13 @@ func recode(pb *bolt.Bucket, from map[string]bool, to string) (moved, deleted in
 		doc, _ := idKey("document", h.c.DocumentID)
 		code, _ := idKey("code", h.c.CodeID)
 		coder, _ := idKey("coder", h.c.CoderID)
-		if err := spans.Delete(spanKey(doc, code, coder, h.c.Start, h.c.End)); err != nil {
+		spans, err := w.spans(pb, projectID, doc)
+		if err != nil {
 			return 0, 0, err
 		}
-		newSpan := spanKey(doc, toKey, coder, h.c.Start, h.c.End)
-		if to == "" || spans.Get(newSpan) != nil {
+		w.deleteSpan(spans, makeSpanKey(code, coder, h.c.Start, h.c.End))
+		newSpan := makeSpanKey(toKey, coder, h.c.Start, h.c.End)
+		if _, dup := spans[newSpan]; to == "" || dup {
 			if err := codings.Delete(h.key); err != nil {
 				return 0, 0, err
 			}
@@ -294,9 +295,7 @@ func recode(pb *bolt.Bucket, from map[string]bool, to string) (moved, deleted in
 		if err := codings.Put(h.key, encodeCoding(&h.c, toKey, coder)); err != nil {
 			return 0, 0, err
 		}
-		if err := spans.Put(newSpan, h.key[16:]); err != nil {
-			return 0, 0, err
-		}
+		w.setSpan(spans, newSpan, h.key[16:])
 		moved++
 	}
 	return moved, deleted, nil

@@ -79,28 +79,29 @@ func (w *writeTx) addCoding(c *coding.Coding, actor string, raw json.RawMessage)
 	}
 	pb, k, err := w.codingContext(c)
 	if err != nil {
-		return err
+		return refuse(err)
 	}
 	if pb.Bucket(bucketCodingDocs).Get(k.id) != nil {
-		return coding.Errorf(coding.ECONFLICT, "a coding with id %s already exists", c.ID)
+		return refuse(coding.Errorf(coding.ECONFLICT, "a coding with id %s already exists", c.ID))
 	}
-	span := spanKey(k.doc, k.code, k.coder, c.Start, c.End)
-	spans := pb.Bucket(bucketSpans)
-	if other := spans.Get(span); other != nil {
-		return coding.ErrDuplicateCoding(keyID(other))
+	spans, err := w.spans(pb, c.ProjectID, k.doc)
+	if err != nil {
+		return err
+	}
+	span := makeSpanKey(k.code, k.coder, c.Start, c.End)
+	if other, ok := spans[span]; ok {
+		return refuse(coding.ErrDuplicateCoding(keyID(other[:])))
 	}
 	if c.Created.IsZero() {
 		c.Created = w.now
 	}
-	if err := pb.Bucket(bucketCodings).Put(cat(k.doc, k.id), encodeCoding(c, k.code, k.coder)); err != nil {
+	if err := appendOnly(pb.Bucket(bucketCodings)).Put(cat(k.doc, k.id), encodeCoding(c, k.code, k.coder)); err != nil {
 		return err
 	}
-	if err := pb.Bucket(bucketCodingDocs).Put(k.id, k.doc); err != nil {
+	if err := appendOnly(pb.Bucket(bucketCodingDocs)).Put(k.id, k.doc); err != nil {
 		return err
 	}
-	if err := spans.Put(span, k.id); err != nil {
-		return err
-	}
+	w.setSpan(spans, span, k.id)
 	if raw != nil {
 		return w.event(pb, c.ProjectID, coding.EventCodingAdded, actor, c.CoderID, raw)
 	}
@@ -126,18 +127,17 @@ func (db *DB) UpdateCoding(c *coding.Coding, actor string) (*coding.Event, error
 		if err != nil {
 			return err
 		}
-		spans := pb.Bucket(bucketSpans)
+		spans, err := w.spans(pb, c.ProjectID, k.doc)
+		if err != nil {
+			return err
+		}
 		oldCode, _ := idKey("code", old.CodeID)
-		newSpan := spanKey(k.doc, k.code, k.coder, c.Start, c.End)
-		if other := spans.Get(newSpan); other != nil && keyID(other) != c.ID {
-			return coding.ErrDuplicateCoding(keyID(other))
+		newSpan := makeSpanKey(k.code, k.coder, c.Start, c.End)
+		if other, ok := spans[newSpan]; ok && keyID(other[:]) != c.ID {
+			return coding.ErrDuplicateCoding(keyID(other[:]))
 		}
-		if err := spans.Delete(spanKey(k.doc, oldCode, k.coder, old.Start, old.End)); err != nil {
-			return err
-		}
-		if err := spans.Put(newSpan, k.id); err != nil {
-			return err
-		}
+		w.deleteSpan(spans, makeSpanKey(oldCode, k.coder, old.Start, old.End))
+		w.setSpan(spans, newSpan, k.id)
 		if err := pb.Bucket(bucketCodings).Put(cat(k.doc, k.id), encodeCoding(c, k.code, k.coder)); err != nil {
 			return err
 		}
@@ -154,31 +154,65 @@ func (db *DB) UpdateCoding(c *coding.Coding, actor string) (*coding.Event, error
 func (db *DB) DeleteCoding(projectID, id, actor string) (*coding.Coding, *coding.Event, error) {
 	var deleted *coding.Coding
 	events, err := db.update(func(w *writeTx) error {
-		c, err := w.coding(projectID, id)
-		if err != nil {
-			return err
-		}
-		pb, _ := w.project(projectID)
-		doc, _ := idKey("document", c.DocumentID)
-		code, _ := idKey("code", c.CodeID)
-		coder, _ := idKey("coder", c.CoderID)
-		key, _ := idKey("coding", c.ID)
-		if err := pb.Bucket(bucketCodings).Delete(cat(doc, key)); err != nil {
-			return err
-		}
-		if err := pb.Bucket(bucketCodingDocs).Delete(key); err != nil {
-			return err
-		}
-		if err := pb.Bucket(bucketSpans).Delete(spanKey(doc, code, coder, c.Start, c.End)); err != nil {
-			return err
-		}
+		c, err := w.deleteCoding(projectID, id, actor)
 		deleted = c
-		return w.event(pb, projectID, coding.EventCodingDeleted, actor, c.CoderID, coding.CodingDeleted{Coding: *c})
+		return err
 	})
 	if err != nil {
 		return nil, nil, err
 	}
 	return deleted, &events[0], nil
+}
+
+// DeleteCodings removes several codings in one transaction: all or none.
+// check, when not nil, may refuse a coding (for example another coder's).
+func (db *DB) DeleteCodings(projectID string, ids []string, actor string, check func(*coding.Coding) error) ([]coding.Coding, error) {
+	var out []coding.Coding
+	_, err := db.update(func(w *writeTx) error {
+		out = out[:0]
+		for _, id := range ids {
+			if check != nil {
+				c, err := w.coding(projectID, id)
+				if err != nil {
+					return err
+				}
+				if err := check(c); err != nil {
+					return err
+				}
+			}
+			c, err := w.deleteCoding(projectID, id, actor)
+			if err != nil {
+				return err
+			}
+			out = append(out, *c)
+		}
+		return nil
+	})
+	return out, err
+}
+
+func (w *writeTx) deleteCoding(projectID, id, actor string) (*coding.Coding, error) {
+	c, err := w.coding(projectID, id)
+	if err != nil {
+		return nil, err
+	}
+	pb, _ := w.project(projectID)
+	doc, _ := idKey("document", c.DocumentID)
+	code, _ := idKey("code", c.CodeID)
+	coder, _ := idKey("coder", c.CoderID)
+	key, _ := idKey("coding", c.ID)
+	if err := pb.Bucket(bucketCodings).Delete(cat(doc, key)); err != nil {
+		return nil, err
+	}
+	if err := pb.Bucket(bucketCodingDocs).Delete(key); err != nil {
+		return nil, err
+	}
+	spans, err := w.spans(pb, projectID, doc)
+	if err != nil {
+		return nil, err
+	}
+	w.deleteSpan(spans, makeSpanKey(code, coder, c.Start, c.End))
+	return c, w.event(pb, projectID, coding.EventCodingDeleted, actor, c.CoderID, coding.CodingDeleted{Coding: *c})
 }
 
 func (w *writeTx) coding(projectID, id string) (*coding.Coding, error) {

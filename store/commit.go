@@ -21,17 +21,41 @@ type request struct {
 // writeTx is what a mutation sees: the bbolt transaction, the events it
 // appends, and the per-transaction view of cached project state.
 type writeTx struct {
-	tx   *bolt.Tx
-	db   *DB
-	req  *request
-	now  time.Time
-	seen map[string]*projectState // states read or built in this transaction
+	tx     *bolt.Tx
+	db     *DB
+	req    *request
+	now    time.Time
+	seen   map[string]*projectState // states read or built in this transaction
+	undo   []spanUndo               // how to undo its changes to span indexes
+	loaded []string                 // span indexes it loaded
 }
 
 var errClosed = coding.Errorf(coding.EUNAVAILABLE, "the database is closed")
 
 // errAborted marks the transaction rolled back because one request failed.
 var errAborted = errors.New("store: request failed")
+
+// errAllRefused rolls back a transaction in which every request was refused.
+var errAllRefused = errors.New("store: every request refused")
+
+// errNothingWritten marks an error returned before the request changed
+// anything: the transaction need not roll back for it.
+var errNothingWritten = errors.New("store: refused before writing")
+
+// refusal is an error that wraps errNothingWritten; Unwrap exposes both,
+// so callers still see the application error's code and message.
+type refusal struct{ err error }
+
+func (r refusal) Error() string   { return r.err.Error() }
+func (r refusal) Unwrap() []error { return []error{r.err, errNothingWritten} }
+
+// refuse marks err as returned before anything was written.
+func refuse(err error) error {
+	if err == nil {
+		return nil
+	}
+	return refusal{err}
+}
 
 // update runs fn in the commit loop and returns once its transaction has
 // committed (or fn failed), together with the events it wrote.
@@ -92,25 +116,52 @@ func (db *DB) run(batch []*request) {
 	pending := batch
 	for len(pending) > 0 {
 		failed := -1
-		var states map[string]*projectState
+		w := &writeTx{db: db, now: time.Now().UTC(), seen: map[string]*projectState{}}
+		var refused []*request
 		err := db.bolt.Update(func(tx *bolt.Tx) error {
-			w := &writeTx{tx: tx, db: db, now: time.Now().UTC(), seen: map[string]*projectState{}}
+			w.tx = tx
 			for i, r := range pending {
 				r.events = r.events[:0]
 				w.req = r
 				if err := r.fn(w); err != nil {
 					r.err = err
+					if errors.Is(err, errNothingWritten) {
+						// Refused before it wrote anything: the rest of
+						// the batch goes on.
+						refused = append(refused, r)
+						continue
+					}
 					failed = i
 					return errAborted
 				}
 			}
-			states = w.seen
+			if len(refused) == len(pending) {
+				// Nothing to write: do not commit an empty transaction,
+				// which would still rewrite a meta page.
+				return errAllRefused
+			}
 			return nil
 		})
-		if err == nil {
-			db.promote(states)
-			db.publish(pending)
+		if errors.Is(err, errAllRefused) {
+			// The indexes read here are untouched and stay valid.
+			for _, r := range refused {
+				r.events = nil
+				close(r.done)
+			}
 			return
+		}
+		if err == nil {
+			db.promote(w.seen)
+			for _, r := range refused {
+				r.events = nil
+				close(r.done)
+			}
+			db.publish(without(pending, refused))
+			return
+		}
+		db.rollbackSpans(w)
+		for _, r := range refused {
+			r.err = nil // run again with the rest
 		}
 		if failed < 0 {
 			// The commit itself failed (disk full, I/O error): nothing of
@@ -129,6 +180,23 @@ func (db *DB) run(batch []*request) {
 		close(r.done)
 		pending = append(pending[:failed:failed], pending[failed+1:]...)
 	}
+}
+
+// without returns reqs minus the refused ones (both in batch order).
+func without(reqs, refused []*request) []*request {
+	if len(refused) == 0 {
+		return reqs
+	}
+	out := make([]*request, 0, len(reqs)-len(refused))
+	j := 0
+	for _, r := range reqs {
+		if j < len(refused) && refused[j] == r {
+			j++
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 // publish hands committed events to OnCommit in sequence order, then
@@ -170,7 +238,7 @@ func (w *writeTx) event(p *bolt.Bucket, projectID, typ, actor, owner string, pay
 			return err
 		}
 	}
-	events := p.Bucket(bucketEvents)
+	events := appendOnly(p.Bucket(bucketEvents))
 	seq, err := events.NextSequence()
 	if err != nil {
 		return err

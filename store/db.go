@@ -38,6 +38,7 @@ type DB struct {
 	closed chan struct{}
 	done   chan struct{}
 	cache  map[string]*projectState // owned by the commit loop
+	spans  map[string]spanIndex     // project+document → index; owned by the commit loop
 }
 
 // Open opens (creating if needed) the database file at path, creates its
@@ -51,6 +52,9 @@ func Open(path string, opts Options) (*DB, error) {
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if err := checkFile(path); err != nil {
+		return nil, err
 	}
 	bdb, err := bolt.Open(path, 0o600, &bolt.Options{
 		Timeout:  opts.LockTimeout,
@@ -80,6 +84,7 @@ func Open(path string, opts Options) (*DB, error) {
 		closed: make(chan struct{}),
 		done:   make(chan struct{}),
 		cache:  map[string]*projectState{},
+		spans:  map[string]spanIndex{},
 	}
 	if !opts.ReadOnly {
 		if err := db.migrate(); err != nil {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/concordqda/concord/coding"
 	"github.com/google/uuid"
+	bolt "go.etcd.io/bbolt"
 )
 
 // Bucket names. Top level:
@@ -26,14 +27,13 @@ var (
 	bucketCodes      = []byte("codes")
 	bucketCodings    = []byte("codings")    // doc(16) coding(16) → coding record
 	bucketCodingDocs = []byte("coding-doc") // coding(16) → doc(16)
-	bucketSpans      = []byte("spans")      // doc code coder (16 each) start end (4 each) → coding(16)
 	bucketMemos      = []byte("memos")
 	bucketEvents     = []byte("events") // seq (8, big-endian) → event JSON
 )
 
 var projectBuckets = [][]byte{
 	bucketMembers, bucketDocs, bucketTexts, bucketCodes, bucketCodings,
-	bucketCodingDocs, bucketSpans, bucketMemos, bucketEvents,
+	bucketCodingDocs, bucketMemos, bucketEvents,
 }
 
 // idKey turns a textual UUID into its 16-byte key. An id that is not a UUID
@@ -71,17 +71,6 @@ func cat(parts ...[]byte) []byte {
 	return out
 }
 
-// spanKey is the duplicate index key of a coding.
-func spanKey(doc, code, coder []byte, start, end int) []byte {
-	k := make([]byte, 0, 56)
-	k = append(k, doc...)
-	k = append(k, code...)
-	k = append(k, coder...)
-	k = binary.BigEndian.AppendUint32(k, uint32(start))
-	k = binary.BigEndian.AppendUint32(k, uint32(end))
-	return k
-}
-
 // newID returns a fresh time-ordered UUID (v7): keys that grow in order keep
 // bbolt pages full.
 func newID() string {
@@ -90,4 +79,12 @@ func newID() string {
 		return uuid.NewString()
 	}
 	return u.String()
+}
+
+// appendOnly tunes a bucket whose keys mostly grow (sequence numbers,
+// time-ordered ids): full pages on split instead of half-full ones, which
+// halves the file's growth.
+func appendOnly(b *bolt.Bucket) *bolt.Bucket {
+	b.FillPercent = 0.9
+	return b
 }

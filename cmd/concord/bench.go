@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"sync"
@@ -18,17 +19,19 @@ import (
 
 func (m *Main) bench(ctx context.Context, args []string) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintln(m.Stderr, "Usage: concord bench store [--writers N] [--duration D] [--json]")
+		fmt.Fprintln(m.Stderr, "Usage: concord bench store [--writers N] [--duration D] [--json]\n       concord bench live [--coders N] [--duration D] [--rate R] [--json] [--url URL --project SLUG --user LOGIN --password PW] [--acked FILE]")
 		if len(args) == 0 {
-			return usagef("bench needs a target: store")
+			return usagef("bench needs a target: store or live")
 		}
 		return nil
 	}
 	switch args[0] {
 	case "store":
 		return m.benchStore(ctx, args[1:])
+	case "live":
+		return m.benchLive(ctx, args[1:])
 	}
-	return usagef("unknown bench target %q: use store", args[0])
+	return usagef("unknown bench target %q: use store or live", args[0])
 }
 
 // storeBenchResult is what bench store prints.
@@ -178,4 +181,17 @@ func runStoreBench(ctx context.Context, st *store.DB, bp *benchProject, writers 
 		res.P50us, res.P99us, res.MaxUs = us(0.5), us(0.99), us(1)
 	}
 	return res, nil
+}
+
+// startCPUProfile profiles the process until the returned stop is called.
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, errUnwrapPath(err))
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

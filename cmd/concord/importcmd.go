@@ -96,6 +96,13 @@ func readDocument(path string) (*coding.Document, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, errUnwrapPath(err))
 	}
+	return parseDocument(path, data)
+}
+
+// parseDocument turns the bytes of a text or Markdown file into a document;
+// errors name the file (and the line, where there is one).
+func parseDocument(path string, data []byte) (*coding.Document, error) {
+	ext := strings.ToLower(filepath.Ext(path))
 	if len(data) > coding.MaxDocumentBytes {
 		return nil, fmt.Errorf("%s: too large (%d bytes, at most %d)", path, len(data), coding.MaxDocumentBytes)
 	}

@@ -11,6 +11,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/concordqda/concord/store"
 )
 
 func main() {
@@ -18,9 +20,7 @@ func main() {
 	defer stop()
 	m := NewMain()
 	if err := m.Run(ctx, os.Args[1:]); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "concord:", err)
-		}
+		fmt.Fprintln(os.Stderr, "concord:", err)
 		stop()
 		if errors.As(err, new(usageError)) {
 			os.Exit(2)
@@ -36,8 +36,8 @@ type Main struct {
 	Stdout, Stderr io.Writer
 	Getenv         func(string) string
 	// Ready, when set, is called with the address the server listens on
-	// once it accepts connections.
-	Ready func(addr string)
+	// and its open database once it accepts connections (tests use both).
+	Ready func(addr string, db *store.DB)
 }
 
 // NewMain returns a Main wired to the process's standard streams and
@@ -61,6 +61,7 @@ Usage:
   concord users   add|list|passwd|grant ...
   concord projects list|create ...
   concord backup  FILE
+  concord restore BACKUP_FILE --db NEW_DATABASE
   concord bench   store ...
   concord help
 
@@ -68,8 +69,17 @@ Every command takes --db FILE (or $CONCORD_DB; default concord.db).
 Run "concord COMMAND --help" for a command's flags.
 `
 
-// Run runs the command named by args[0] (serve when there is none).
+// Run runs the command named by args[0] (serve when there is none). Asking
+// for help is not an error.
 func (m *Main) Run(ctx context.Context, args []string) error {
+	err := m.run(ctx, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return err
+}
+
+func (m *Main) run(ctx context.Context, args []string) error {
 	cmd := "serve"
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
@@ -85,6 +95,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.projects(args)
 	case "backup":
 		return m.backup(ctx, args)
+	case "restore":
+		return m.restore(args)
 	case "bench":
 		return m.bench(ctx, args)
 	case "help", "-h", "--help":

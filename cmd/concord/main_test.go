@@ -7,6 +7,7 @@ import (
 )
 
 func TestServeAnswersRootAndHealth(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	for _, path := range []string{"/", "/api/health", "/healthz"} {
 		resp, err := http.Get(ts.URL + path)

@@ -18,13 +18,25 @@ import (
 
 // serveConfig is everything serve needs, validated in one place.
 type serveConfig struct {
-	DB        string
-	Addr      string
-	NoDemo    bool
-	PublicURL *url.URL
-	TLSCert   string
-	TLSKey    string
-	LogLevel  slog.Level
+	DB          string
+	Addr        string
+	NoDemo      bool
+	PublicURL   *url.URL
+	TLSCert     string
+	TLSKey      string
+	LogLevel    slog.Level
+	LiveQueue   int
+	LiveTimeout time.Duration
+	Backups     backupRotation
+	KeepEvents  int
+	Limits      limits
+}
+
+// limits bound what one request or connection may ask of the server.
+type limits struct {
+	body, document, message int64
+	batch                   int
+	rate                    float64
 }
 
 func (m *Main) parseServe(args []string) (*serveConfig, error) {
@@ -36,6 +48,18 @@ func (m *Main) parseServe(args []string) (*serveConfig, error) {
 	cert := fs.String("tls-cert", m.env("CONCORD_TLS_CERT", ""), "TLS certificate file, to serve HTTPS (env CONCORD_TLS_CERT)")
 	key := fs.String("tls-key", m.env("CONCORD_TLS_KEY", ""), "TLS key file (env CONCORD_TLS_KEY)")
 	level := fs.String("log-level", m.env("CONCORD_LOG_LEVEL", "info"), "debug, info, warn or error (env CONCORD_LOG_LEVEL)")
+	queue := fs.Int("live-queue", 4096, "messages buffered for each live connection; a client that falls further behind is disconnected and resumes")
+	liveTimeout := fs.Duration("live-timeout", time.Minute, "a live connection that answers no ping for this long is closed")
+	every := fs.Duration("backup-every", 0, "write a backup this often while serving, e.g. 1h (needs --backup-dir)")
+	backupDir := fs.String("backup-dir", m.env("CONCORD_BACKUP_DIR", ""), "where scheduled backups go (env CONCORD_BACKUP_DIR)")
+	keep := fs.Int("keep", 24, "how many scheduled backups to keep")
+	keepEvents := fs.Int("keep-events", 1_000_000, "events of history to keep per project (older ones are compacted hourly; 0 keeps all)")
+	var lim limits
+	fs.Int64Var(&lim.body, "max-body", 1<<20, "largest JSON request body in bytes")
+	fs.Int64Var(&lim.document, "max-document", 16<<20, "largest document upload in bytes")
+	fs.Int64Var(&lim.message, "max-message", 16<<10, "largest websocket message a client may send, in bytes")
+	fs.IntVar(&lim.batch, "max-batch", 1000, "most codings one request may add")
+	fs.Float64Var(&lim.rate, "message-rate", 50, "websocket messages per second one connection may send (bursts of twice that)")
 	rest, err := parse(fs, args)
 	if err != nil {
 		return nil, err
@@ -43,7 +67,26 @@ func (m *Main) parseServe(args []string) (*serveConfig, error) {
 	if len(rest) > 0 {
 		return nil, usagef("serve takes no arguments (got %q)", rest[0])
 	}
-	c := &serveConfig{DB: *db, Addr: *addr, NoDemo: *noDemo, TLSCert: *cert, TLSKey: *key}
+	c := &serveConfig{DB: *db, Addr: *addr, NoDemo: *noDemo, TLSCert: *cert, TLSKey: *key, LiveQueue: *queue}
+	c.LiveTimeout = *liveTimeout
+	c.Backups = backupRotation{every: *every, dir: *backupDir, keep: *keep}
+	c.KeepEvents = *keepEvents
+	c.Limits = lim
+	if lim.body < 1024 || lim.document < 1024 || lim.message < 512 || lim.batch < 1 || lim.rate <= 0 {
+		return nil, usagef("limits are too small: --max-body and --max-document at least 1024 bytes, --max-message at least 512, --max-batch and --message-rate above 0")
+	}
+	if c.KeepEvents < 0 {
+		return nil, usagef("--keep-events must not be negative")
+	}
+	if err := c.Backups.validate(); err != nil {
+		return nil, err
+	}
+	if c.LiveTimeout < time.Second || c.LiveTimeout > time.Hour {
+		return nil, usagef("--live-timeout must be between 1s and 1h")
+	}
+	if c.LiveQueue < 16 || c.LiveQueue > 1<<20 {
+		return nil, usagef("--live-queue must be between 16 and 1048576")
+	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		return nil, usagef("--tls-cert and --tls-key go together")
 	}
@@ -69,7 +112,10 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
-	hub := server.NewHub(server.HubOptions{}, log.With("component", "hub"))
+	hub := server.NewHub(server.HubOptions{
+		SendQueue: cfg.LiveQueue, PongTimeout: cfg.LiveTimeout,
+		MaxMessage: cfg.Limits.message, MessageRate: cfg.Limits.rate, MessageBurst: int(2 * cfg.Limits.rate),
+	}, log.With("component", "hub"))
 	db, err := openServingDB(cfg.DB, log, hub.Publish)
 	if err != nil {
 		return err
@@ -81,11 +127,14 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	srv := server.New(db, server.Options{
-		PublicURL: cfg.PublicURL,
-		TLS:       cfg.TLSCert != "",
-		WebUI:     webui.FS(),
-		Logger:    log,
-		Hub:       hub,
+		PublicURL:   cfg.PublicURL,
+		TLS:         cfg.TLSCert != "",
+		WebUI:       webui.FS(),
+		MaxBody:     cfg.Limits.body,
+		MaxDocument: cfg.Limits.document,
+		MaxBatch:    cfg.Limits.batch,
+		Logger:      log,
+		Hub:         hub,
 	})
 	httpSrv := &http.Server{
 		Handler:           srv.Handler(),
@@ -118,8 +167,17 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()
+	if cfg.KeepEvents > 0 {
+		go compactLoop(ctx, db, cfg.KeepEvents, time.Hour, log.With("component", "compaction"))
+	}
+	if cfg.Backups.every > 0 {
+		bctx, stop := context.WithCancel(ctx)
+		defer stop()
+		go cfg.Backups.run(bctx, db, log.With("component", "backup"))
+		fmt.Fprintf(m.Stdout, "Writing a backup to %s every %s (keeping %d).\n", cfg.Backups.dir, cfg.Backups.every, cfg.Backups.keep)
+	}
 	if m.Ready != nil {
-		m.Ready(addr)
+		m.Ready(addr, db)
 	}
 	select {
 	case err := <-errc:

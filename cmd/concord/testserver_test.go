@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -12,6 +13,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/concordqda/concord/coding"
+	"github.com/concordqda/concord/store"
 )
 
 // syncBuffer is a bytes.Buffer safe for the server's goroutines and the
@@ -36,23 +40,30 @@ func (s *syncBuffer) String() string {
 // testServer is the real binary's Main serving on port 0 over a fresh
 // database in a temporary directory.
 type testServer struct {
-	URL string
-	DB  string
-	Out *syncBuffer
+	URL   string
+	DB    string
+	Out   *syncBuffer
+	Store *store.DB // the server's own open database
 }
 
 // startServer runs "concord serve" through Main and stops it when the test
 // ends. Extra args are appended to the serve flags.
 func startServer(t testing.TB, args ...string) *testServer {
 	t.Helper()
-	dir := t.TempDir()
-	ts := &testServer{DB: filepath.Join(dir, "concord.db"), Out: &syncBuffer{}}
+	return startServerAt(t, filepath.Join(t.TempDir(), "concord.db"), args...)
+}
+
+// startServerAt is startServer on a database file of the caller's choice.
+func startServerAt(t testing.TB, db string, args ...string) *testServer {
+	t.Helper()
+	ts := &testServer{DB: db, Out: &syncBuffer{}}
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
+	var st *store.DB
 	m := &Main{
 		Stdin: strings.NewReader(""), Stdout: ts.Out, Stderr: ts.Out,
 		Getenv: func(string) string { return "" },
-		Ready:  func(addr string) { ready <- addr },
+		Ready:  func(addr string, db *store.DB) { st = db; ready <- addr },
 	}
 	done := make(chan error, 1)
 	go func() {
@@ -60,7 +71,7 @@ func startServer(t testing.TB, args ...string) *testServer {
 	}()
 	select {
 	case addr := <-ready:
-		ts.URL = "http://" + addr
+		ts.URL, ts.Store = "http://"+addr, st
 	case err := <-done:
 		cancel()
 		t.Fatalf("serve stopped before it was ready: %v\n%s", err, ts.Out)
@@ -140,4 +151,18 @@ func (c *apiClient) mustDo(want int, method, path string, body, out any) {
 			c.t.Fatal(err)
 		}
 	}
+}
+
+// addCoders creates n coders of the demo project with sessionFor.
+func (ts *testServer) addCoders(t testing.TB, n int) []*apiClient {
+	t.Helper()
+	p, err := ts.Store.ProjectBySlug("peer-support")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]*apiClient, n)
+	for i := range out {
+		out[i] = ts.sessionFor(t, fmt.Sprintf("coder%03d", i), p.ID, coding.RoleCoder)
+	}
+	return out
 }

@@ -1,0 +1,520 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/concordqda/concord/coding"
+	"github.com/concordqda/concord/store"
+	"github.com/google/uuid"
+	"github.com/gorilla/websocket"
+)
+
+// liveBenchResult is what bench live prints.
+type liveBenchResult struct {
+	Coders           int     `json:"coders"`
+	DurationSec      float64 `json:"duration_sec"`
+	RateTarget       float64 `json:"rate_target"`
+	CodingsAcked     int64   `json:"codings_acked"`
+	CodingsPerSec    float64 `json:"codings_per_sec"`
+	Conflicts        int64   `json:"conflicts"`
+	Errors           int64   `json:"errors"`
+	FanoutP50ms      float64 `json:"fanout_p50_ms"`
+	FanoutP99ms      float64 `json:"fanout_p99_ms"`
+	FanoutMaxms      float64 `json:"fanout_max_ms"`
+	Deliveries       int64   `json:"deliveries"`
+	EventsMissing    int64   `json:"events_missing"`
+	EventsDuplicated int64   `json:"events_duplicated"`
+	Disconnects      int64   `json:"disconnects"`
+}
+
+// liveTarget is the server and project a live benchmark drives.
+type liveTarget struct {
+	base    string
+	project string
+	doc     string
+	docLen  int
+	codes   []string
+	// clients are signed-in HTTP clients, one per simulated coder.
+	clients []*http.Client
+}
+
+func (m *Main) benchLive(ctx context.Context, args []string) error {
+	fs := m.flags("bench live", "bench live [--coders N] [--duration D] [--rate R] [--json] [--url URL --project SLUG --user LOGIN --password PW] [--acked FILE]")
+	coders := fs.Int("coders", 10, "simulated coders, each with its own websocket")
+	dur := fs.Duration("duration", 10*time.Second, "how long to write")
+	rate := fs.Float64("rate", 0, "codings per second in total (0: as fast as they are acknowledged)")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	target := fs.String("url", "", "drive a running server instead of starting one on a temporary database")
+	project := fs.String("project", "", "project slug, with --url")
+	user := fs.String("user", "", "login of the coder to simulate, with --url")
+	password := fs.String("password", m.Getenv("CONCORD_PASSWORD"), "password, with --url (env CONCORD_PASSWORD)")
+	ackedPath := fs.String("acked", "", "append the id of every acknowledged coding to this file, one per line, before counting it")
+	profile := fs.String("cpuprofile", "", "write a CPU profile of this process (server and simulated coders) to this file")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *profile != "" {
+		stop, err := startCPUProfile(*profile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+	if *coders < 1 || *coders > 5000 {
+		return usagef("--coders must be between 1 and 5000")
+	}
+	if *dur <= 0 || *dur > time.Hour {
+		return usagef("--duration must be positive and at most an hour")
+	}
+	if *rate < 0 {
+		return usagef("--rate must not be negative")
+	}
+	var acked *os.File
+	if *ackedPath != "" {
+		f, err := os.OpenFile(*ackedPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		if err != nil {
+			return fmt.Errorf("%s: %w", *ackedPath, errUnwrapPath(err))
+		}
+		defer f.Close()
+		acked = f
+	}
+	var lt *liveTarget
+	if *target != "" {
+		if *project == "" || *user == "" || *password == "" {
+			return usagef("--url needs --project, --user and --password (or CONCORD_PASSWORD)")
+		}
+		var err error
+		if lt, err = remoteTarget(ctx, *target, *project, *user, *password, *coders); err != nil {
+			return err
+		}
+	} else {
+		stop, t, err := m.localTarget(ctx, *coders)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		lt = t
+	}
+	res, err := runLiveBench(ctx, lt, *dur, *rate, acked)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return json.NewEncoder(m.Stdout).Encode(res)
+	}
+	fmt.Fprintf(m.Stdout, "%d coders, %.1fs: %d codings acknowledged (%.0f/s); fan-out p50 %.2f ms, p99 %.2f ms, max %.2f ms over %d deliveries; %d missing, %d duplicated, %d errors\n",
+		res.Coders, res.DurationSec, res.CodingsAcked, res.CodingsPerSec, res.FanoutP50ms, res.FanoutP99ms, res.FanoutMaxms, res.Deliveries, res.EventsMissing, res.EventsDuplicated, res.Errors)
+	return nil
+}
+
+// localTarget serves a fresh temporary database through the real serve
+// path and creates the project and coders directly in its store.
+func (m *Main) localTarget(ctx context.Context, coders int) (func(), *liveTarget, error) {
+	dir, err := os.MkdirTemp("", "concord-bench-live-")
+	if err != nil {
+		return nil, nil, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	ready := make(chan *liveTarget, 1)
+	failed := make(chan error, 1)
+	srv := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: m.Stderr, Getenv: func(string) string { return "" }}
+	srv.Ready = func(addr string, st *store.DB) {
+		lt, err := benchLiveFixture(st, "http://"+addr, coders)
+		if err != nil {
+			failed <- err
+			return
+		}
+		ready <- lt
+	}
+	done := make(chan error, 1)
+	go func() {
+		done <- srv.Run(ctx, []string{"serve", "--db", filepath.Join(dir, "bench.db"), "--addr", "127.0.0.1:0", "--no-demo", "--log-level", "warn"})
+	}()
+	stop := func() {
+		cancel()
+		<-done
+		os.RemoveAll(dir)
+	}
+	select {
+	case lt := <-ready:
+		return stop, lt, nil
+	case err := <-failed:
+		stop()
+		return nil, nil, err
+	case err := <-done:
+		os.RemoveAll(dir)
+		cancel()
+		return nil, nil, fmt.Errorf("the benchmark server stopped: %v", err)
+	}
+}
+
+func benchLiveFixture(st *store.DB, base string, coders int) (*liveTarget, error) {
+	bp, err := benchFixture(st, coders)
+	if err != nil {
+		return nil, err
+	}
+	lt := &liveTarget{base: base, project: bp.project, doc: bp.doc, docLen: bp.length, codes: bp.codes}
+	u, _ := url.Parse(base)
+	for _, id := range bp.coders {
+		token, _, err := st.CreateSession(id, 24*time.Hour)
+		if err != nil {
+			return nil, err
+		}
+		jar, _ := cookiejar.New(nil)
+		jar.SetCookies(u, []*http.Cookie{{Name: "concord_session", Value: token, Path: "/"}})
+		lt.clients = append(lt.clients, benchHTTPClient(jar))
+	}
+	return lt, nil
+}
+
+func benchHTTPClient(jar http.CookieJar) *http.Client {
+	return &http.Client{Jar: jar, Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 4, DisableCompression: true}}
+}
+
+// remoteTarget signs in to a running server and finds the project's
+// longest document and its codable codes.
+func remoteTarget(ctx context.Context, base, project, user, password string, coders int) (*liveTarget, error) {
+	base = strings.TrimRight(base, "/")
+	lt := &liveTarget{base: base}
+	jar, _ := cookiejar.New(nil)
+	c := benchHTTPClient(jar)
+	if err := benchCall(ctx, c, "POST", base+"/api/login", map[string]string{"login": user, "password": password}, nil); err != nil {
+		return nil, fmt.Errorf("sign in to %s as %s: %w", base, user, err)
+	}
+	var p struct {
+		Project coding.Project `json:"project"`
+	}
+	if err := benchCall(ctx, c, "GET", base+"/api/projects/"+project, nil, &p); err != nil {
+		return nil, err
+	}
+	lt.project = p.Project.ID
+	var docs struct{ Documents []coding.Document }
+	if err := benchCall(ctx, c, "GET", base+"/api/projects/"+lt.project+"/documents", nil, &docs); err != nil {
+		return nil, err
+	}
+	for _, d := range docs.Documents {
+		if d.Length > lt.docLen {
+			lt.doc, lt.docLen = d.ID, d.Length
+		}
+	}
+	var codes struct{ Codes []coding.Code }
+	if err := benchCall(ctx, c, "GET", base+"/api/projects/"+lt.project+"/codes", nil, &codes); err != nil {
+		return nil, err
+	}
+	for _, cd := range codes.Codes {
+		if cd.Codable {
+			lt.codes = append(lt.codes, cd.ID)
+		}
+	}
+	if lt.docLen < 100 || len(lt.codes) == 0 {
+		return nil, fmt.Errorf("project %s needs a document of at least 100 characters and a codable code", project)
+	}
+	// Every simulated coder shares the one session; each has its own
+	// connections.
+	for i := 0; i < coders; i++ {
+		lt.clients = append(lt.clients, benchHTTPClient(jar))
+	}
+	return lt, nil
+}
+
+// benchCall sends a JSON request and decodes the answer.
+func benchCall(ctx context.Context, c *http.Client, method, u string, body, out any) error {
+	var rd io.Reader
+	if body != nil {
+		data, _ := json.Marshal(body)
+		rd = bytes.NewReader(data)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, rd)
+	if err != nil {
+		return err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode >= 300 {
+		var e struct{ Error, Code string }
+		json.Unmarshal(data, &e)
+		return &benchHTTPError{status: resp.StatusCode, msg: e.Error}
+	}
+	if out != nil {
+		return json.Unmarshal(data, out)
+	}
+	return nil
+}
+
+type benchHTTPError struct {
+	status int
+	msg    string
+}
+
+func (e *benchHTTPError) Error() string { return fmt.Sprintf("status %d: %s", e.status, e.msg) }
+
+// benchCoder is one simulated coder: a live connection that records every
+// event it receives, and a writer that adds codings.
+type benchCoder struct {
+	id     int
+	client *http.Client
+	conn   *websocket.Conn
+	first  uint64 // the head when it connected
+	last   uint64
+	got    int64
+	dups   int64
+	mu     sync.Mutex
+	mine   map[string]bool // ids of its own codings not yet seen back
+	lat    []time.Duration
+	closed atomic.Bool
+}
+
+func runLiveBench(ctx context.Context, lt *liveTarget, dur time.Duration, rate float64, acked *os.File) (*liveBenchResult, error) {
+	n := len(lt.clients)
+	coders := make([]*benchCoder, n)
+	wsBase := strings.Replace(strings.Replace(lt.base, "https://", "wss://", 1), "http://", "ws://", 1)
+	var disconnects atomic.Int64
+	var readers sync.WaitGroup
+	for i := range coders {
+		bc := &benchCoder{id: i, client: lt.clients[i], mine: map[string]bool{}}
+		d := websocket.Dialer{Jar: bc.client.Jar, HandshakeTimeout: 30 * time.Second}
+		conn, _, err := d.DialContext(ctx, wsBase+"/api/projects/"+lt.project+"/live?since="+strconv.FormatUint(1<<62, 10), nil)
+		if err != nil {
+			return nil, fmt.Errorf("coder %d: open the live connection: %w", i, err)
+		}
+		bc.conn = conn
+		// Asking for a future sequence number skips the replay: the hello,
+		// a reset and the ready marker (with the head) come first.
+		if bc.first, err = awaitReady(conn); err != nil {
+			return nil, fmt.Errorf("coder %d: %w", i, err)
+		}
+		bc.last = bc.first
+		coders[i] = bc
+		readers.Add(1)
+		go func() {
+			defer readers.Done()
+			bc.read(&disconnects)
+		}()
+	}
+
+	var ackN, conflicts, errs atomic.Int64
+	var ackMu sync.Mutex
+	wctx, cancel := context.WithTimeout(ctx, dur)
+	defer cancel()
+	var writers sync.WaitGroup
+	start := time.Now()
+	for _, bc := range coders {
+		writers.Add(1)
+		go func(bc *benchCoder) {
+			defer writers.Done()
+			var tick *time.Ticker
+			if rate > 0 {
+				tick = time.NewTicker(time.Duration(float64(time.Second) * float64(n) / rate))
+				defer tick.Stop()
+			}
+			for j := 0; wctx.Err() == nil; j++ {
+				if tick != nil {
+					select {
+					case <-tick.C:
+					case <-wctx.Done():
+						return
+					}
+				}
+				id := uuid.Must(uuid.NewV7()).String()
+				s := (bc.id*7919 + j*131) % (lt.docLen - 60)
+				body := map[string]any{"id": id, "document": lt.doc, "code": lt.codes[(bc.id+j)%len(lt.codes)], "start": s, "end": s + 1 + j%50}
+				bc.mu.Lock()
+				bc.mine[id] = true
+				bc.mu.Unlock()
+				err := benchCall(context.Background(), bc.client, "POST", lt.base+"/api/projects/"+lt.project+"/codings", body, nil)
+				var he *benchHTTPError
+				switch {
+				case err == nil:
+					if acked != nil {
+						ackMu.Lock()
+						_, werr := acked.WriteString(id + "\n")
+						ackMu.Unlock()
+						if werr != nil {
+							errs.Add(1)
+							continue
+						}
+					}
+					ackN.Add(1)
+				case asHTTP(err, &he) && he.status == http.StatusConflict:
+					conflicts.Add(1)
+				default:
+					errs.Add(1)
+					if wctx.Err() == nil {
+						time.Sleep(10 * time.Millisecond)
+					}
+				}
+			}
+		}(bc)
+	}
+	writers.Wait()
+	elapsed := time.Since(start)
+
+	// Wait until every coder has caught up with the head, or give up.
+	var head struct{ Seq uint64 }
+	if err := benchCall(ctx, coders[0].client, "GET", lt.base+"/api/projects/"+lt.project, nil, &head); err != nil {
+		return nil, err
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		behind := false
+		for _, bc := range coders {
+			if bc.closed.Load() {
+				continue
+			}
+			bc.mu.Lock()
+			if bc.last < head.Seq {
+				behind = true
+			}
+			bc.mu.Unlock()
+		}
+		if !behind {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	res := &liveBenchResult{
+		Coders: n, DurationSec: elapsed.Seconds(), RateTarget: rate,
+		CodingsAcked: ackN.Load(), CodingsPerSec: float64(ackN.Load()) / elapsed.Seconds(),
+		Conflicts: conflicts.Load(), Errors: errs.Load(), Disconnects: disconnects.Load(),
+	}
+	var all []time.Duration
+	for _, bc := range coders {
+		bc.conn.Close()
+	}
+	readers.Wait()
+	for _, bc := range coders {
+		want := int64(head.Seq - bc.first)
+		if missing := want - bc.got; missing > 0 {
+			res.EventsMissing += missing
+		}
+		res.EventsDuplicated += bc.dups
+		all = append(all, bc.lat...)
+	}
+	res.Deliveries = int64(len(all))
+	if len(all) > 0 {
+		sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
+		ms := func(q float64) float64 { return float64(all[int(q*float64(len(all)-1))].Microseconds()) / 1e3 }
+		res.FanoutP50ms, res.FanoutP99ms, res.FanoutMaxms = ms(0.5), ms(0.99), ms(1)
+	}
+	return res, nil
+}
+
+func awaitReady(conn *websocket.Conn) (uint64, error) {
+	for {
+		_, data, err := conn.ReadMessage()
+		if err != nil {
+			return 0, err
+		}
+		for _, line := range bytes.Split(data, []byte("\n")) {
+			var m struct {
+				Type string
+				Last uint64
+			}
+			if json.Unmarshal(line, &m) == nil && m.Type == "ready" {
+				return m.Last, nil
+			}
+		}
+	}
+}
+
+func asHTTP(err error, target **benchHTTPError) bool {
+	he, ok := err.(*benchHTTPError)
+	if ok {
+		*target = he
+	}
+	return ok
+}
+
+// read records every event: its sequence number (for gaps and
+// duplicates) and, for codings of other coders, the time from the commit
+// to now. It scans the known event layout instead of decoding JSON, so
+// that the load generator stays light next to the server it measures.
+func (bc *benchCoder) read(disconnects *atomic.Int64) {
+	defer bc.closed.Store(true)
+	for {
+		_, data, err := bc.conn.ReadMessage()
+		if err != nil {
+			if _, ok := err.(*websocket.CloseError); ok {
+				disconnects.Add(1)
+			}
+			return
+		}
+		now := time.Now()
+		for _, line := range bytes.Split(data, []byte("\n")) {
+			seq, ok := scanUint(line, `{"seq":`)
+			if !ok {
+				continue
+			}
+			bc.mu.Lock()
+			if seq <= bc.last {
+				bc.dups++
+				bc.mu.Unlock()
+				continue
+			}
+			bc.last = seq
+			bc.got++
+			id := scanString(line, `"payload":{"id":"`)
+			own := bc.mine[id]
+			if own {
+				delete(bc.mine, id)
+			}
+			bc.mu.Unlock()
+			if own {
+				continue
+			}
+			if ts := scanString(line, `"time":"`); ts != "" {
+				if t, err := time.Parse(time.RFC3339Nano, ts); err == nil {
+					bc.lat = append(bc.lat, now.Sub(t))
+				}
+			}
+		}
+	}
+}
+
+func scanUint(b []byte, prefix string) (uint64, bool) {
+	if !bytes.HasPrefix(b, []byte(prefix)) {
+		return 0, false
+	}
+	b = b[len(prefix):]
+	var n uint64
+	i := 0
+	for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+		n = n*10 + uint64(b[i]-'0')
+	}
+	return n, i > 0
+}
+
+func scanString(b []byte, key string) string {
+	i := bytes.Index(b, []byte(key))
+	if i < 0 {
+		return ""
+	}
+	b = b[i+len(key):]
+	j := bytes.IndexByte(b, '"')
+	if j < 0 {
+		return ""
+	}
+	return string(b[:j])
+}

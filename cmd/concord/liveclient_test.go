@@ -1,0 +1,205 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// liveMsg is any message of the live stream.
+type liveMsg struct {
+	Seq     uint64          `json:"seq"`
+	Type    string          `json:"type"`
+	Owner   string          `json:"owner"`
+	Payload json.RawMessage `json:"payload"`
+	Head    uint64          `json:"head"`
+	Online  []struct {
+		User     string `json:"user"`
+		Document string `json:"document"`
+	} `json:"online"`
+	Raw string `json:"-"`
+}
+
+// liveConn is a real websocket client of a project's live stream. A
+// goroutine reads frames into a channel so tests can wait with timeouts.
+type liveConn struct {
+	t    testing.TB
+	conn *websocket.Conn
+	msgs chan liveMsg
+	done chan struct{}
+	// closeCode is set when the server closed the connection.
+	closeCode int
+}
+
+func (c *apiClient) live(project string, since uint64) *liveConn {
+	c.t.Helper()
+	lc, err := c.dialLive(project, since, true)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return lc
+}
+
+// dialLive opens the stream; with read false nobody reads from it (a
+// client that never reads, to be dropped).
+func (c *apiClient) dialLive(project string, since uint64, read bool) (*liveConn, error) {
+	u := strings.Replace(c.base, "http://", "ws://", 1) + fmt.Sprintf("/api/projects/%s/live?since=%d", project, since)
+	d := websocket.Dialer{Jar: c.http.Jar, HandshakeTimeout: 10 * time.Second}
+	conn, resp, err := d.Dial(u, nil)
+	if err != nil {
+		status := 0
+		if resp != nil {
+			status = resp.StatusCode
+		}
+		return nil, fmt.Errorf("dial %s: %v (status %d)", u, err, status)
+	}
+	lc := &liveConn{t: c.t, conn: conn, msgs: make(chan liveMsg, 100000), done: make(chan struct{})}
+	if read {
+		go lc.readLoop()
+	}
+	return lc, nil
+}
+
+func (lc *liveConn) readLoop() {
+	defer close(lc.done)
+	for {
+		_, data, err := lc.conn.ReadMessage()
+		if err != nil {
+			if ce, ok := err.(*websocket.CloseError); ok {
+				lc.closeCode = ce.Code
+			}
+			return
+		}
+		for _, line := range bytes.Split(data, []byte("\n")) {
+			var m liveMsg
+			if err := json.Unmarshal(line, &m); err != nil {
+				lc.t.Errorf("live frame is not JSON: %q", line)
+				continue
+			}
+			m.Raw = string(line)
+			lc.msgs <- m
+		}
+	}
+}
+
+func (lc *liveConn) close() {
+	lc.conn.Close()
+}
+
+// next waits for the next message for which keep returns true.
+func (lc *liveConn) next(keep func(liveMsg) bool, within time.Duration) (liveMsg, bool) {
+	deadline := time.After(within)
+	for {
+		select {
+		case m := <-lc.msgs:
+			if keep(m) {
+				return m, true
+			}
+		case <-deadline:
+			return liveMsg{}, false
+		}
+	}
+}
+
+// events collects n log events (messages with a seq), failing the test if
+// they do not arrive in time.
+func (lc *liveConn) events(n int, within time.Duration) []liveMsg {
+	lc.t.Helper()
+	var out []liveMsg
+	deadline := time.After(within)
+	for len(out) < n {
+		select {
+		case m := <-lc.msgs:
+			if m.Seq > 0 {
+				out = append(out, m)
+			}
+		case <-lc.done:
+			// Drain what arrived before the close.
+			for len(out) < n && len(lc.msgs) > 0 {
+				if m := <-lc.msgs; m.Seq > 0 {
+					out = append(out, m)
+				}
+			}
+			if len(out) < n {
+				lc.t.Fatalf("the connection closed (code %d) after %d of %d events", lc.closeCode, len(out), n)
+			}
+		case <-deadline:
+			lc.t.Fatalf("received %d of %d events in %s", len(out), n, within)
+		}
+	}
+	return out
+}
+
+// ready waits for the end of the replay and returns the seq it reports.
+func (lc *liveConn) ready() uint64 {
+	lc.t.Helper()
+	m, ok := lc.next(func(m liveMsg) bool { return m.Type == "ready" }, 10*time.Second)
+	if !ok {
+		lc.t.Fatal("no ready message after the replay")
+	}
+	var r struct{ Last uint64 }
+	json.Unmarshal([]byte(m.Raw), &r)
+	return r.Last
+}
+
+// project returns the demo project's id and the ids a test needs.
+type demoIDs struct {
+	Project string
+	Doc     string
+	DocLen  int
+	Codes   []string // codable codes
+}
+
+func (c *apiClient) demo() demoIDs {
+	c.t.Helper()
+	var ids demoIDs
+	var p struct {
+		Project struct{ ID string } `json:"project"`
+	}
+	c.mustDo(http.StatusOK, "GET", "/api/projects/peer-support", nil, &p)
+	ids.Project = p.Project.ID
+	var docs struct {
+		Documents []struct {
+			ID     string `json:"id"`
+			Length int    `json:"length"`
+		} `json:"documents"`
+	}
+	c.mustDo(http.StatusOK, "GET", "/api/projects/peer-support/documents", nil, &docs)
+	best := docs.Documents[0]
+	for _, d := range docs.Documents {
+		if d.Length > best.Length {
+			best = d
+		}
+	}
+	ids.Doc, ids.DocLen = best.ID, best.Length
+	var codes struct {
+		Codes []struct {
+			ID      string `json:"id"`
+			Codable bool   `json:"codable"`
+		} `json:"codes"`
+	}
+	c.mustDo(http.StatusOK, "GET", "/api/projects/peer-support/codes", nil, &codes)
+	for _, cd := range codes.Codes {
+		if cd.Codable {
+			ids.Codes = append(ids.Codes, cd.ID)
+		}
+	}
+	return ids
+}
+
+// addCoding adds a coding through the API and returns its id.
+func (c *apiClient) addCoding(ids demoIDs, code string, start, end int) string {
+	c.t.Helper()
+	var out struct {
+		Coding struct{ ID string } `json:"coding"`
+	}
+	c.mustDo(http.StatusCreated, "POST", "/api/projects/"+ids.Project+"/codings",
+		map[string]any{"document": ids.Doc, "code": code, "start": start, "end": end}, &out)
+	return out.Coding.ID
+}

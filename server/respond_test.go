@@ -1,0 +1,80 @@
+package server
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/concordqda/concord/coding"
+)
+
+func TestDecodeJSONRejectsBadBodies(t *testing.T) {
+	tests := []struct {
+		name, body, want string
+	}{
+		{"empty", "", "empty"},
+		{"not JSON", "hello", "malformed JSON"},
+		{"unknown field", `{"document":"d","colour":"red"}`, `unknown field "colour"`},
+		{"wrong type", `{"start":"five"}`, `field "start" must be a whole number`},
+		{"invalid UTF-8", "{\"memo\":\"\xff\"}", "not valid UTF-8"},
+		{"deep nesting", strings.Repeat("[", 100) + strings.Repeat("]", 100), "nested too deeply"},
+		{"trailing data", `{"start":1} {"start":2}`, "after the JSON object"},
+		{"truncated", `{"start":1`, "ends too early"},
+		{"huge number", `{"start":1e400}`, "must be a whole number"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var req codingsRequest
+			err := decodeJSON([]byte(tt.body), &req)
+			if coding.ErrorCode(err) != coding.EINVALID || !strings.Contains(coding.ErrorMessage(err), tt.want) {
+				t.Fatalf("decodeJSON(%.40q) = %v, want an invalid error mentioning %q", tt.body, err, tt.want)
+			}
+		})
+	}
+	var req codingsRequest
+	if err := decodeJSON([]byte(`{"document":"d","code":"c","start":1,"end":4,"memo":"é 🙂"}`), &req); err != nil || req.End != 4 {
+		t.Fatalf("a good body: %v %+v", err, req)
+	}
+}
+
+// FuzzDecodeBodies feeds arbitrary bytes to the decoder of every JSON body
+// and websocket message type: it must never panic, and whatever it accepts
+// must be valid UTF-8 JSON.
+func FuzzDecodeBodies(f *testing.F) {
+	for _, seed := range []string{
+		`{"document":"d","code":"c","start":1,"end":4}`,
+		`{"codings":[{"document":"d","code":"c","start":0,"end":1}]}`,
+		`{"login":"ana","password":"x"}`,
+		`{"type":"presence","document":"d","start":1,"end":2}`,
+		`{"name":"Stress","parent":"p","codable":false}`,
+		`{"blind":true}`, `{"into":"c"}`, `{"role":"coder"}`,
+		`[[[[[[`, "\xff", `{"start":-1}`, `{"start":99999999999999999999}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		targets := []any{
+			new(codingsRequest), new(codingPatch), new(loginRequest), new(passwordRequest),
+			new(inbound), new(codeRequest), new(projectPatch), new(mergeRequest),
+			new(memberRequest), new(documentRequest), new(documentPatch), new(memoRequest),
+		}
+		for _, v := range targets {
+			err := decodeJSON(data, v)
+			if err != nil && coding.ErrorCode(err) != coding.EINVALID {
+				t.Fatalf("decodeJSON error without the invalid code: %v", err)
+			}
+		}
+	})
+}
+
+func TestDepth(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want int
+	}{
+		{`{}`, 1}, {`{"a":[1,{"b":2}]}`, 3}, {`"[[[["`, 0}, {`{"a":"\"[["}`, 1},
+	} {
+		if got := depth([]byte(tt.in)); got != tt.want {
+			t.Errorf("depth(%s) = %d, want %d", tt.in, got, tt.want)
+		}
+	}
+}
