@@ -110,15 +110,19 @@ export class Live {
         this.attempt = 0;
         break;
       case "reset":
-        this.seq = msg.seq;
+        // Our position is not in the log (restored backup, or compacted
+        // away): reload everything, then go on from the head.
+        this.seq = msg.head ?? msg.seq ?? 0;
         this.emit("reset", msg);
         break;
-      case "ready":
-        if (msg.seq > this.seq) this.seq = msg.seq;
+      case "ready": {
+        const last = msg.last ?? msg.seq ?? 0;
+        if (last > this.seq) this.seq = last;
         this.setStatus("connected");
         if (this.presence) this.flushPresence();
         this.emit("ready");
         break;
+      }
       case "presence":
         this.online = (msg.online || []).filter((p) => p.conn !== this.conn);
         this.emit("presence", this.online);

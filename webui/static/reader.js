@@ -78,7 +78,7 @@ class Reader {
     this.layerBar = h("div", { class: "layers", role: "toolbar", "aria-label": "Layers shown" });
     this.status = h("div", { class: "reader-status", role: "status", "aria-live": "polite" });
     this.progress = h("div", { class: "loading" }, h("p", { text: "Loading the document…" }), h("progress", { max: "1", "aria-label": "Loading the document" }));
-    this.docEl = h("div", { class: "doc", "aria-label": "Document text. Select text and press c to code it.", lang: "" });
+    this.docEl = h("div", { class: "doc-text", "aria-label": "Document text. Select text and press c to code it.", lang: "" });
     this.scroller = h("div", { class: "scroller", tabindex: "-1" }, this.progress, this.docEl);
     this.codeBtn = h("button", { class: "code-btn", hidden: true, title: "Code the selection (c)", text: "Code  c" });
     const main = h("section", { class: "reader", "aria-label": "Document" },
