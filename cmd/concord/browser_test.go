@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/input"
 	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
@@ -46,13 +47,13 @@ type browser struct {
 	t     *testing.T
 	name  string
 	ctx   context.Context
-	shots string
+	shots shotSet
 
 	mu       sync.Mutex
 	problems []string // uncaught exceptions and console errors
 }
 
-func newBrowser(t *testing.T, exe, name, shots string) *browser {
+func newBrowser(t *testing.T, exe, name string, shots shotSet) *browser {
 	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(exe),
@@ -118,9 +119,12 @@ func newBrowser(t *testing.T, exe, name, shots string) *browser {
 
 // expectedLog reports whether a logged error is part of normal use: the
 // UI asks /api/me to learn whether anyone is signed in, and a 401 is the
-// answer "no".
+// answer "no"; requests fail while a test has taken the browser offline.
 func expectedLog(e *cdplog.Entry) bool {
-	return e.Source == cdplog.EntrySourceNetwork && strings.HasSuffix(e.URL, "/api/me") && strings.Contains(e.Text, "401")
+	if e.Source != cdplog.EntrySourceNetwork {
+		return false
+	}
+	return (strings.HasSuffix(e.URL, "/api/me") && strings.Contains(e.Text, "401")) || strings.Contains(e.Text, "ERR_INTERNET_DISCONNECTED")
 }
 
 func (b *browser) problem(s string) {
@@ -181,17 +185,38 @@ func (b *browser) waitFor(what, cond, show string, timeout time.Duration) time.D
 	}
 }
 
-var shotN struct {
-	sync.Mutex
-	n int
+// shotsDir returns where a test's screenshots go (artifacts/browser at
+// the repository root; tests run in cmd/concord) and removes the ones an
+// earlier run of the same test left, named prefix-NN-….png.
+func shotsDir(t *testing.T, prefix string) shotSet {
+	t.Helper()
+	dir := filepath.Join("..", "..", "artifacts", "browser")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	old, _ := filepath.Glob(filepath.Join(dir, prefix+"-*.png"))
+	for _, f := range old {
+		os.Remove(f)
+	}
+	return shotSet{dir: dir, prefix: prefix, n: new(int), mu: new(sync.Mutex)}
+}
+
+// shotSet numbers one test's screenshots in the order they are taken.
+type shotSet struct {
+	dir, prefix string
+	mu          *sync.Mutex
+	n           *int
+}
+
+func (s shotSet) next(name string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	*s.n++
+	return filepath.Join(s.dir, fmt.Sprintf("%s-%02d-%s.png", s.prefix, *s.n, name))
 }
 
 // shot saves a screenshot of the viewport as a numbered PNG.
 func (b *browser) shot(name string) {
-	shotN.Lock()
-	shotN.n++
-	n := shotN.n
-	shotN.Unlock()
 	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
 	defer cancel()
 	buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
@@ -199,7 +224,7 @@ func (b *browser) shot(name string) {
 		b.t.Logf("%s: screenshot %s: %v", b.name, name, err)
 		return
 	}
-	path := filepath.Join(b.shots, fmt.Sprintf("%02d-%s.png", n, name))
+	path := b.shots.next(name)
 	if err := os.WriteFile(path, buf, 0o644); err != nil {
 		b.t.Logf("screenshot %s: %v", path, err)
 	}
@@ -231,7 +256,7 @@ func press(letter rune) chromedp.Action[chromedp.Void] {
 }
 
 // signIn goes through the sign-in page and opens a document of a project.
-func (b *browser) signIn(base, login, slug, docID string) {
+func (b *browser) signIn(base, login, slug, docID, expect string) {
 	b.t.Helper()
 	b.run("open the sign-in page",
 		chromedp.Navigate(base+"/"),
@@ -252,7 +277,7 @@ func (b *browser) signIn(base, login, slug, docID string) {
 	b.run("open the document",
 		chromedp.Click(chromedp.CSS(`a.doc[data-doc="`+docID+`"]`)),
 	)
-	b.waitFor("the document text", `document.querySelector(".doc-text .block") && document.querySelector(".doc-text").textContent.includes("every day")`, `location.pathname + " " + document.body.innerText.slice(0, 300)`, 10*time.Second)
+	b.waitFor("the document text", `document.querySelector(".doc-text .block") && document.querySelector(".doc-text").textContent.includes(`+jsString(expect)+`)`, `location.pathname + " " + document.body.innerText.slice(0, 300)`, 10*time.Second)
 }
 
 // selectJS selects the first occurrence of phrase in the reader's text by
@@ -287,10 +312,7 @@ func highlightJS(id string) string {
 func TestBrowserTwoCodersLive(t *testing.T) {
 	exe := chromiumPath(t)
 	started := time.Now()
-	shots := filepath.Join("..", "..", "artifacts", "browser")
-	if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	shots := shotsDir(t, "live")
 	ts := startServer(t)
 	lead := ts.login(t, "lead", DemoPassword)
 
@@ -335,8 +357,8 @@ func TestBrowserTwoCodersLive(t *testing.T) {
 
 	ana := newBrowser(t, exe, "ana", shots)
 	ben := newBrowser(t, exe, "ben", shots)
-	ana.signIn(ts.URL, "ana", "peer-support", docID)
-	ben.signIn(ts.URL, "ben", "peer-support", docID)
+	ana.signIn(ts.URL, "ana", "peer-support", docID, "every day")
+	ben.signIn(ts.URL, "ben", "peer-support", docID, "every day")
 	ana.waitFor("ben to show as reading the document", `document.querySelectorAll(".reader-head .here .avatar").length === 1`, `document.querySelector(".reader-head .here").innerHTML`, 5*time.Second)
 	ana.shot("ana-reader-open")
 
@@ -438,7 +460,7 @@ func evalString(t *testing.T, b *browser, expr string) string {
 func TestBrowserOffsets(t *testing.T) {
 	exe := chromiumPath(t)
 	ts := startServer(t)
-	b := newBrowser(t, exe, "offsets", filepath.Join("..", "..", "artifacts", "browser"))
+	b := newBrowser(t, exe, "offsets", shotsDir(t, "offsets"))
 	b.run("open a page of the server", chromedp.Navigate(ts.URL+"/login"), chromedp.WaitReady(chromedp.CSS("body")))
 
 	cases := []string{
@@ -542,4 +564,237 @@ type offsetsResult struct {
 	FloorMid []int   `json:"floorMid"`
 	Blocks   [][]int `json:"blocks"`
 	Joined   bool    `json:"joined"`
+}
+
+// TestBrowserLongDocument opens a 1 MB transcript with 20,000 codings,
+// scrolls through it, and codes a selection that crosses a block boundary.
+func TestBrowserLongDocument(t *testing.T) {
+	exe := chromiumPath(t)
+	ts := startServer(t)
+	lead := ts.login(t, "lead", DemoPassword)
+	coders := []*apiClient{ts.login(t, "ana", DemoPassword), ts.login(t, "ben", DemoPassword)}
+
+	var codes struct{ Codes []coding.Code }
+	lead.mustDo(200, "GET", "/api/projects/peer-support/codes", nil, &codes)
+	var codable []coding.Code
+	for _, c := range codes.Codes {
+		if c.Codable && !strings.ContainsAny(c.Name, "’'") {
+			codable = append(codable, c)
+		}
+	}
+
+	// Lines with a unique label, accents and, now and then, an emoji.
+	var sb strings.Builder
+	words := []string{"peer", "support", "café", "naïve", "trust", "recovery", "hope", "housing", "stigma", "outreach", "Zoe\u0308", "shift"}
+	for i := 0; sb.Len() < 1<<20; i++ {
+		fmt.Fprintf(&sb, "L%05d:", i)
+		for j := 0; j < 30; j++ {
+			sb.WriteString(" " + words[(i*7+j*3)%len(words)])
+			if (i+j)%41 == 0 {
+				sb.WriteString(" 🙂")
+			}
+		}
+		sb.WriteString(".\n")
+	}
+	text := sb.String()
+	n := utf8.RuneCountInString(text)
+	var added struct{ Document coding.Document }
+	lead.mustDo(201, "POST", "/api/projects/peer-support/documents", map[string]any{"title": "Long transcript", "text": text}, &added)
+	docID := added.Document.ID
+
+	start := time.Now()
+	const total, batch = 20000, 1000
+	for k := 0; k < total/batch; k++ {
+		list := make([]map[string]any, 0, batch)
+		for j := 0; j < batch; j++ {
+			i := k*batch + j
+			s := (i * 7919) % (n - 400)
+			list = append(list, map[string]any{"document": docID, "code": codable[i%len(codable)].ID, "start": s, "end": s + 5 + (i*31)%300})
+		}
+		coders[k%2].mustDo(201, "POST", "/api/projects/peer-support/codings", map[string]any{"codings": list}, nil)
+	}
+	t.Logf("stored %d codings on a %d-byte document in %v", total, len(text), time.Since(start))
+
+	b := newBrowser(t, exe, "ana", shotsDir(t, "long"))
+	b.run("sign in", chromedp.Navigate(ts.URL+"/login"), chromedp.WaitVisible(chromedp.CSS("#login")),
+		chromedp.SendKeys(chromedp.CSS("#login"), "ana"), chromedp.SendKeys(chromedp.CSS("#password"), DemoPassword),
+		chromedp.Click(chromedp.CSS(`form.login button[type="submit"]`)), chromedp.WaitVisible(chromedp.CSS(`a[href="/p/peer-support"]`)))
+	start = time.Now()
+	b.run("open the long document", chromedp.Navigate(ts.URL+"/p/peer-support/d/"+docID))
+	b.waitFor("the first lines of the long document", `document.querySelector(".doc-text .block .seg.coded") && document.querySelector(".doc-text").textContent.startsWith("L00000:")`, `document.body.innerText.slice(0, 200)`, 20*time.Second)
+	opened := time.Since(start)
+	t.Logf("the 1 MB document with %d codings opened in %v", total, opened)
+	if opened > 15*time.Second {
+		t.Errorf("opening took %v, want well under 15s", opened)
+	}
+	b.shot("top")
+
+	type stats struct {
+		Blocks   int     `json:"blocks"`
+		Rendered int     `json:"rendered"`
+		Segments int     `json:"segments"`
+		MaxFrame float64 `json:"maxFrame"`
+		AvgFrame float64 `json:"avgFrame"`
+	}
+	// Scroll down through the middle of the document a screen at a time,
+	// one step per animation frame, and time the frames.
+	st, err := eval[stats](b, `new Promise(done => {
+  const sc = document.querySelector(".scroller");
+  sc.scrollTop = sc.scrollHeight / 2;
+  const gaps = [];
+  let last = performance.now(), steps = 0;
+  const step = (now) => {
+    gaps.push(now - last); last = now;
+    sc.scrollTop += sc.clientHeight;
+    if (++steps < 60) requestAnimationFrame(step);
+    else setTimeout(() => {
+      const blocks = document.querySelectorAll(".doc-text .block");
+      const rendered = [...blocks].filter(b => b.firstChild).length;
+      gaps.shift();
+      done({blocks: blocks.length, rendered, segments: document.querySelectorAll(".seg").length,
+        maxFrame: Math.max(...gaps), avgFrame: gaps.reduce((a, b) => a + b, 0) / gaps.length});
+    }, 300);
+  };
+  requestAnimationFrame(step);
+})`)
+	if err != nil {
+		t.Fatalf("scrolling: %v", err)
+	}
+	t.Logf("scrolling: %+v", st)
+	if st.Rendered == 0 || st.Rendered > st.Blocks/4 {
+		t.Errorf("%d of %d blocks are drawn after scrolling; want only those near the viewport", st.Rendered, st.Blocks)
+	}
+	if st.AvgFrame > 100 {
+		t.Errorf("scrolling averaged %.0f ms a frame (worst %.0f ms); want smooth scrolling", st.AvgFrame, st.MaxFrame)
+	}
+	b.waitFor("the text in view to be drawn", `(() => { const sc = document.querySelector(".scroller").getBoundingClientRect();
+  return [...document.querySelectorAll(".doc-text .block")].filter(b => { const r = b.getBoundingClientRect(); return r.bottom > sc.top && r.top < sc.bottom; }).every(b => b.firstChild); })()`, "", 5*time.Second)
+	b.shot("scrolled")
+
+	// Select from the end of one block into the next one and code it.
+	phrase, err := eval[string](b, `(() => {
+  const sc = document.querySelector(".scroller").getBoundingClientRect();
+  const blocks = [...document.querySelectorAll(".doc-text .block")];
+  const i = blocks.findIndex((b, k) => b.firstChild && blocks[k + 1] && blocks[k + 1].firstChild && b.getBoundingClientRect().bottom > sc.top + 60);
+  const texts = (el) => { const w = document.createTreeWalker(el, NodeFilter.SHOW_TEXT); const out = []; for (let n = w.nextNode(); n; n = w.nextNode()) out.push(n); return out; };
+  const a = texts(blocks[i]), z = texts(blocks[i + 1]);
+  const last = a[a.length - 1];
+  const r = document.createRange();
+  r.setStart(last, Math.max(0, last.length - 12));
+  r.setEnd(z[0], Math.min(z[0].length, 9));
+  blocks[i].scrollIntoView({block: "end"});
+  getSelection().removeAllRanges();
+  getSelection().addRange(r);
+  return r.toString();
+})()`)
+	if err != nil || !strings.Contains(phrase, "\n") {
+		t.Fatalf("selecting across a block boundary gave %q (err %v); want text with the line break between blocks", phrase, err)
+	}
+	if strings.Count(text, phrase) != 1 {
+		t.Fatalf("the selected text %q is not unique in the document", phrase)
+	}
+	want0 := utf8.RuneCountInString(text[:strings.Index(text, phrase)])
+	want1 := want0 + utf8.RuneCountInString(phrase)
+	code := codable[0]
+	b.waitFor("the selection to be noticed", `document.querySelector(".reader-status").textContent.includes("selected")`, `document.querySelector(".reader-status").textContent`, 3*time.Second)
+	b.run("code the selection", press('c'))
+	b.waitFor("the code picker", `document.activeElement && document.activeElement.classList.contains("picker-input")`, "", 3*time.Second)
+	b.run("filter", keys(code.Name))
+	b.waitFor("the code in the picker", `document.querySelector(".picker-item.active") && document.querySelector(".picker-item.active").dataset.code === "`+code.ID+`"`, `document.querySelector(".picker-list").innerText`, 3*time.Second)
+	b.run("apply", keys("\r"))
+	var found *coding.Coding
+	deadline := time.Now().Add(5 * time.Second)
+	for found == nil && time.Now().Before(deadline) {
+		var out struct{ Codings []coding.Coding }
+		coders[0].mustDo(200, "GET", "/api/projects/peer-support/codings?document="+docID+"&coder=&code="+code.ID+"&descendants=false", nil, &out)
+		for i, c := range out.Codings {
+			if c.Start == want0 && c.End == want1 {
+				found = &out.Codings[i]
+			}
+		}
+		if found == nil {
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	if found == nil {
+		t.Fatalf("no coding [%d,%d) of %q was stored for the selection %q across a block boundary", want0, want1, code.Name, phrase)
+	}
+	b.waitFor("the new coding drawn across both blocks", highlightJS(found.ID)+" === "+jsString(phrase), highlightJS(found.ID), 3*time.Second)
+	b.shot("coded-across-blocks")
+	b.checkClean()
+}
+
+// TestBrowserOfflineQueue codes while the browser is offline: the coding
+// shows at once as pending, is kept in localStorage, and is stored when
+// the connection comes back.
+func TestBrowserOfflineQueue(t *testing.T) {
+	exe := chromiumPath(t)
+	ts := startServer(t)
+	lead := ts.login(t, "lead", DemoPassword)
+	text := "Before the storm we talked about trust 🙂 and the night shift.\nAfter it, Zoe\u0308 said nothing."
+	var added struct{ Document coding.Document }
+	lead.mustDo(201, "POST", "/api/projects/peer-support/documents", map[string]any{"title": "Offline notes", "text": text}, &added)
+	docID := added.Document.ID
+	var codes struct{ Codes []coding.Code }
+	lead.mustDo(200, "GET", "/api/projects/peer-support/codes", nil, &codes)
+	var code coding.Code
+	for _, c := range codes.Codes {
+		if c.Codable && !strings.ContainsAny(c.Name, "’'") {
+			code = c
+			break
+		}
+	}
+
+	b := newBrowser(t, exe, "ana", shotsDir(t, "offline"))
+	b.signIn(ts.URL, "ana", "peer-support", docID, "night shift")
+	b.waitFor("the live connection", `document.querySelector(".conn.connected")`, `document.querySelector(".conn") && document.querySelector(".conn").className`, 5*time.Second)
+
+	setOffline := func(off bool) {
+		b.run(fmt.Sprintf("set offline=%v", off), chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, network.Enable, network.EnableParams{})
+			if err != nil {
+				return err
+			}
+			_, err = cdp.Call(ctx, tg, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+				MatchedNetworkConditions: []*network.Conditions{{Offline: off, DownloadThroughput: -1, UploadThroughput: -1}},
+			})
+			if err != nil {
+				return err
+			}
+			_, err = cdp.Call(ctx, tg, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: off, DownloadThroughput: -1, UploadThroughput: -1})
+			return err
+		}))
+	}
+	setOffline(true)
+	phrase := "trust 🙂 and"
+	if ok, err := eval[bool](b, selectJS(phrase)); err != nil || !ok {
+		t.Fatalf("could not select %q: %v", phrase, err)
+	}
+	b.waitFor("the selection to be noticed", `document.querySelector(".reader-status").textContent.includes("selected")`, "", 3*time.Second)
+	b.run("press c", press('c'))
+	b.waitFor("the code picker", `document.activeElement && document.activeElement.classList.contains("picker-input")`, "", 3*time.Second)
+	b.run("filter and apply", keys(code.Name))
+	b.waitFor("the code in the picker", `document.querySelector(".picker-item.active") && document.querySelector(".picker-item.active").dataset.code === "`+code.ID+`"`, "", 3*time.Second)
+	b.run("apply", keys("\r"))
+	b.waitFor("the coding to show at once, marked pending", `document.querySelector(".seg.coded[data-pending]") && document.querySelector(".seg.coded[data-pending]").textContent === `+jsString(phrase), `document.querySelector(".doc-text").innerHTML`, 3*time.Second)
+	b.waitFor("the top bar to say a change is waiting", `document.querySelector(".conn .waiting")`, `document.querySelector(".conn") && document.querySelector(".conn").textContent`, 5*time.Second)
+	kept, err := eval[string](b, `Object.keys(localStorage).filter(k => k.startsWith("concord.outbox")).map(k => localStorage.getItem(k)).join("")`)
+	if err != nil || !strings.Contains(kept, code.ID) {
+		t.Fatalf("the queued coding is not kept in localStorage: %q (err %v)", kept, err)
+	}
+	b.shot("pending")
+	var out struct{ Codings []coding.Coding }
+	lead.mustDo(200, "GET", "/api/projects/peer-support/codings?document="+docID, nil, &out)
+	if len(out.Codings) != 0 {
+		t.Fatalf("while offline the server already has %d codings", len(out.Codings))
+	}
+
+	setOffline(false)
+	b.waitFor("the queued coding to be confirmed after reconnecting", `document.querySelector(".seg.coded") && !document.querySelector(".seg[data-pending]") && !document.querySelector(".conn .waiting")`, `document.querySelector(".conn").textContent`, 20*time.Second)
+	lead.mustDo(200, "GET", "/api/projects/peer-support/codings?document="+docID, nil, &out)
+	if len(out.Codings) != 1 || coding.Slice(text, out.Codings[0].Start, out.Codings[0].End) != phrase {
+		t.Fatalf("after reconnecting the server has %+v, want one coding of %q", out.Codings, phrase)
+	}
+	b.shot("sent")
+	b.checkClean()
 }
