@@ -361,6 +361,9 @@ func TestBrowserTwoCodersLive(t *testing.T) {
 	ben.signIn(ts.URL, "ben", "peer-support", docID, "every day")
 	ana.waitFor("ben to show as reading the document", `document.querySelectorAll(".reader-head .here .avatar").length === 1`, `document.querySelector(".reader-head .here").innerHTML`, 5*time.Second)
 	ana.shot("ana-reader-open")
+	if n, _ := eval[int](ana, `document.querySelectorAll(".codebook .panel-head button").length`); n != 0 {
+		t.Errorf("ana, a coder, sees %d lead-only codebook buttons; want none", n)
+	}
 
 	// codingsOf lists a coder's codings of the document through the API.
 	codingsOf := func(coder string) []coding.Coding {
@@ -435,6 +438,47 @@ func TestBrowserTwoCodersLive(t *testing.T) {
 	}
 	ana.shot("ana-after-ben-undo")
 	ben.shot("ben-after-undo")
+
+	// Redo brings the same coding back, and Ana sees it again.
+	ben.run("press Ctrl+Y", keys("y", chromedp.ModifierCtrl))
+	ana.waitFor("ben's coding back after his redo", highlightJS(c2.ID)+` === `+jsString(phrase2), highlightJS(c2.ID), 2*time.Second)
+	if cs := codingsOf(ids["ben"]); len(cs) != 1 || cs[0].ID != c2.ID {
+		t.Fatalf("after ben's redo the API has %+v, want his coding %s back", cs, c2.ID)
+	}
+
+	// Ana's selection shows faintly on Ben's screen.
+	phrase3 := "Naïve ideas"
+	if ok, err := eval[bool](ana, selectJS(phrase3)); err != nil || !ok {
+		t.Fatalf("ana: could not select %q: %v", phrase3, err)
+	}
+	ben.waitFor("ana's selection drawn faintly", `[...document.querySelectorAll(".seg.presence")].map(s => s.textContent).join("") === `+jsString(phrase3), `[...document.querySelectorAll(".seg.presence")].map(s => s.textContent).join("|")`, 2*time.Second)
+	ben.shot("ben-sees-ana-selecting")
+
+	// Ana clicks her highlight and writes a memo from the panel.
+	ana.run("clear the selection and click the highlight", chromedp.Evaluate[chromedp.Void](`getSelection().removeAllRanges()`),
+		chromedp.Click(chromedp.CSS(`.seg.coded[data-codings~="`+c1.ID+`"]`)))
+	ana.waitFor("the coding panel", `document.querySelector(".coding-panel textarea") === document.activeElement`, `document.activeElement && document.activeElement.outerHTML`, 2*time.Second)
+	ana.run("write a memo", keys("Hope shared with an emoji 🙂"))
+	ana.shot("ana-coding-panel")
+	ana.run("save the memo", chromedp.Click(chromedp.CSS(`.coding-panel .row button:nth-child(2)`)))
+	deadline := time.Now().Add(3 * time.Second)
+	for {
+		cs := codingsOf(ids["ana"])
+		if len(cs) == 1 && cs[0].Memo == "Hope shared with an emoji 🙂" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("ana's memo was not stored: %+v", cs)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+
+	// The shortcuts are one key away.
+	ana.run("press ?", keys("?"))
+	ana.waitFor("the shortcuts dialog", `document.querySelector("dialog.help[open]")`, "", 2*time.Second)
+	ana.shot("ana-help")
+	ana.run("close it", keys("\x1b"))
+	ana.waitFor("the dialog to close", `!document.querySelector("dialog[open]")`, "", 2*time.Second)
 
 	ana.checkClean()
 	ben.checkClean()
@@ -796,5 +840,103 @@ func TestBrowserOfflineQueue(t *testing.T) {
 		t.Fatalf("after reconnecting the server has %+v, want one coding of %q", out.Codings, phrase)
 	}
 	b.shot("sent")
+	b.checkClean()
+}
+
+// TestBrowserCodebookLead has the lead create, rename, merge and delete
+// codes from the codebook panel.
+func TestBrowserCodebookLead(t *testing.T) {
+	exe := chromiumPath(t)
+	ts := startServer(t)
+	api := ts.login(t, "lead", DemoPassword)
+	b := newBrowser(t, exe, "lead", shotsDir(t, "codebook"))
+	b.run("sign in", chromedp.Navigate(ts.URL+"/p/peer-support"), chromedp.WaitVisible(chromedp.CSS("#login")),
+		chromedp.SendKeys(chromedp.CSS("#login"), "lead"), chromedp.SendKeys(chromedp.CSS("#password"), DemoPassword+"\r"),
+		chromedp.WaitVisible(chromedp.CSS(".codebook .panel-head button")))
+	codeNamed := func(name string) *coding.Code {
+		var out struct{ Codes []coding.Code }
+		api.mustDo(200, "GET", "/api/projects/peer-support/codes", nil, &out)
+		for i := range out.Codes {
+			if out.Codes[i].Name == name {
+				return &out.Codes[i]
+			}
+		}
+		return nil
+	}
+	waitCode := func(name string, present bool) *coding.Code {
+		t.Helper()
+		deadline := time.Now().Add(3 * time.Second)
+		for {
+			c := codeNamed(name)
+			if (c != nil) == present {
+				return c
+			}
+			if time.Now().After(deadline) {
+				b.shot("failed")
+				msg, _ := eval[string](b, `[...document.querySelectorAll("dialog[open] .error, .toast")].map(e => e.textContent).join(" | ")`)
+				t.Fatalf("code %q present = %v, want %v (the page says: %q)", name, c != nil, present, msg)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+
+	// Create two codes from the dialog, by keyboard.
+	for _, name := range []string{"Kindness", "Warmth"} {
+		b.run("open the new code dialog", chromedp.Click(chromedp.CSS(".codebook .panel-head button")))
+		b.waitFor("the new code dialog", `document.activeElement && document.activeElement.closest("dialog[open]")`, "", 2*time.Second)
+		b.run("type a name and submit", keys(name+"\r"))
+		waitCode(name, true)
+		b.waitFor("the dialog to close", `!document.querySelector("dialog[open]")`, "", 2*time.Second)
+	}
+	kind := waitCode("Kindness", true)
+	warm := waitCode("Warmth", true)
+	if warm.ParentID != "" {
+		t.Fatalf("Warmth, made while Kindness (a top-level code) was selected, went under %s; want it beside Kindness", warm.ParentID)
+	}
+	b.waitFor("the new code in the tree", `document.querySelector('.code-row[data-code="`+kind.ID+`"]')`, "", 2*time.Second)
+
+	// Rename it in the details panel.
+	b.run("select it", chromedp.Click(chromedp.CSS(`.code-row[data-code="`+kind.ID+`"]`)))
+	b.waitFor("its details", `document.querySelector(".code-details form input")`, "", 2*time.Second)
+	b.run("rename", chromedp.Evaluate[chromedp.Void](`(() => { const i = document.querySelector(".code-details form input"); i.value = "Kindness and care"; })()`),
+		chromedp.Click(chromedp.CSS(`.code-details form button[type="submit"]`)))
+	waitCode("Kindness and care", true)
+	b.shot("details")
+
+	// Code some text with it through the API, then merge it into Warmth.
+	var docs struct{ Documents []coding.Document }
+	api.mustDo(200, "GET", "/api/projects/peer-support/documents", nil, &docs)
+	api.mustDo(201, "POST", "/api/projects/peer-support/codings", map[string]any{"document": docs.Documents[0].ID, "code": kind.ID, "start": 0, "end": 5}, nil)
+	b.waitFor("the details again", `document.querySelector(".code-details button:not([type])")`, "", 2*time.Second)
+	b.run("merge into…", chromedp.Click(chromedp.CSS(`.code-details > .row button:first-child`)))
+	b.waitFor("the merge dialog", `document.querySelector("dialog[open] select")`, "", 2*time.Second)
+	b.run("choose Warmth and merge", chromedp.Evaluate[chromedp.Void](`document.querySelector("dialog[open] select").value = "`+warm.ID+`"`),
+		chromedp.Click(chromedp.CSS(`dialog[open] button[type="submit"]`)))
+	waitCode("Kindness and care", false)
+	var cs struct{ Codings []coding.Coding }
+	api.mustDo(200, "GET", "/api/projects/peer-support/codings?code="+warm.ID, nil, &cs)
+	if len(cs.Codings) != 1 {
+		t.Fatalf("after merging, Warmth has %d codings, want the 1 moved from Kindness", len(cs.Codings))
+	}
+
+	// Delete Warmth: the dialog asks what happens to its codings.
+	b.waitFor("Warmth in the tree", `document.querySelector('.code-row[data-code="`+warm.ID+`"]')`, "", 2*time.Second)
+	// The merge left Warmth selected; select it unless it already is.
+	b.run("select Warmth", chromedp.Evaluate[chromedp.Void](`(() => { const r = document.querySelector('.code-row[data-code="`+warm.ID+`"]'); if (!r.classList.contains("selected")) r.click(); })()`))
+	b.waitFor("its details", `document.querySelector(".code-details .danger")`, "", 2*time.Second)
+	b.run("delete…", chromedp.Click(chromedp.CSS(".code-details .danger")))
+	b.waitFor("the delete dialog", `document.querySelector("dialog[open] #what-delete")`, "", 2*time.Second)
+	b.shot("delete-dialog")
+	b.run("delete its codings too", chromedp.Click(chromedp.CSS("dialog[open] #what-delete")),
+		chromedp.Click(chromedp.CSS(`dialog[open] button[type="submit"]`)))
+	waitCode("Warmth", false)
+	api.mustDo(200, "GET", "/api/projects/peer-support/codings?document="+docs.Documents[0].ID, nil, &cs)
+	for _, c := range cs.Codings {
+		if c.CodeID == warm.ID || c.CodeID == kind.ID {
+			t.Fatalf("a coding of a deleted code is left: %+v", c)
+		}
+	}
+	b.waitFor("Warmth gone from the tree", `!document.querySelector('.code-row[data-code="`+warm.ID+`"]')`, "", 2*time.Second)
+	b.shot("after-delete")
 	b.checkClean()
 }

@@ -20,7 +20,13 @@ export function mount(root, opts = {}) {
   const panel = h("section", { class: "codebook" },
     h("div", { class: "panel-head" }, h("h2", { text: "Codebook" }), addBtn), filter, tree, details);
   root.append(panel);
-  if (addBtn) addBtn.addEventListener("click", () => newCode(selected));
+  // A new code goes into the selected category, or beside the selected code.
+  const defaultParent = () => {
+    const c = project.codes.get(selected);
+    if (!c) return "";
+    return c.codable ? c.parent || "" : c.id;
+  };
+  if (addBtn) addBtn.addEventListener("click", () => newCode(defaultParent()));
 
   const draw = () => {
     const counts = opts.counts ? opts.counts() : null;
@@ -159,7 +165,7 @@ export function mount(root, opts = {}) {
     const name = h("input", { required: true, "aria-label": "Name", placeholder: "e.g. Trust" });
     const parent = h("select", { "aria-label": "Parent code" }, h("option", { value: "", text: "(top level)" }), codeOptions(() => true));
     parent.value = parentId || "";
-    const colour = h("input", { type: "color", value: "#2a9d8f", "aria-label": "Colour" });
+    const colour = h("input", { type: "color", value: PALETTE[project.codes.size % PALETTE.length], "aria-label": "Colour" });
     const desc = h("textarea", { rows: "3", "aria-label": "Definition" });
     const err = h("p", { class: "error", role: "alert", hidden: true });
     const form = h("form", { class: "stack" }, h("label", {}, "Name", name), h("label", {}, "Under", parent),
@@ -262,6 +268,9 @@ export function mount(root, opts = {}) {
   unmount.refresh = draw;
   return unmount;
 }
+
+// Colours offered for new codes, in turn: distinct, and readable as thin bars.
+const PALETTE = ["#2a9d8f", "#e76f51", "#457b9d", "#8d5fd3", "#e9c46a", "#d1495b", "#3a86ff", "#6a994e", "#f4a261", "#7d8597"];
 
 /** codeOptions lists the codebook as <option>s in tree order, filtered by keep. */
 function codeOptions(keep) {
