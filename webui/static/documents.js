@@ -1,0 +1,116 @@
+// documents.js: a project's documents, each with how far every coder has
+// got and who has it open right now; the codebook sits beside the list.
+
+import { api, projectPath } from "./api.js";
+import { project } from "./state.js";
+import { navigate } from "./nav.js";
+import { h, clear, listKeys, fold, plural, avatar } from "./ui.js";
+import * as codebook from "./codebook.js";
+
+export async function mount(root, { pid }) {
+  await project.open(pid);
+  const page = h("div", { class: "layout" });
+  const main = h("section", { class: "page docs", "aria-label": "Documents" });
+  const side = h("aside", { class: "side", "aria-label": "Codebook" });
+  page.append(main, side);
+  root.append(page);
+
+  const p = project.project;
+  const filter = h("input", { type: "search", placeholder: "Filter documents  ( / )", "aria-label": "Filter documents", "data-filter": "" });
+  const list = h("ul", { class: "doclist", role: "list" });
+  const status = h("p", { class: "muted", text: "Loading documents…" });
+  main.append(h("h1", { text: p.name }), p.description ? h("p", { class: "desc", text: p.description }) : null,
+    h("div", { class: "toolbar" }, filter), status, list);
+
+  let docs = [];
+  const drawPresence = () => {
+    const online = project.live ? project.live.online : [];
+    for (const li of list.querySelectorAll("[data-doc]")) {
+      const box = li.querySelector(".here");
+      clear(box);
+      const seen = new Set();
+      for (const o of online) {
+        if (o.document !== li.dataset.doc || seen.has(o.user)) continue;
+        seen.add(o.user);
+        box.append(avatar(o.name, o.colour, o.name + " has this document open"));
+      }
+    }
+  };
+  const draw = () => {
+    const focused = document.activeElement && document.activeElement.closest("[data-doc]");
+    const focusedId = focused && focused.dataset.doc;
+    clear(list);
+    const q = fold(filter.value.trim());
+    const coders = project.coders();
+    for (const d of docs) {
+      const attrs = Object.entries(d.attributes || {}).map(([k, v]) => `${k}: ${v}`).join(" · ");
+      if (q && !fold(d.title + " " + attrs).includes(q)) continue;
+      const bars = h("div", { class: "progress-list" });
+      const layers = [...coders.map((m) => m.id), project.consensus];
+      for (const id of layers) {
+        const pr = d.progress[id];
+        if (!pr && id === project.consensus) continue;
+        const frac = pr && d.length ? Math.min(1, pr.reached / d.length) : 0;
+        const pct = Math.round(frac * 100);
+        const label = `${project.coderName(id)}: ${pr ? plural(pr.codings, "coding") : "not started"}, ${pct}% of the text reached`;
+        bars.append(h("div", { class: "progress-row", title: label },
+          h("span", { class: "who", text: project.coderName(id) }),
+          h("span", { class: "bar", role: "progressbar", "aria-label": label, "aria-valuemin": "0", "aria-valuemax": "100", "aria-valuenow": String(pct) },
+            h("span", { class: "fill", style: { width: pct + "%", backgroundColor: project.coderColour(id) } })),
+          h("span", { class: "num", text: pr ? String(pr.codings) : "–" })));
+      }
+      const href = `/p/${encodeURIComponent(p.slug)}/d/${encodeURIComponent(d.id)}`;
+      list.append(h("li", { "data-doc": d.id },
+        h("a", { class: "card item doc", href, "data-link": "", "data-item": "", "data-doc": d.id },
+          h("span", { class: "title-row" }, h("span", { class: "title", text: d.title }), h("span", { class: "here" })),
+          h("span", { class: "meta", text: [plural(d.length, "character"), attrs].filter(Boolean).join(" · ") }),
+          bars)));
+    }
+    if (!list.childElementCount) list.append(h("li", { class: "muted", text: docs.length ? "No document matches the filter." : "This project has no documents yet." }));
+    drawPresence();
+    if (focusedId) {
+      const again = list.querySelector(`a[data-doc="${CSS.escape(focusedId)}"]`);
+      if (again) again.focus();
+    }
+  };
+  const load = async () => {
+    const r = await api("GET", projectPath(pid, "documents"));
+    docs = r.documents;
+    status.remove();
+    draw();
+  };
+  await load();
+  filter.addEventListener("input", draw);
+  filter.addEventListener("keydown", (e) => {
+    if (e.key === "ArrowDown") {
+      const first = list.querySelector("[data-item]");
+      if (first) {
+        e.preventDefault();
+        first.focus();
+      }
+    }
+  });
+  listKeys(list, () => [...list.querySelectorAll("[data-item]")], (a) => navigate(a.getAttribute("href")));
+  const first = list.querySelector("[data-item]");
+  if (first) first.focus();
+
+  let timer = 0;
+  const later = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => load().catch(() => {}), 1200);
+  };
+  const offs = [
+    project.on("presence", drawPresence),
+    project.on("event", (ev) => {
+      if (ev.type.startsWith("coding.") || ev.type.startsWith("document.") || ev.type === "code.deleted" || ev.type === "code.merged") later();
+    }),
+    project.on("reload", later),
+  ];
+  const unCodebook = codebook.mount(side, {});
+  if (project.live) project.live.setPresence("");
+  return () => {
+    clearTimeout(timer);
+    offs.forEach((f) => f());
+    unCodebook();
+  };
+}

@@ -1,0 +1,214 @@
+// live.js: the project's websocket. It keeps the last sequence number it
+// has seen and, whenever the connection drops (the server's 4008 "too
+// slow", 1001 "going away", or anything else), reconnects with backoff and
+// ?since= that number, so no event is missed and none is applied twice.
+
+import { api, projectPath } from "./api.js";
+
+const PING_EVERY = 20000;
+const SILENT_LIMIT = 50000; // no message for this long: the connection is dead
+
+/**
+ * Live is one project's live connection. Listeners:
+ *   "event"    (ev)         every log event, replayed or new, in order
+ *   "presence" (online)     who is connected, without this connection
+ *   "status"   (status)     "connecting" | "connected" | "reconnecting" | "offline"
+ *   "reset"    (msg)        the log does not reach our position: reload state
+ *   "ready"    ()           replay done after (re)connecting
+ *   "error"    (text)       the server refused something we sent
+ */
+export class Live {
+  constructor(pid, since) {
+    this.pid = pid;
+    this.seq = since || 0;
+    this.status = "connecting";
+    this.conn = "";
+    this.online = [];
+    this.listeners = new Map();
+    this.attempt = 0;
+    this.closed = false;
+    this.ws = null;
+    this.presence = null; // what we last told the server, resent on reconnect
+    this.presenceTimer = 0;
+    this.presenceSentAt = 0;
+    this.lastMessage = 0;
+    this.onOnline = () => this.retryNow();
+    this.onOffline = () => this.setStatus("offline");
+    window.addEventListener("online", this.onOnline);
+    window.addEventListener("offline", this.onOffline);
+    this.timer = setInterval(() => this.heartbeat(), PING_EVERY);
+    this.open();
+  }
+
+  on(type, fn) {
+    if (!this.listeners.has(type)) this.listeners.set(type, new Set());
+    this.listeners.get(type).add(fn);
+    return () => this.listeners.get(type).delete(fn);
+  }
+
+  emit(type, ...args) {
+    for (const fn of this.listeners.get(type) || []) {
+      try {
+        fn(...args);
+      } catch (e) {
+        console.error("live listener", type, e);
+      }
+    }
+  }
+
+  setStatus(s) {
+    if (this.status === s) return;
+    this.status = s;
+    this.emit("status", s);
+  }
+
+  open() {
+    if (this.closed) return;
+    const proto = location.protocol === "https:" ? "wss:" : "ws:";
+    const url = `${proto}//${location.host}${projectPath(this.pid, "live")}?since=${this.seq}`;
+    let ws;
+    try {
+      ws = new WebSocket(url);
+    } catch {
+      this.scheduleReconnect(0);
+      return;
+    }
+    this.ws = ws;
+    this.lastMessage = Date.now();
+    ws.onmessage = (m) => {
+      if (ws !== this.ws) return;
+      this.lastMessage = Date.now();
+      for (const line of String(m.data).split("\n")) {
+        if (!line) continue;
+        let msg;
+        try {
+          msg = JSON.parse(line);
+        } catch {
+          continue;
+        }
+        this.handle(msg);
+      }
+    };
+    ws.onclose = (e) => {
+      if (ws !== this.ws) return;
+      this.ws = null;
+      this.scheduleReconnect(e.code);
+    };
+    ws.onerror = () => {}; // onclose follows and decides
+  }
+
+  handle(msg) {
+    if (typeof msg.seq === "number" && msg.type && msg.type.includes(".")) {
+      if (msg.seq <= this.seq) return; // already applied
+      this.seq = msg.seq;
+      this.emit("event", msg);
+      return;
+    }
+    switch (msg.type) {
+      case "hello":
+        this.conn = msg.conn;
+        this.attempt = 0;
+        break;
+      case "reset":
+        // Our position is not in the log (restored backup, or compacted
+        // away): reload everything, then go on from the head.
+        this.seq = msg.head ?? msg.seq ?? 0;
+        this.emit("reset", msg);
+        break;
+      case "ready": {
+        const last = msg.last ?? msg.seq ?? 0;
+        if (last > this.seq) this.seq = last;
+        this.setStatus("connected");
+        if (this.presence) this.flushPresence();
+        this.emit("ready");
+        break;
+      }
+      case "presence":
+        this.online = (msg.online || []).filter((p) => p.conn !== this.conn);
+        this.emit("presence", this.online);
+        break;
+      case "error":
+        this.emit("error", msg.error);
+        break;
+    }
+  }
+
+  scheduleReconnect(code) {
+    if (this.closed) return;
+    this.attempt++;
+    this.setStatus(!navigator.onLine || this.attempt > 3 ? "offline" : "reconnecting");
+    this.online = [];
+    this.emit("presence", this.online);
+    // 4008 means only that we were slow: come straight back. Anything else
+    // backs off, with jitter so that a restarted server is not stormed.
+    const base = code === 4008 && this.attempt === 1 ? 100 : Math.min(15000, 500 * 2 ** (this.attempt - 1));
+    const delay = base * (0.75 + Math.random() / 2);
+    clearTimeout(this.retry);
+    this.retry = setTimeout(() => this.reconnect(), delay);
+  }
+
+  async reconnect() {
+    if (this.closed) return;
+    if (this.attempt >= 2) {
+      // A websocket refused for an ended session looks like any other
+      // drop; ask over HTTP, which answers 401 and sends us to sign in.
+      try {
+        await api("GET", "/api/me");
+      } catch (e) {
+        if (e.status === 401) return;
+      }
+    }
+    this.open();
+  }
+
+  retryNow() {
+    if (this.closed || this.ws) return;
+    clearTimeout(this.retry);
+    this.attempt = 0;
+    this.open();
+  }
+
+  heartbeat() {
+    const ws = this.ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN) return;
+    if (Date.now() - this.lastMessage > SILENT_LIMIT) {
+      this.ws = null;
+      ws.close();
+      this.scheduleReconnect(0);
+      return;
+    }
+    ws.send(JSON.stringify({ type: "ping" }));
+  }
+
+  /** setPresence tells others which document we have open and what we select (sent at most ~6 times a second). */
+  setPresence(document, start = 0, end = 0) {
+    const p = { type: "presence", document: document || "", start, end };
+    if (this.presence && this.presence.document === p.document && this.presence.start === p.start && this.presence.end === p.end) return;
+    this.presence = p;
+    const wait = 160 - (Date.now() - this.presenceSentAt);
+    if (wait <= 0) this.flushPresence();
+    else if (!this.presenceTimer) this.presenceTimer = setTimeout(() => this.flushPresence(), wait);
+  }
+
+  flushPresence() {
+    clearTimeout(this.presenceTimer);
+    this.presenceTimer = 0;
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN || !this.presence) return;
+    this.presenceSentAt = Date.now();
+    this.ws.send(JSON.stringify(this.presence));
+  }
+
+  close() {
+    this.closed = true;
+    clearTimeout(this.retry);
+    clearTimeout(this.presenceTimer);
+    clearInterval(this.timer);
+    window.removeEventListener("online", this.onOnline);
+    window.removeEventListener("offline", this.onOffline);
+    if (this.ws) {
+      const ws = this.ws;
+      this.ws = null;
+      ws.close(1000, "leaving the project");
+    }
+  }
+}

@@ -1,0 +1,115 @@
+// ui.js: small DOM helpers shared by the views. No inline handlers or
+// styles: listeners are added with addEventListener and styles set through
+// the CSSOM, which the Content-Security-Policy allows.
+
+/**
+ * h creates an element. attrs keys: class, text, style (object, set via the
+ * CSSOM), dataset (object), on (object of listeners), and any attribute.
+ */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === "class") el.className = v;
+    else if (k === "text") el.textContent = v;
+    else if (k === "style") Object.assign(el.style, v);
+    else if (k === "dataset") Object.assign(el.dataset, v);
+    else if (k === "on") for (const [ev, fn] of Object.entries(v)) el.addEventListener(ev, fn);
+    else if (k === "value") el.value = v;
+    else if (k === "checked") el.checked = !!v;
+    else el.setAttribute(k, v === true ? "" : v);
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    if (Array.isArray(c)) append(el, c);
+    else el.append(c instanceof Node ? c : String(c));
+  }
+}
+
+/** clear removes every child of el. */
+export function clear(el) {
+  while (el.firstChild) el.firstChild.remove();
+  return el;
+}
+
+/** toast shows a short message at the bottom; kind is "info", "ok" or "error". Errors stay until closed. */
+export function toast(text, kind = "info") {
+  let box = document.getElementById("toasts");
+  if (!box) {
+    box = h("div", { id: "toasts", role: "status", "aria-live": "polite" });
+    document.body.append(box);
+  }
+  const close = h("button", { class: "link", "aria-label": "Close message", text: "×" });
+  const t = h("div", { class: "toast " + kind }, h("span", { text }), close);
+  close.addEventListener("click", () => t.remove());
+  box.append(t);
+  if (kind !== "error") setTimeout(() => t.remove(), 4000);
+  return t;
+}
+
+/** avatar is a coloured circle with a person's initials. */
+export function avatar(name, colour, title) {
+  const parts = String(name || "?").replace(/\(.*?\)/g, "").trim().split(/\s+/);
+  const text = ((parts[0] || "?")[0] + (parts.length > 1 ? parts[parts.length - 1][0] : "")).toUpperCase();
+  return h("span", { class: "avatar", title: title || name, "aria-label": title || name, text, style: { backgroundColor: colour || "#777" } });
+}
+
+/**
+ * modal opens a <dialog> with a title and content, returns {dialog, close}.
+ * It closes on Escape and gives focus back to whatever had it.
+ */
+export function modal(title, content, { onClose, wide } = {}) {
+  const before = document.activeElement;
+  const closeBtn = h("button", { class: "link close", "aria-label": "Close", text: "×" });
+  const d = h("dialog", { class: wide ? "wide" : "", "aria-label": title },
+    h("header", {}, h("h2", { text: title }), closeBtn), content);
+  document.body.append(d);
+  const close = () => {
+    if (d.open) d.close();
+  };
+  closeBtn.addEventListener("click", close);
+  d.addEventListener("close", () => {
+    d.remove();
+    if (onClose) onClose();
+    if (before && before.focus) before.focus();
+  });
+  d.showModal();
+  return { dialog: d, close };
+}
+
+/**
+ * listKeys makes a list keyboard-navigable: j/k or arrows move a visible
+ * focus, Enter opens. items() returns the current item elements.
+ */
+export function listKeys(container, items, open) {
+  container.addEventListener("keydown", (e) => {
+    if (e.target.closest("input, textarea, select")) return;
+    const list = items();
+    if (!list.length) return;
+    let i = list.indexOf(document.activeElement.closest ? document.activeElement.closest("[data-item]") : null);
+    if (e.key === "j" || e.key === "ArrowDown") i = Math.min(list.length - 1, i + 1);
+    else if (e.key === "k" || e.key === "ArrowUp") i = Math.max(0, i - 1);
+    else if (e.key === "Enter" && i >= 0) {
+      e.preventDefault();
+      open(list[i], e);
+      return;
+    } else return;
+    e.preventDefault();
+    list[i].focus();
+  });
+}
+
+/** fold strips accents and case so that "cafe" finds "Café". */
+export function fold(s) {
+  return String(s).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+}
+
+/** plural: plural(3, "coding") is "3 codings". */
+export function plural(n, word, many) {
+  return `${n.toLocaleString()} ${n === 1 ? word : many || word + "s"}`;
+}
