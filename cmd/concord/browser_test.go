@@ -359,7 +359,7 @@ func TestBrowserTwoCodersLive(t *testing.T) {
 	ben := newBrowser(t, exe, "ben", shots)
 	ana.signIn(ts.URL, "ana", "peer-support", docID, "every day")
 	ben.signIn(ts.URL, "ben", "peer-support", docID, "every day")
-	ana.waitFor("ben to show as reading the document", `document.querySelectorAll(".reader-head .here .avatar").length === 1`, `document.querySelector(".reader-head .here").innerHTML`, 5*time.Second)
+	ana.waitFor("ben to show as reading the document", `document.querySelectorAll(".reader-head .here .avatar").length === 1`, `document.querySelector(".reader-head .here").innerHTML`, 10*time.Second)
 	ana.shot("ana-reader-open")
 	if n, _ := eval[int](ana, `document.querySelectorAll(".codebook .panel-head button").length`); n != 0 {
 		t.Errorf("ana, a coder, sees %d lead-only codebook buttons; want none", n)
@@ -377,11 +377,11 @@ func TestBrowserTwoCodersLive(t *testing.T) {
 		if ok, err := eval[bool](b, selectJS(phrase)); err != nil || !ok {
 			t.Fatalf("%s: could not select %q in the reader (err %v)", b.name, phrase, err)
 		}
-		b.waitFor("the selection to be noticed", `document.querySelector(".reader-status").textContent.includes("selected")`, `document.querySelector(".reader-status").textContent`, 3*time.Second)
+		b.waitFor("the selection to be noticed", `document.querySelector(".reader-status").textContent.includes("selected")`, `document.querySelector(".reader-status").textContent`, 10*time.Second)
 		b.run("press c", press('c'))
-		b.waitFor("the code picker", `document.activeElement && document.activeElement.classList.contains("picker-input")`, `document.activeElement && document.activeElement.outerHTML`, 3*time.Second)
+		b.waitFor("the code picker", `document.activeElement && document.activeElement.classList.contains("picker-input")`, `document.activeElement && document.activeElement.outerHTML`, 10*time.Second)
 		b.run("type the code's name", keys(code.Name))
-		b.waitFor("the code to be first in the picker", `document.querySelector(".picker-item.active") && document.querySelector(".picker-item.active").dataset.code === "`+code.ID+`"`, `[...document.querySelectorAll(".picker-item")].map(e => e.textContent).join(" | ")`, 3*time.Second)
+		b.waitFor("the code to be first in the picker", `document.querySelector(".picker-item.active") && document.querySelector(".picker-item.active").dataset.code === "`+code.ID+`"`, `[...document.querySelectorAll(".picker-item")].map(e => e.textContent).join(" | ")`, 10*time.Second)
 		b.shot(b.name + "-picker")
 		b.run("press Enter", keys("\r"))
 	}
@@ -416,7 +416,7 @@ func TestBrowserTwoCodersLive(t *testing.T) {
 	c1 := stored(ids["ana"], phrase1, code1)
 	took := ben.waitFor("ana's highlight on "+phrase1, highlightJS(c1.ID)+` === `+jsString(phrase1), highlightJS(c1.ID), 2*time.Second)
 	t.Logf("ben saw ana's coding %v after the API had it", took)
-	ana.waitFor("ana's own coding to be confirmed", `document.querySelector('.seg.coded') && !document.querySelector('.seg[data-pending]')`, `document.querySelector(".doc-text").innerHTML`, 3*time.Second)
+	ana.waitFor("ana's own coding to be confirmed", `document.querySelector('.seg.coded') && !document.querySelector('.seg[data-pending]')`, `document.querySelector(".doc-text").innerHTML`, 10*time.Second)
 	ana.shot("ana-coded")
 	ben.shot("ben-sees-ana")
 
@@ -451,13 +451,13 @@ func TestBrowserTwoCodersLive(t *testing.T) {
 	if ok, err := eval[bool](ana, selectJS(phrase3)); err != nil || !ok {
 		t.Fatalf("ana: could not select %q: %v", phrase3, err)
 	}
-	ben.waitFor("ana's selection drawn faintly", `[...document.querySelectorAll(".seg.presence")].map(s => s.textContent).join("") === `+jsString(phrase3), `[...document.querySelectorAll(".seg.presence")].map(s => s.textContent).join("|")`, 2*time.Second)
+	ben.waitFor("ana's selection drawn faintly", `[...document.querySelectorAll(".seg.presence")].map(s => s.textContent).join("") === `+jsString(phrase3), `[...document.querySelectorAll(".seg.presence")].map(s => s.textContent).join("|")`, 10*time.Second)
 	ben.shot("ben-sees-ana-selecting")
 
 	// Ana clicks her highlight and writes a memo from the panel.
 	ana.run("clear the selection and click the highlight", chromedp.Evaluate[chromedp.Void](`getSelection().removeAllRanges()`),
 		chromedp.Click(chromedp.CSS(`.seg.coded[data-codings~="`+c1.ID+`"]`)))
-	ana.waitFor("the coding panel", `document.querySelector(".coding-panel textarea") === document.activeElement`, `document.activeElement && document.activeElement.outerHTML`, 2*time.Second)
+	ana.waitFor("the coding panel", `document.querySelector(".coding-panel textarea") === document.activeElement`, `document.activeElement && document.activeElement.outerHTML`, 10*time.Second)
 	ana.run("write a memo", keys("Hope shared with an emoji 🙂"))
 	ana.shot("ana-coding-panel")
 	ana.run("save the memo", chromedp.Click(chromedp.CSS(`.coding-panel .row button:nth-child(2)`)))
@@ -475,10 +475,10 @@ func TestBrowserTwoCodersLive(t *testing.T) {
 
 	// The shortcuts are one key away.
 	ana.run("press ?", keys("?"))
-	ana.waitFor("the shortcuts dialog", `document.querySelector("dialog.help[open]")`, "", 2*time.Second)
+	ana.waitFor("the shortcuts dialog", `document.querySelector("dialog.help[open]")`, "", 10*time.Second)
 	ana.shot("ana-help")
 	ana.run("close it", keys("\x1b"))
-	ana.waitFor("the dialog to close", `!document.querySelector("dialog[open]")`, "", 2*time.Second)
+	ana.waitFor("the dialog to close", `!document.querySelector("dialog[open]")`, "", 10*time.Second)
 
 	ana.checkClean()
 	ben.checkClean()
@@ -740,11 +740,11 @@ func TestBrowserLongDocument(t *testing.T) {
 	want0 := utf8.RuneCountInString(text[:strings.Index(text, phrase)])
 	want1 := want0 + utf8.RuneCountInString(phrase)
 	code := codable[0]
-	b.waitFor("the selection to be noticed", `document.querySelector(".reader-status").textContent.includes("selected")`, `document.querySelector(".reader-status").textContent`, 3*time.Second)
+	b.waitFor("the selection to be noticed", `document.querySelector(".reader-status").textContent.includes("selected")`, `document.querySelector(".reader-status").textContent`, 10*time.Second)
 	b.run("code the selection", press('c'))
-	b.waitFor("the code picker", `document.activeElement && document.activeElement.classList.contains("picker-input")`, "", 3*time.Second)
+	b.waitFor("the code picker", `document.activeElement && document.activeElement.classList.contains("picker-input")`, "", 10*time.Second)
 	b.run("filter", keys(code.Name))
-	b.waitFor("the code in the picker", `document.querySelector(".picker-item.active") && document.querySelector(".picker-item.active").dataset.code === "`+code.ID+`"`, `document.querySelector(".picker-list").innerText`, 3*time.Second)
+	b.waitFor("the code in the picker", `document.querySelector(".picker-item.active") && document.querySelector(".picker-item.active").dataset.code === "`+code.ID+`"`, `document.querySelector(".picker-list").innerText`, 10*time.Second)
 	b.run("apply", keys("\r"))
 	var found *coding.Coding
 	deadline := time.Now().Add(5 * time.Second)
@@ -763,7 +763,7 @@ func TestBrowserLongDocument(t *testing.T) {
 	if found == nil {
 		t.Fatalf("no coding [%d,%d) of %q was stored for the selection %q across a block boundary", want0, want1, code.Name, phrase)
 	}
-	b.waitFor("the new coding drawn across both blocks", highlightJS(found.ID)+" === "+jsString(phrase), highlightJS(found.ID), 3*time.Second)
+	b.waitFor("the new coding drawn across both blocks", highlightJS(found.ID)+" === "+jsString(phrase), highlightJS(found.ID), 10*time.Second)
 	b.shot("coded-across-blocks")
 	b.checkClean()
 }
@@ -791,7 +791,7 @@ func TestBrowserOfflineQueue(t *testing.T) {
 
 	b := newBrowser(t, exe, "ana", shotsDir(t, "offline"))
 	b.signIn(ts.URL, "ana", "peer-support", docID, "night shift")
-	b.waitFor("the live connection", `document.querySelector(".conn.connected")`, `document.querySelector(".conn") && document.querySelector(".conn").className`, 5*time.Second)
+	b.waitFor("the live connection", `document.querySelector(".conn.connected")`, `document.querySelector(".conn") && document.querySelector(".conn").className`, 10*time.Second)
 
 	setOffline := func(off bool) {
 		b.run(fmt.Sprintf("set offline=%v", off), chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
@@ -814,14 +814,14 @@ func TestBrowserOfflineQueue(t *testing.T) {
 	if ok, err := eval[bool](b, selectJS(phrase)); err != nil || !ok {
 		t.Fatalf("could not select %q: %v", phrase, err)
 	}
-	b.waitFor("the selection to be noticed", `document.querySelector(".reader-status").textContent.includes("selected")`, "", 3*time.Second)
+	b.waitFor("the selection to be noticed", `document.querySelector(".reader-status").textContent.includes("selected")`, "", 10*time.Second)
 	b.run("press c", press('c'))
-	b.waitFor("the code picker", `document.activeElement && document.activeElement.classList.contains("picker-input")`, "", 3*time.Second)
+	b.waitFor("the code picker", `document.activeElement && document.activeElement.classList.contains("picker-input")`, "", 10*time.Second)
 	b.run("filter and apply", keys(code.Name))
-	b.waitFor("the code in the picker", `document.querySelector(".picker-item.active") && document.querySelector(".picker-item.active").dataset.code === "`+code.ID+`"`, "", 3*time.Second)
+	b.waitFor("the code in the picker", `document.querySelector(".picker-item.active") && document.querySelector(".picker-item.active").dataset.code === "`+code.ID+`"`, "", 10*time.Second)
 	b.run("apply", keys("\r"))
-	b.waitFor("the coding to show at once, marked pending", `document.querySelector(".seg.coded[data-pending]") && document.querySelector(".seg.coded[data-pending]").textContent === `+jsString(phrase), `document.querySelector(".doc-text").innerHTML`, 3*time.Second)
-	b.waitFor("the top bar to say a change is waiting", `document.querySelector(".conn .waiting")`, `document.querySelector(".conn") && document.querySelector(".conn").textContent`, 5*time.Second)
+	b.waitFor("the coding to show at once, marked pending", `document.querySelector(".seg.coded[data-pending]") && document.querySelector(".seg.coded[data-pending]").textContent === `+jsString(phrase), `document.querySelector(".doc-text").innerHTML`, 10*time.Second)
+	b.waitFor("the top bar to say a change is waiting", `document.querySelector(".conn .waiting")`, `document.querySelector(".conn") && document.querySelector(".conn").textContent`, 10*time.Second)
 	kept, err := eval[string](b, `Object.keys(localStorage).filter(k => k.startsWith("concord.outbox")).map(k => localStorage.getItem(k)).join("")`)
 	if err != nil || !strings.Contains(kept, code.ID) {
 		t.Fatalf("the queued coding is not kept in localStorage: %q (err %v)", kept, err)
@@ -883,21 +883,21 @@ func TestBrowserCodebookLead(t *testing.T) {
 	// Create two codes from the dialog, by keyboard.
 	for _, name := range []string{"Kindness", "Warmth"} {
 		b.run("open the new code dialog", chromedp.Click(chromedp.CSS(".codebook .panel-head button")))
-		b.waitFor("the new code dialog", `document.activeElement && document.activeElement.closest("dialog[open]")`, "", 2*time.Second)
+		b.waitFor("the new code dialog", `document.activeElement && document.activeElement.closest("dialog[open]")`, "", 10*time.Second)
 		b.run("type a name and submit", keys(name+"\r"))
 		waitCode(name, true)
-		b.waitFor("the dialog to close", `!document.querySelector("dialog[open]")`, "", 2*time.Second)
+		b.waitFor("the dialog to close", `!document.querySelector("dialog[open]")`, "", 10*time.Second)
 	}
 	kind := waitCode("Kindness", true)
 	warm := waitCode("Warmth", true)
 	if warm.ParentID != "" {
 		t.Fatalf("Warmth, made while Kindness (a top-level code) was selected, went under %s; want it beside Kindness", warm.ParentID)
 	}
-	b.waitFor("the new code in the tree", `document.querySelector('.code-row[data-code="`+kind.ID+`"]')`, "", 2*time.Second)
+	b.waitFor("the new code in the tree", `document.querySelector('.code-row[data-code="`+kind.ID+`"]')`, "", 10*time.Second)
 
 	// Rename it in the details panel.
 	b.run("select it", chromedp.Click(chromedp.CSS(`.code-row[data-code="`+kind.ID+`"]`)))
-	b.waitFor("its details", `document.querySelector(".code-details form input")`, "", 2*time.Second)
+	b.waitFor("its details", `document.querySelector(".code-details form input")`, "", 10*time.Second)
 	b.run("rename", chromedp.Evaluate[chromedp.Void](`(() => { const i = document.querySelector(".code-details form input"); i.value = "Kindness and care"; })()`),
 		chromedp.Click(chromedp.CSS(`.code-details form button[type="submit"]`)))
 	waitCode("Kindness and care", true)
@@ -907,9 +907,9 @@ func TestBrowserCodebookLead(t *testing.T) {
 	var docs struct{ Documents []coding.Document }
 	api.mustDo(200, "GET", "/api/projects/peer-support/documents", nil, &docs)
 	api.mustDo(201, "POST", "/api/projects/peer-support/codings", map[string]any{"document": docs.Documents[0].ID, "code": kind.ID, "start": 0, "end": 5}, nil)
-	b.waitFor("the details again", `document.querySelector(".code-details button:not([type])")`, "", 2*time.Second)
+	b.waitFor("the details again", `document.querySelector(".code-details button:not([type])")`, "", 10*time.Second)
 	b.run("merge into…", chromedp.Click(chromedp.CSS(`.code-details > .row button:first-child`)))
-	b.waitFor("the merge dialog", `document.querySelector("dialog[open] select")`, "", 2*time.Second)
+	b.waitFor("the merge dialog", `document.querySelector("dialog[open] select")`, "", 10*time.Second)
 	b.run("choose Warmth and merge", chromedp.Evaluate[chromedp.Void](`document.querySelector("dialog[open] select").value = "`+warm.ID+`"`),
 		chromedp.Click(chromedp.CSS(`dialog[open] button[type="submit"]`)))
 	waitCode("Kindness and care", false)
@@ -920,12 +920,12 @@ func TestBrowserCodebookLead(t *testing.T) {
 	}
 
 	// Delete Warmth: the dialog asks what happens to its codings.
-	b.waitFor("Warmth in the tree", `document.querySelector('.code-row[data-code="`+warm.ID+`"]')`, "", 2*time.Second)
+	b.waitFor("Warmth in the tree", `document.querySelector('.code-row[data-code="`+warm.ID+`"]')`, "", 10*time.Second)
 	// The merge left Warmth selected; select it unless it already is.
 	b.run("select Warmth", chromedp.Evaluate[chromedp.Void](`(() => { const r = document.querySelector('.code-row[data-code="`+warm.ID+`"]'); if (!r.classList.contains("selected")) r.click(); })()`))
-	b.waitFor("its details", `document.querySelector(".code-details .danger")`, "", 2*time.Second)
+	b.waitFor("its details", `document.querySelector(".code-details .danger")`, "", 10*time.Second)
 	b.run("delete…", chromedp.Click(chromedp.CSS(".code-details .danger")))
-	b.waitFor("the delete dialog", `document.querySelector("dialog[open] #what-delete")`, "", 2*time.Second)
+	b.waitFor("the delete dialog", `document.querySelector("dialog[open] #what-delete")`, "", 10*time.Second)
 	b.shot("delete-dialog")
 	b.run("delete its codings too", chromedp.Click(chromedp.CSS("dialog[open] #what-delete")),
 		chromedp.Click(chromedp.CSS(`dialog[open] button[type="submit"]`)))
@@ -936,7 +936,7 @@ func TestBrowserCodebookLead(t *testing.T) {
 			t.Fatalf("a coding of a deleted code is left: %+v", c)
 		}
 	}
-	b.waitFor("Warmth gone from the tree", `!document.querySelector('.code-row[data-code="`+warm.ID+`"]')`, "", 2*time.Second)
+	b.waitFor("Warmth gone from the tree", `!document.querySelector('.code-row[data-code="`+warm.ID+`"]')`, "", 10*time.Second)
 	b.shot("after-delete")
 	b.checkClean()
 }
