@@ -389,7 +389,7 @@ func TestBrowserTwoCodersLive(t *testing.T) {
 	// checks that its offsets slice the text to phrase.
 	stored := func(coder, phrase string, code *coding.Code) coding.Coding {
 		t.Helper()
-		deadline := time.Now().Add(5 * time.Second)
+		deadline := time.Now().Add(10 * time.Second)
 		for {
 			cs := codingsOf(coder)
 			if len(cs) == 1 {
@@ -461,7 +461,7 @@ func TestBrowserTwoCodersLive(t *testing.T) {
 	ana.run("write a memo", keys("Hope shared with an emoji 🙂"))
 	ana.shot("ana-coding-panel")
 	ana.run("save the memo", chromedp.Click(chromedp.CSS(`.coding-panel .row button:nth-child(2)`)))
-	deadline := time.Now().Add(3 * time.Second)
+	deadline := time.Now().Add(10 * time.Second)
 	for {
 		cs := codingsOf(ids["ana"])
 		if len(cs) == 1 && cs[0].Memo == "Hope shared with an emoji 🙂" {
@@ -747,7 +747,7 @@ func TestBrowserLongDocument(t *testing.T) {
 	b.waitFor("the code in the picker", `document.querySelector(".picker-item.active") && document.querySelector(".picker-item.active").dataset.code === "`+code.ID+`"`, `document.querySelector(".picker-list").innerText`, 10*time.Second)
 	b.run("apply", keys("\r"))
 	var found *coding.Coding
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(10 * time.Second)
 	for found == nil && time.Now().Before(deadline) {
 		var out struct{ Codings []coding.Coding }
 		coders[0].mustDo(200, "GET", "/api/projects/peer-support/codings?document="+docID+"&coder=&code="+code.ID+"&descendants=false", nil, &out)
@@ -865,7 +865,7 @@ func TestBrowserCodebookLead(t *testing.T) {
 	}
 	waitCode := func(name string, present bool) *coding.Code {
 		t.Helper()
-		deadline := time.Now().Add(3 * time.Second)
+		deadline := time.Now().Add(10 * time.Second)
 		for {
 			c := codeNamed(name)
 			if (c != nil) == present {
