@@ -12,19 +12,26 @@ import (
 // tabs and line breaks kept, deleted revisions and field codes left out.
 // The title is the file name.
 func ImportDOCX(name string, data []byte, limits ZipLimits) (*Document, error) {
+	return importZippedXML(name, data, limits, "word/document.xml", "a Word document", docxText)
+}
+
+// importZippedXML reads the text of an office document: a zip archive whose
+// entry holds XML that extract turns into text. kind names the format in
+// the error for a missing entry.
+func importZippedXML(name string, data []byte, limits ZipLimits, entry, kind string, extract func([]byte) (string, error)) (*Document, error) {
 	z, err := openZip(name, bytes.NewReader(data), int64(len(data)), limits)
 	if err != nil {
 		return nil, err
 	}
-	f := z.lookup("word/document.xml")
+	f := z.lookup(entry)
 	if f == nil {
-		return nil, Errorf(EINVALID, "%s: not a Word document (word/document.xml is missing)", name)
+		return nil, Errorf(EINVALID, "%s: not %s (%s is missing)", name, kind, entry)
 	}
 	body, err := z.readFile(f, 4*MaxDocumentBytes)
 	if err != nil {
 		return nil, err
 	}
-	text, err := docxText(body)
+	text, err := extract(body)
 	if err != nil {
 		return nil, xmlError(name, f.Name, err)
 	}

@@ -13,23 +13,7 @@ import (
 // collapse; text:s, text:tab and text:line-break spell them out). Notes,
 // comments and tracked deletions are left out. The title is the file name.
 func ImportODT(name string, data []byte, limits ZipLimits) (*Document, error) {
-	z, err := openZip(name, bytes.NewReader(data), int64(len(data)), limits)
-	if err != nil {
-		return nil, err
-	}
-	f := z.lookup("content.xml")
-	if f == nil {
-		return nil, Errorf(EINVALID, "%s: not an OpenDocument file (content.xml is missing)", name)
-	}
-	body, err := z.readFile(f, 4*MaxDocumentBytes)
-	if err != nil {
-		return nil, err
-	}
-	text, err := odtText(body)
-	if err != nil {
-		return nil, xmlError(name, f.Name, err)
-	}
-	return NewImportedDocument(name, "", text)
+	return importZippedXML(name, data, limits, "content.xml", "an OpenDocument file", odtText)
 }
 
 func odtText(body []byte) (string, error) {

@@ -4,6 +4,7 @@
 // ?since= that number, so no event is missed and none is applied twice.
 
 import { api, projectPath } from "./api.js";
+import { Emitter } from "./emitter.js";
 
 const PING_EVERY = 20000;
 const SILENT_LIMIT = 50000; // no message for this long: the connection is dead
@@ -17,14 +18,14 @@ const SILENT_LIMIT = 50000; // no message for this long: the connection is dead
  *   "ready"    ()           replay done after (re)connecting
  *   "error"    (text)       the server refused something we sent
  */
-export class Live {
+export class Live extends Emitter {
   constructor(pid, since) {
+    super("live");
     this.pid = pid;
     this.seq = since || 0;
     this.status = "connecting";
     this.conn = "";
     this.online = [];
-    this.listeners = new Map();
     this.attempt = 0;
     this.closed = false;
     this.ws = null;
@@ -38,22 +39,6 @@ export class Live {
     window.addEventListener("offline", this.onOffline);
     this.timer = setInterval(() => this.heartbeat(), PING_EVERY);
     this.open();
-  }
-
-  on(type, fn) {
-    if (!this.listeners.has(type)) this.listeners.set(type, new Set());
-    this.listeners.get(type).add(fn);
-    return () => this.listeners.get(type).delete(fn);
-  }
-
-  emit(type, ...args) {
-    for (const fn of this.listeners.get(type) || []) {
-      try {
-        fn(...args);
-      } catch (e) {
-        console.error("live listener", type, e);
-      }
-    }
   }
 
   setStatus(s) {

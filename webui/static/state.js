@@ -3,6 +3,7 @@
 // with on(); this module keeps it current from live events.
 
 import { api, projectPath } from "./api.js";
+import { Emitter } from "./emitter.js";
 import { Live } from "./live.js";
 
 const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#bcbd22", "#7f7f7f"];
@@ -10,11 +11,11 @@ const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf
 /** session holds the signed-in user (null when signed out). */
 export const session = { user: null };
 
-class ProjectState {
+class ProjectState extends Emitter {
   constructor() {
+    super("state");
     this.pid = null;
     this.live = null;
-    this.listeners = new Map();
     this.reset();
   }
 
@@ -27,22 +28,6 @@ class ProjectState {
     this.codes = new Map();
     this.children = new Map();
     this.seq = 0;
-  }
-
-  on(type, fn) {
-    if (!this.listeners.has(type)) this.listeners.set(type, new Set());
-    this.listeners.get(type).add(fn);
-    return () => this.listeners.get(type).delete(fn);
-  }
-
-  emit(type, ...args) {
-    for (const fn of this.listeners.get(type) || []) {
-      try {
-        fn(...args);
-      } catch (e) {
-        console.error("state listener", type, e);
-      }
-    }
   }
 
   /** open loads a project (by id or slug) and connects its live stream; reopening the same one is free. */
