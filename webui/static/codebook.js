@@ -28,11 +28,18 @@ export function mount(root, opts = {}) {
   };
   if (addBtn) addBtn.addEventListener("click", () => newCode(defaultParent()));
 
+  // Live events redraw the panel often, mostly with nothing changed (the
+  // echo of the lead's own edit, another coder's coding). Rebuilding the rows
+  // then would swallow a click whose press landed on the old row, and
+  // rebuilding the details would wipe a definition being typed; so the panel
+  // is only redrawn when what it shows differs.
+  let shownTree = null;
+  let shownDetails = null;
   const draw = () => {
     const counts = opts.counts ? opts.counts() : null;
     const q = fold(filter.value.trim());
     const focusedId = document.activeElement && document.activeElement.dataset && document.activeElement.dataset.code;
-    clear(tree);
+    const next = h("ul");
     const walk = (parent, depth, into) => {
       for (const c of project.children.get(parent) || []) {
         const path = project.codePath(c.id);
@@ -53,13 +60,17 @@ export function mount(root, opts = {}) {
         into.append(h("li", {}, row, kids.childElementCount ? kids : null));
       }
     };
-    walk("", 0, tree);
-    if (!tree.childElementCount) tree.append(h("li", { class: "muted", text: project.codes.size ? "No code matches." : "The codebook is empty." }));
+    walk("", 0, next);
+    if (!next.childElementCount) next.append(h("li", { class: "muted", text: project.codes.size ? "No code matches." : "The codebook is empty." }));
+    drawDetails();
+    if (next.innerHTML === shownTree) return;
+    shownTree = next.innerHTML;
+    clear(tree);
+    tree.append(...next.childNodes);
     const rows = rowsOf();
     const target = rows.find((r) => r.dataset.code === (focusedId || selected)) || rows[0];
     if (target) target.tabIndex = 0;
     if (focusedId && target && target.dataset.code === focusedId) target.focus();
-    drawDetails();
   };
   const rowsOf = () => [...tree.querySelectorAll(".code-row")];
 
@@ -102,8 +113,13 @@ export function mount(root, opts = {}) {
   };
 
   function drawDetails() {
-    clear(details);
     const c = project.codes.get(selected);
+    // The parent list offers every code, so the codebook's shape counts too.
+    const shape = c ? [...project.codes.values()].map((o) => o.id + "/" + o.parent + "/" + o.name) : [];
+    const shown = JSON.stringify([c || null, c ? project.codeColour(c.id) : "", project.isLead, shape]);
+    if (shown === shownDetails) return;
+    shownDetails = shown;
+    clear(details);
     if (!c) return;
     details.append(h("h3", {}, h("span", { class: "swatch", style: { backgroundColor: project.codeColour(c.id) } }), " ", project.codePath(c.id)));
     if (!project.isLead) {
