@@ -106,6 +106,7 @@ func NewHub(opts HubOptions, log *slog.Logger) *Hub {
 // The events of one commit go to a client as one queue entry, so a large
 // batch counts once against the client's queue.
 func (h *Hub) Publish(events []coding.Event) {
+	committed := time.Now().UTC()
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	for start := 0; start < len(events); {
@@ -115,13 +116,13 @@ func (h *Hub) Publish(events []coding.Event) {
 			end++
 		}
 		if rm := h.rooms[project]; rm != nil {
-			h.publishRoom(rm, events[start:end])
+			h.publishRoom(rm, events[start:end], committed)
 		}
 		start = end
 	}
 }
 
-func (h *Hub) publishRoom(rm *room, events []coding.Event) {
+func (h *Hub) publishRoom(rm *room, events []coding.Event, committed time.Time) {
 	all := make([]message, 0, len(events))
 	for i := range events {
 		ev := &events[i]
@@ -133,7 +134,7 @@ func (h *Hub) publishRoom(rm *room, events []coding.Event) {
 				continue
 			}
 		}
-		all = append(all, message{seq: ev.Seq, data: data})
+		all = append(all, message{seq: ev.Seq, data: stampCommitted(data, committed)})
 	}
 	for c := range rm.clients {
 		if !rm.blind.Load() || c.lead() {
@@ -240,4 +241,19 @@ func (h *Hub) Shutdown(ctx context.Context) {
 		h.mu.RUnlock()
 		<-done
 	}
+}
+
+// stampCommitted adds "committed", the moment the commit finished, to an
+// event delivered as it happens (a replay has none). "time" is taken when
+// the transaction starts; the gap between them is the commit itself, so
+// clients and the load tool can tell commit time from delivery time.
+func stampCommitted(event []byte, at time.Time) []byte {
+	if len(event) == 0 || event[len(event)-1] != '}' {
+		return event
+	}
+	out := make([]byte, 0, len(event)+48)
+	out = append(out, event[:len(event)-1]...)
+	out = append(out, `,"committed":"`...)
+	out = at.AppendFormat(out, time.RFC3339Nano)
+	return append(out, `"}`...)
 }

@@ -50,10 +50,11 @@ type storeBenchResult struct {
 // API on a temporary database: latency runs from the call to its durable
 // acknowledgement.
 func (m *Main) benchStore(ctx context.Context, args []string) error {
-	fs := m.flags("bench store", "bench store [--writers N] [--duration D] [--json]")
+	fs := m.flags("bench store", "bench store [--writers N] [--duration D] [--json] [--cpuprofile FILE]")
 	writers := fs.Int("writers", 64, "concurrent writers")
 	dur := fs.Duration("duration", 5*time.Second, "how long to write")
 	asJSON := fs.Bool("json", false, "print one JSON object")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to `FILE`")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -76,6 +77,13 @@ func (m *Main) benchStore(ctx context.Context, args []string) error {
 	fx, err := benchFixture(st, *writers)
 	if err != nil {
 		return err
+	}
+	if *cpuprofile != "" {
+		stop, err := startCPUProfile(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	res, err := runStoreBench(ctx, st, fx, *writers, *dur)
 	if err != nil {

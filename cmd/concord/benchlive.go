@@ -326,11 +326,21 @@ func runLiveBench(ctx context.Context, lt *liveTarget, dur time.Duration, rate f
 			defer writers.Done()
 			var tick *time.Ticker
 			if rate > 0 {
-				tick = time.NewTicker(time.Duration(float64(time.Second) * float64(n) / rate))
+				// Coders start their tickers spread over one interval:
+				// started together, they would all write in the same
+				// instant, and the bench would measure bursts of n
+				// codings rather than a steady rate.
+				every := time.Duration(float64(time.Second) * float64(n) / rate)
+				select {
+				case <-time.After(every * time.Duration(bc.id) / time.Duration(n)):
+				case <-wctx.Done():
+					return
+				}
+				tick = time.NewTicker(every)
 				defer tick.Stop()
 			}
 			for j := 0; wctx.Err() == nil; j++ {
-				if tick != nil {
+				if tick != nil && j > 0 {
 					select {
 					case <-tick.C:
 					case <-wctx.Done():
@@ -413,6 +423,7 @@ func runLiveBench(ctx context.Context, lt *liveTarget, dur time.Duration, rate f
 		all = append(all, bc.lat...)
 	}
 	res.Deliveries = int64(len(all))
+
 	if len(all) > 0 {
 		sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
 		ms := func(q float64) float64 { return float64(all[int(q*float64(len(all)-1))].Microseconds()) / 1e3 }
@@ -484,7 +495,14 @@ func (bc *benchCoder) read(disconnects *atomic.Int64) {
 			if own {
 				continue
 			}
-			if ts := scanString(line, `"time":"`); ts != "" {
+			// Fan-out latency runs from the commit, which the hub stamps
+			// on live events; "time" (the transaction's start) is the
+			// fallback for a server that does not stamp.
+			ts := scanString(line, `"committed":"`)
+			if ts == "" {
+				ts = scanString(line, `"time":"`)
+			}
+			if ts != "" {
 				if t, err := time.Parse(time.RFC3339Nano, ts); err == nil {
 					bc.lat = append(bc.lat, now.Sub(t))
 				}
