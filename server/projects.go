@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/concordqda/concord/coding"
 )
@@ -91,6 +92,39 @@ func (s *Server) handleProject(w http.ResponseWriter, r *http.Request, c *caller
 		"consensus": coding.ConsensusCoder,
 		"seq":       seq,
 	})
+}
+
+type projectRequest struct {
+	Name        string `json:"name"`
+	Slug        string `json:"slug"`
+	Description string `json:"description"`
+	Blind       bool   `json:"blind"`
+}
+
+// handleCreateProject lets any signed-in user start a project; they become
+// its lead. Without a slug, one is made from the name.
+func (s *Server) handleCreateProject(w http.ResponseWriter, r *http.Request, u *coding.User) {
+	var req projectRequest
+	if err := decodeBody(r, s.opts.MaxBody, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	p := coding.Project{Name: strings.TrimSpace(req.Name), Slug: req.Slug, Description: req.Description, Blind: req.Blind}
+	if p.Name == "" {
+		s.writeError(w, r, coding.Errorf(coding.EINVALID, "give the project a name"))
+		return
+	}
+	if p.Slug == "" {
+		if p.Slug = coding.Slugify(p.Name); p.Slug == "" {
+			s.writeError(w, r, coding.Errorf(coding.EINVALID, "the name %q has no letters or digits to make an address from: give a slug too", p.Name))
+			return
+		}
+	}
+	if _, err := s.store.CreateProject(&p, u.ID); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"project": projectView{Project: p, Role: coding.RoleLead}})
 }
 
 type projectPatch struct {

@@ -145,6 +145,7 @@ func (s *Server) routes() {
 	user("GET /api/me", s.handleMe)
 	user("POST /api/me/password", s.handleChangePassword)
 	user("GET /api/projects", s.handleProjects)
+	user("POST /api/projects", s.handleCreateProject)
 	handle("GET /api/backup", "admin", s.authed(s.handleBackup))
 
 	p("GET /api/projects/{pid}", read, s.handleProject)

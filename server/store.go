@@ -24,6 +24,7 @@ type Store interface {
 	Project(id string) (*coding.Project, error)
 	ProjectBySlug(slug string) (*coding.Project, error)
 	Projects() ([]coding.Project, error)
+	CreateProject(p *coding.Project, lead string) (*coding.Event, error)
 	UpdateProject(p *coding.Project, actor string) (*coding.Event, error)
 	Members(projectID string) ([]coding.Member, error)
 	Role(projectID, userID string) (coding.Role, error)

@@ -25,6 +25,7 @@ var authzTable = map[string]string{
 	"GET /api/me":                                     "user",
 	"POST /api/me/password":                           "user",
 	"GET /api/projects":                               "user",
+	"POST /api/projects":                              "user",
 	"GET /api/backup":                                 "admin",
 	"GET /api/projects/{pid}":                         "read",
 	"PATCH /api/projects/{pid}":                       "lead",

@@ -180,3 +180,54 @@ func TestLeadInvitesANewCoder(t *testing.T) {
 		t.Fatal("re-inviting an existing user showed a password")
 	}
 }
+
+func TestCreateProject(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t)
+	ana := ts.login(t, "ana", DemoPassword)
+	tests := []struct {
+		name     string
+		body     any
+		status   int
+		wantSlug string
+		wantErr  string
+	}{
+		{"slug from the name", map[string]any{"name": "Harm reduction: nurses' views"}, http.StatusCreated, "harm-reduction-nurses-views", ""},
+		{"own slug, blind", map[string]any{"name": "Pilot", "slug": "pilot-2026", "blind": true}, http.StatusCreated, "pilot-2026", ""},
+		{"slug taken", map[string]any{"name": "Peer support again", "slug": "peer-support"}, http.StatusConflict, "", "already exists"},
+		{"no name", map[string]any{"name": "  "}, http.StatusBadRequest, "", "give the project a name"},
+		{"nothing to make a slug of", map[string]any{"name": "!!!"}, http.StatusBadRequest, "", "give a slug"},
+		{"bad slug", map[string]any{"name": "X", "slug": "Not A Slug"}, http.StatusBadRequest, "", "slug"},
+		{"unknown field", map[string]any{"name": "X", "owner": "ben"}, http.StatusBadRequest, "", "owner"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var out struct {
+				Project struct {
+					Slug, Role string
+					Blind      bool
+				}
+				Error string
+			}
+			if got := ana.do("POST", "/api/projects", tc.body, &out); got != tc.status {
+				t.Fatalf("status %d (%s), want %d", got, out.Error, tc.status)
+			}
+			if tc.wantErr != "" {
+				if !strings.Contains(out.Error, tc.wantErr) {
+					t.Fatalf("error %q does not mention %q", out.Error, tc.wantErr)
+				}
+				return
+			}
+			if out.Project.Slug != tc.wantSlug || out.Project.Role != "lead" {
+				t.Fatalf("created %+v, want slug %q with ana as lead", out.Project, tc.wantSlug)
+			}
+			// The creator leads it; nobody else sees it.
+			var p struct{ Role string }
+			ana.mustDo(http.StatusOK, "GET", "/api/projects/"+tc.wantSlug, nil, &p)
+			if p.Role != "lead" {
+				t.Fatalf("ana's role in the new project: %q", p.Role)
+			}
+			ts.login(t, "ben", DemoPassword).mustDo(http.StatusNotFound, "GET", "/api/projects/"+tc.wantSlug, nil, nil)
+		})
+	}
+}

@@ -11,6 +11,8 @@ import * as login from "./login.js";
 import * as projects from "./projects.js";
 import * as documents from "./documents.js";
 import * as reader from "./reader.js";
+import * as settings from "./settings.js";
+import { showAccount } from "./account.js";
 import { setNavigator } from "./nav.js";
 
 const routes = [
@@ -18,6 +20,7 @@ const routes = [
   [/^\/$/, projects, () => ({})],
   [/^\/p\/([^/]+)\/?$/, documents, (m) => ({ pid: decodeURIComponent(m[1]) })],
   [/^\/p\/([^/]+)\/d\/([^/]+)\/?$/, reader, (m) => ({ pid: decodeURIComponent(m[1]), did: decodeURIComponent(m[2]) })],
+  [/^\/p\/([^/]+)\/settings\/?$/, settings, (m) => ({ pid: decodeURIComponent(m[1]) })],
 ];
 
 const app = document.getElementById("app");
@@ -101,6 +104,7 @@ function drawTopbar() {
     bar.append(h("span", { class: "sep", "aria-hidden": "true", text: "/" }),
       h("a", { class: "crumb", href: "/p/" + encodeURIComponent(project.project.slug), "data-link": "", text: project.project.name }));
     if (project.project.blind) bar.append(h("span", { class: "tag", title: "Coders see only their own codings", text: "blind" }));
+    bar.append(h("a", { class: "nav-link", id: "nav-settings", href: "/p/" + encodeURIComponent(project.project.slug) + "/settings", "data-link": "", text: "Team" }));
   }
   bar.append(h("span", { class: "grow" }));
   if (project.live) {
@@ -110,7 +114,7 @@ function drawTopbar() {
     drawConn();
   }
   if (session.user) {
-    bar.append(h("span", { class: "me", text: session.user.name }),
+    bar.append(h("button", { class: "link me", id: "account", title: "Your account: change your password", text: session.user.name, on: { click: () => showAccount(signedOut) } }),
       h("button", { class: "link", id: "signout", text: "Sign out", on: { click: signOut } }));
   }
   bar.append(h("button", { class: "help-btn", "aria-label": "Keyboard shortcuts", title: "Keyboard shortcuts (?)", text: "?", on: { click: showHelp } }));
@@ -189,6 +193,11 @@ async function signOut() {
   } catch (e) {
     toast(e.message, "error");
   }
+  signedOut();
+}
+
+/** signedOut forgets the session in this tab and shows the sign-in page. */
+function signedOut() {
   session.user = null;
   project.close();
   outbox.useUser(null);

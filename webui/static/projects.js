@@ -2,15 +2,17 @@
 
 import { api } from "./api.js";
 import { navigate } from "./nav.js";
-import { h, listKeys, fold } from "./ui.js";
+import { h, listKeys, fold, modal } from "./ui.js";
 
 export async function mount(root) {
-  const page = h("section", { class: "page narrow" }, h("h1", { text: "Your projects" }), h("p", { class: "muted", text: "Loading…" }));
+  const add = h("button", { id: "new-project", class: "small", text: "+ New project", on: { click: newProject } });
+  const page = h("section", { class: "page narrow" }, h("div", { class: "panel-head" }, h("h1", { text: "Your projects" }), add),
+    h("p", { class: "muted", text: "Loading…" }));
   root.append(page);
   const { projects } = await api("GET", "/api/projects");
   page.lastChild.remove();
   if (!projects.length) {
-    page.append(h("p", { text: "You are not a member of any project yet. Ask a project lead to add you." }));
+    page.append(h("p", { text: "You are not a member of any project yet. Start one with “New project”, or ask a project lead to add you." }));
     return null;
   }
   const filter = h("input", { type: "search", placeholder: "Filter projects  ( / )", "aria-label": "Filter projects", "data-filter": "" });
@@ -44,4 +46,32 @@ export async function mount(root) {
   const first = list.querySelector("[data-item]");
   if (first) first.focus();
   return null;
+}
+
+// newProject asks for a name and starts a project led by me.
+function newProject() {
+  const name = h("input", { id: "np-name", required: true, maxlength: "200", placeholder: "e.g. Peer support in shelters" });
+  const desc = h("textarea", { id: "np-desc", rows: "3", placeholder: "What the project is about (optional)" });
+  const blind = h("input", { id: "np-blind", type: "checkbox" });
+  const err = h("p", { class: "error", role: "alert", hidden: true });
+  const go = h("button", { type: "submit", class: "primary", text: "Create project" });
+  const form = h("form", { class: "stack" }, h("label", {}, "Name", name), h("label", {}, "Description", desc),
+    h("label", { class: "check" }, blind, " Blind coding (coders see only their own codings)"), err,
+    h("p", { class: "muted small", text: "You will lead it: add documents, build the codebook and invite the team from its “Team” page." }),
+    h("div", { class: "row" }, go));
+  const m = modal("New project", form);
+  name.focus();
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    go.disabled = true;
+    try {
+      const r = await api("POST", "/api/projects", { name: name.value.trim(), description: desc.value, blind: blind.checked });
+      m.close();
+      navigate("/p/" + encodeURIComponent(r.project.slug));
+    } catch (ex) {
+      err.textContent = ex.message;
+      err.hidden = false;
+      go.disabled = false;
+    }
+  });
 }
