@@ -40,6 +40,17 @@ type liveBenchResult struct {
 	EventsMissing    int64   `json:"events_missing"`
 	EventsDuplicated int64   `json:"events_duplicated"`
 	Disconnects      int64   `json:"disconnects"`
+	// Memory of this process (server and simulated coders together)
+	// after a warm-up and at the end, and the database's growth; the
+	// database figures only when the server runs in this process.
+	RSSStartMB     float64 `json:"rss_start_mb"`
+	RSSEndMB       float64 `json:"rss_end_mb"`
+	RSSMaxMB       float64 `json:"rss_max_mb"`
+	HeapStartMB    float64 `json:"heap_start_mb"`
+	HeapEndMB      float64 `json:"heap_end_mb"`
+	DBBytesStart   int64   `json:"db_bytes_start,omitempty"`
+	DBBytesEnd     int64   `json:"db_bytes_end,omitempty"`
+	DBBytesPer1000 float64 `json:"db_bytes_per_1000_codings,omitempty"`
 }
 
 // liveTarget is the server and project a live benchmark drives.
@@ -51,6 +62,8 @@ type liveTarget struct {
 	codes   []string
 	// clients are signed-in HTTP clients, one per simulated coder.
 	clients []*http.Client
+	// dbSize reads the database file's size; nil for a remote server.
+	dbSize func() (int64, error)
 }
 
 func (m *Main) benchLive(ctx context.Context, args []string) error {
@@ -119,6 +132,11 @@ func (m *Main) benchLive(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(m.Stdout, "%d coders, %.1fs: %d codings acknowledged (%.0f/s); fan-out p50 %.2f ms, p99 %.2f ms, max %.2f ms over %d deliveries; %d missing, %d duplicated, %d errors\n",
 		res.Coders, res.DurationSec, res.CodingsAcked, res.CodingsPerSec, res.FanoutP50ms, res.FanoutP99ms, res.FanoutMaxms, res.Deliveries, res.EventsMissing, res.EventsDuplicated, res.Errors)
+	fmt.Fprintf(m.Stdout, "memory (this process): RSS %.0f MB after warm-up, %.0f MB at the end, %.0f MB at most; Go heap %.0f → %.0f MB\n",
+		res.RSSStartMB, res.RSSEndMB, res.RSSMaxMB, res.HeapStartMB, res.HeapEndMB)
+	if res.DBBytesEnd > 0 {
+		fmt.Fprintf(m.Stdout, "database: %d → %d bytes, %.0f bytes per 1,000 codings\n", res.DBBytesStart, res.DBBytesEnd, res.DBBytesPer1000)
+	}
 	return nil
 }
 
@@ -139,6 +157,7 @@ func (m *Main) localTarget(ctx context.Context, coders int) (func(), *liveTarget
 			failed <- err
 			return
 		}
+		lt.dbSize = st.Size
 		ready <- lt
 	}
 	done := make(chan error, 1)
@@ -320,6 +339,7 @@ func runLiveBench(ctx context.Context, lt *liveTarget, dur time.Duration, rate f
 	defer cancel()
 	var writers sync.WaitGroup
 	start := time.Now()
+	mem := startMemSampler(lt.dbSize, dur/10, min(time.Second, max(dur/50, 100*time.Millisecond)))
 	for _, bc := range coders {
 		writers.Add(1)
 		go func(bc *benchCoder) {
@@ -409,6 +429,7 @@ func runLiveBench(ctx context.Context, lt *liveTarget, dur time.Duration, rate f
 		CodingsAcked: ackN.Load(), CodingsPerSec: float64(ackN.Load()) / elapsed.Seconds(),
 		Conflicts: conflicts.Load(), Errors: errs.Load(), Disconnects: disconnects.Load(),
 	}
+	mem.finish(res)
 	var all []time.Duration
 	for _, bc := range coders {
 		bc.conn.Close()
