@@ -1,6 +1,10 @@
 package server
 
 import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -47,23 +51,64 @@ func FuzzDecodeBodies(f *testing.F) {
 		`{"type":"presence","document":"d","start":1,"end":2}`,
 		`{"name":"Stress","parent":"p","codable":false}`,
 		`{"blind":true}`, `{"into":"c"}`, `{"role":"coder"}`,
+		`{"name":"Pilot","slug":"pilot","blind":false}`, `{"login":"noor","name":"Noor","role":"coder"}`,
+		`{"q":"boundaries","code":"c"}`, `{"ids":["a","b"]}`, `{"current":"x","new":"yyyyyyyy"}`,
 		`[[[[[[`, "\xff", `{"start":-1}`, `{"start":99999999999999999999}`,
 	} {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		targets := []any{
-			new(codingsRequest), new(codingPatch), new(loginRequest), new(passwordRequest),
-			new(inbound), new(codeRequest), new(projectPatch), new(mergeRequest),
-			new(memberRequest), new(documentRequest), new(documentPatch), new(memoRequest),
-		}
-		for _, v := range targets {
+		for _, v := range bodyTypes() {
 			err := decodeJSON(data, v)
 			if err != nil && coding.ErrorCode(err) != coding.EINVALID {
 				t.Fatalf("decodeJSON error without the invalid code: %v", err)
 			}
 		}
 	})
+}
+
+// bodyTypes returns a fresh value of every JSON request body and websocket
+// message type the server decodes.
+func bodyTypes() []any {
+	return []any{
+		new(codingsRequest), new(codingPatch), new(loginRequest), new(passwordRequest),
+		new(inbound), new(codeRequest), new(projectPatch), new(mergeRequest),
+		new(memberRequest), new(documentRequest), new(documentPatch), new(memoRequest),
+		new(projectRequest), new(inviteRequest), new(autocodeRequest), new(deleteCodingsRequest),
+	}
+}
+
+// TestEveryBodyIsFuzzed fails when a handler decodes a request type that
+// FuzzDecodeBodies does not feed.
+func TestEveryBodyIsFuzzed(t *testing.T) {
+	fuzzed := map[string]bool{}
+	for _, v := range bodyTypes() {
+		fuzzed[reflect.TypeOf(v).Elem().Name()] = true
+	}
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	decoded := regexp.MustCompile(`var (?:req|in) (\w+)\n[^\n]*decode(?:Body|JSON)\(`)
+	found := 0
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range decoded.FindAllSubmatch(src, -1) {
+			found++
+			if !fuzzed[string(m[1])] {
+				t.Errorf("%s decodes a %s, which FuzzDecodeBodies does not fuzz: add it to bodyTypes", name, m[1])
+			}
+		}
+	}
+	if found < len(bodyTypes())-1 {
+		t.Errorf("found only %d decoded request types in the source; has the pattern changed?", found)
+	}
 }
 
 func TestDepth(t *testing.T) {
