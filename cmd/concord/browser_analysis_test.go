@@ -161,6 +161,10 @@ func TestBrowserAnalysis(t *testing.T) {
 		`document.querySelector(".analysis-page") && document.querySelector(".analysis-page").innerText.slice(0, 400)`, 10*time.Second)
 	b.waitFor("the code's bar with its count", `[...document.querySelectorAll("#freq-chart .bar-row")].some(g => g.textContent.includes("Emotional triggers") && Number(g.dataset.value) >= `+strconv.Itoa(want)+`)`, "", 10*time.Second)
 	b.shot("analysis")
+	for _, id := range []string{"co-section", "ct-section"} {
+		b.run("scroll to "+id, chromedp.Evaluate[chromedp.Void](`document.getElementById("`+id+`").scrollIntoView()`))
+		b.shot(strings.TrimSuffix(id, "-section"))
+	}
 	b.run("count documents instead", chromedp.Evaluate[chromedp.Void](`(() => { const s = document.getElementById("freq-measure"); s.value = "documents"; s.dispatchEvent(new Event("change")); })()`))
 	b.waitFor("the documents chart", `document.querySelector("#freq-chart svg title").textContent.startsWith("Documents")`, "", 10*time.Second)
 	b.run("save the heatmap as PNG", chromedp.Click(chromedp.CSS(`#co-section [data-export="png"]`)))

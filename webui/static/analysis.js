@@ -40,7 +40,7 @@ export async function mount(root, { pid }) {
   const drawFreq = () => {
     const m = measure.value;
     clear(freqBox).append(barChart(freq.rows.map((r) => ({
-      label: project.codes.get(r.code) ? project.codes.get(r.code).name : r.path, title: r.path, depth: r.depth,
+      label: codeName(r.code, r.path), title: r.path, depth: r.depth,
       value: r.total[m] || 0, colour: project.codeColour(r.code),
     })), { title: `${MEASURES.find(([v]) => v === m)[1]} per code${sub.checked ? " (with sub-codes)" : ""}`, unit: UNIT[m] }));
   };
@@ -78,10 +78,10 @@ export async function mount(root, { pid }) {
       coBox.append(h("p", { class: "muted", text: "No two codes meet on the same text" + (g ? ` or within ${g} characters.` : ".") }));
       return;
     }
-    const labels = co.codes.map((c) => c.path.replaceAll("/", " › "));
+    const labels = co.codes.map((c) => c.path);
     coBox.append(grid({
       title: g ? `Codes within ${g} characters of each other` : "Codes on overlapping text",
-      rows: labels, columns: labels,
+      rows: labels, columns: co.codes.map((c) => codeName(c.id, c.path)),
       value: (i, j) => count(co.codes[i].id, co.codes[j].id),
       describe: (i, j, v) => (v === null ? labels[i] : `${labels[i]} × ${labels[j]}: ${v} ${v === 1 ? "pair" : "pairs"} of codings`),
     }));
@@ -90,12 +90,17 @@ export async function mount(root, { pid }) {
   // ---- crosstab by attribute ----
   const names = [...new Set(documents.flatMap((d) => Object.keys(d.attributes || {})))].sort();
   const attr = h("select", { id: "ct-attr", "aria-label": "Document attribute" }, names.map((n) => h("option", { value: n, text: n })));
+  // Start with the attribute that splits the documents into the fewest
+  // groups (two or more): the most readable table.
+  const groups = (n) => new Set(documents.map((d) => (d.attributes || {})[n] || "")).size;
+  const start = names.filter((n) => groups(n) > 1).sort((a, b) => groups(a) - groups(b))[0];
+  if (start) attr.value = start;
   const ctMeasure = h("select", { id: "ct-measure", "aria-label": "Count" }, MEASURES.map(([v, l]) => h("option", { value: v, text: l })));
   const ctBox = h("div", { class: "chart", id: "ct-table" });
   let ct = null;
   const ctGrid = () => grid({
     title: `${MEASURES.find(([v]) => v === ctMeasure.value)[1]} per code by ${attr.value}`,
-    rows: ct.rows.map((r) => "\u2003".repeat(r.depth) + r.path.split("/").pop()), columns: ct.columns,
+    rows: ct.rows.map((r) => "\u2003".repeat(r.depth) + codeName(r.code, r.path)), columns: ct.columns,
     value: (i, j) => ct.cell(i, j), describe: (i, j, v) => `${ct.rows[i].path} · ${attr.value} ${ct.columns[j]}: ${v}`,
   });
   const ctSection = section("Codes by document attribute", "ct",
@@ -118,7 +123,7 @@ export async function mount(root, { pid }) {
       h("caption", { text: `${MEASURES.find(([v]) => v === m)[1]} per code by ${attr.value}` }),
       h("thead", {}, h("tr", {}, h("th", { scope: "col", text: "Code" }), ct.columns.map((c) => h("th", { scope: "col", text: c })))),
       h("tbody", {}, ct.rows.map((r, i) => h("tr", {},
-        h("th", { scope: "row", class: "depth-" + Math.min(r.depth, 4), text: r.path.split("/").pop(), title: r.path }),
+        h("th", { scope: "row", class: "depth-" + Math.min(r.depth, 4), text: codeName(r.code, r.path), title: r.path }),
         ct.columns.map((c, j) => {
           const v = ct.cell(i, j);
           const t = max ? v / max : 0;
@@ -162,6 +167,12 @@ export async function mount(root, { pid }) {
     clearTimeout(timer);
     off();
   };
+}
+
+/** codeName is a code's own name (the last part of its path). */
+function codeName(id, path) {
+  const c = project.codes.get(id);
+  return c ? c.name : path;
 }
 
 /**

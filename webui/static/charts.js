@@ -80,7 +80,8 @@ export function barChart(rows, { title, unit }) {
  */
 export function grid({ title, rows, columns, value, describe }) {
   const labelW = 240, cell = 30, top = 34, headH = 150, legendH = 46;
-  const width = labelW + columns.length * cell + 40;
+  // Column labels slant up to the right: leave them room past the last column.
+  const width = labelW + columns.length * cell + headH;
   const height = top + headH + rows.length * cell + legendH;
   const root = frame(Math.max(width, 420), height, title);
   root.append(svg("text", { x: 0, y: 18, "font-size": 14, "font-weight": 600, text: title }));
@@ -89,7 +90,7 @@ export function grid({ title, rows, columns, value, describe }) {
   const y0 = top + headH;
   columns.forEach((c, j) => {
     const x = labelW + j * cell + cell / 2;
-    root.append(svg("text", { x, y: y0 - 6, transform: `rotate(-50 ${x} ${y0 - 6})`, text: clip(c, 24) },
+    root.append(svg("text", { x, y: y0 - 6, transform: `rotate(-50 ${x} ${y0 - 6})`, text: clip(c, 26) },
       svg("title", { text: c })));
   });
   rows.forEach((r, i) => {

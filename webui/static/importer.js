@@ -57,9 +57,10 @@ export function openImport(pid, onDone) {
         if (total && sent >= total) clear(status).append("Reading the files…");
       });
       clear(status).append(h("p", { class: "ok", text: `Imported ${plural(r.documents.length, "document")}` + (r.codes ? ` and ${plural(r.codes, "new code")}.` : ".") }),
-        h("ul", {}, r.documents.map((d) => h("li", { text: `${d.title} (${plural(d.length, "character")})` }))),
-        r.warnings.length ? h("ul", { class: "warnings" }, r.warnings.map((w) => h("li", { text: w }))) : null);
+        h("ul", {}, r.documents.map((d) => h("li", { text: `${d.title} (${plural(d.length, "character")})` }))));
+      if (r.warnings.length) status.append(h("ul", { class: "warnings" }, r.warnings.map((w) => h("li", { text: w }))));
       files = [];
+      input.value = "";
       clear(chosen);
       if (onDone) onDone(r);
     } catch (e) {

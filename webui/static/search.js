@@ -67,7 +67,8 @@ export async function mount(root, { pid }) {
       const msg = h("span", { class: "ok", text: `Coded ${plural(added.length, "hit")} with ${project.codePath(code)}` +
         (skipped ? ` (${plural(skipped, "hit")} you had already coded so).` : ".") });
       const undo = added.length ? h("button", { id: "autocode-undo", text: "Undo", on: { click: () => undoCodings(added, undo) } }) : null;
-      work.append(msg, " ", undo);
+      work.append(msg);
+      if (undo) work.append(" ", undo);
       await run();
     } catch (e) {
       clear(work);
