@@ -111,6 +111,12 @@ func TestBrowserAnalysis(t *testing.T) {
 	b.waitFor("the segments", `document.querySelectorAll(".segment").length === `+strconv.Itoa(want)+` && location.search.includes("code=")`,
 		`document.querySelector(".segments-page").innerText.slice(0, 300)`, 10*time.Second)
 	b.shot("segments")
+	b.waitFor("the Excel download of the same filter", `(async () => {
+  const a = document.querySelector("#seg-xlsx");
+  if (!a.href.includes("format=xlsx") || !a.href.includes("code=`+code.ID+`")) return false;
+  const r = await fetch(a.href);
+  return r.status === 200 && r.headers.get("Content-Type").includes("spreadsheetml");
+})()`, `document.querySelector("#seg-xlsx").href`, 10*time.Second)
 
 	dir := t.TempDir()
 	b.run("allow downloads", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {

@@ -33,13 +33,16 @@ export async function mount(root, { pid }) {
     [...attrs].sort().map((a) => h("option", { value: a, text: a.replace(":", ": ") })));
   attr.value = q.get("attr") || "";
   const csv = h("button", { id: "seg-csv", text: "Download CSV", title: "The segments this filter shows, for a spreadsheet" });
+  // Leads and coders may also have the server's export of the same filter:
+  // an Excel workbook with document attributes and the codebook.
+  const xlsx = project.canCode ? h("a", { id: "seg-xlsx", class: "button-like", download: "", text: "Excel", title: "The same segments as an Excel workbook, with document attributes and the codebook" }) : null;
   const summary = h("p", { class: "muted", role: "status", "aria-live": "polite", text: "Loading…" });
   const list = h("ol", { class: "segments", "aria-label": "Segments" });
   const field = (label, control) => h("label", { class: "field" }, h("span", { text: label }), control);
   page.append(viewHeader("Coded segments", "segments"),
     h("form", { class: "filters", "aria-label": "Filter segments" },
       field("Code", code), h("label", { class: "check" }, sub, " with sub-codes"),
-      field("Coder", coder), field("Document", doc), field("Attribute", attr), csv),
+      field("Coder", coder), field("Document", doc), field("Attribute", attr), h("div", { class: "row" }, csv, xlsx)),
     summary, list);
 
   let segments = [];
@@ -57,6 +60,7 @@ export async function mount(root, { pid }) {
     const n = ++loads;
     const p = params();
     window.history.replaceState(null, "", location.pathname + (p.size ? "?" + p : ""));
+    if (xlsx) xlsx.href = projectPath(pid, "export") + "?format=xlsx" + (p.size ? "&" + p : "");
     p.set("context", "120");
     const r = await api("GET", projectPath(pid, "segments") + "?" + p);
     if (n !== loads) return;
