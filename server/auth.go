@@ -69,7 +69,11 @@ func (s *Server) checkCSRF(r *http.Request) error {
 	if !s.sameOrigin(r) {
 		return coding.Errorf(coding.EFORBIDDEN, "this request came from another site and was refused")
 	}
-	if r.Method != http.MethodDelete && !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+	ct := r.Header.Get("Content-Type")
+	if strings.HasPrefix(ct, "multipart/form-data") && r.Header.Get(uploadHeader) != "" {
+		return nil // a file upload: the header is what a form cannot send
+	}
+	if r.Method != http.MethodDelete && !strings.HasPrefix(ct, "application/json") {
 		return coding.Errorf(coding.EINVALID, "send the request body as JSON (Content-Type application/json)")
 	}
 	return nil

@@ -47,6 +47,10 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request, c *caller)
 		s.writeError(w, r, err)
 		return
 	}
+	if err := s.narrowExport(r, d); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	memos := d.Memos[:0]
 	for _, m := range d.Memos {
 		if c.sees(m.AuthorID) {
@@ -67,6 +71,39 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request, c *caller)
 		// The client has part of the file; all that is left is to stop.
 		s.log.Warn("export interrupted", "project", c.project.Slug, "format", f.Name, "err", err)
 	}
+}
+
+// narrowExport keeps only the codings that the retrieval filters select
+// (?code= with its sub-codes unless &descendants=false, ?document=,
+// ?attr=name:value), so that a download holds what the coded-segments
+// view shows. Documents, codes and memos stay whole: a filtered QDPX is
+// still a project.
+func (s *Server) narrowExport(r *http.Request, d *coding.ProjectData) error {
+	q := r.URL.Query()
+	if q.Get("code") == "" && q.Get("document") == "" && len(q["attr"]) == 0 {
+		return nil
+	}
+	sq, err := s.parseSegmentQuery(r, d.Codebook())
+	if err != nil {
+		return err
+	}
+	// The layer is the export's own ?coder=, already applied with the
+	// blind rules; here it may be a login, which the filter does not know.
+	sq.filter.CoderID = ""
+	docs := map[string]bool{}
+	for i := range d.Documents {
+		if sq.matchDoc(&d.Documents[i]) {
+			docs[d.Documents[i].ID] = true
+		}
+	}
+	kept := d.Codings[:0]
+	for i := range d.Codings {
+		if docs[d.Codings[i].DocumentID] && sq.filter.Match(&d.Codings[i]) {
+			kept = append(kept, d.Codings[i])
+		}
+	}
+	d.Codings = kept
+	return nil
 }
 
 // exportLayer resolves ?coder= to a coder id and the name that goes into

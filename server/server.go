@@ -25,6 +25,9 @@ type Options struct {
 	// MaxBody bounds a JSON request body; MaxDocument an upload.
 	MaxBody     int64
 	MaxDocument int64
+	// ReadPDF extracts a PDF's text for an import; nil refuses PDF files.
+	// Errors name the file.
+	ReadPDF func(name string, data []byte) (*coding.Document, error)
 	// MaxBatch bounds how many codings one request may add.
 	MaxBatch int
 	// WebUI holds the static files of the browser UI.
@@ -182,6 +185,7 @@ func (s *Server) routes() {
 	p("GET /api/projects/{pid}/export", code, s.handleExport)
 	p("GET /api/projects/{pid}/events", read, s.handleEvents)
 	p("GET /api/projects/{pid}/live", read, s.handleLive)
+	p("POST /api/projects/{pid}/import", lead, s.handleImport)
 
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, errorBody{Error: "there is no API route " + r.Method + " " + r.URL.Path, Code: "not_found"})

@@ -35,6 +35,9 @@ type Store interface {
 	DocumentTexts(projectID string) (map[string]string, error)
 	AddDocument(d *coding.Document, actor string) (*coding.Event, error)
 	UpdateDocument(d *coding.Document, actor string) (*coding.Event, error)
+	// ImportDocuments adds documents and codes (parents before children
+	// or not) to a project in one transaction: all or none.
+	ImportDocuments(projectID string, docs []coding.Document, codes []coding.Code, actor string) error
 
 	Codes(projectID string) ([]coding.Code, error)
 	CreateCode(c *coding.Code, actor string) (*coding.Event, error)

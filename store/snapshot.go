@@ -71,6 +71,13 @@ func (db *DB) ImportIntoProject(projectID string, s *Snapshot, actor string) err
 	return err
 }
 
+// ImportDocuments adds documents and codes to an existing project in one
+// transaction: all of them or none (an upload from the web UI, which
+// brings no users or codings).
+func (db *DB) ImportDocuments(projectID string, docs []coding.Document, codes []coding.Code, actor string) error {
+	return db.ImportIntoProject(projectID, &Snapshot{Documents: docs, Codes: codes}, actor)
+}
+
 func (w *writeTx) createUsers(users []coding.User) error {
 	for i := range users {
 		if err := w.createUser(&users[i]); err != nil {

@@ -61,6 +61,9 @@ var authzTable = map[string]string{
 	"GET /api/projects/{pid}/export":                  "code",
 	"GET /api/projects/{pid}/events":                  "read",
 	"GET /api/projects/{pid}/live":                    "read",
+
+	// Retrieval and analysis (branch analysis).
+	"POST /api/projects/{pid}/import": "lead",
 }
 
 // allowedFor says whether a caller kind may use a route of an access level.

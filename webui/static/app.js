@@ -13,6 +13,9 @@ import * as documents from "./documents.js";
 import * as reader from "./reader.js";
 import * as settings from "./settings.js";
 import { showAccount } from "./account.js";
+import * as search from "./search.js";
+import * as segments from "./segments.js";
+import * as analysis from "./analysis.js";
 import { setNavigator } from "./nav.js";
 
 const routes = [
@@ -21,6 +24,10 @@ const routes = [
   [/^\/p\/([^/]+)\/?$/, documents, (m) => ({ pid: decodeURIComponent(m[1]) })],
   [/^\/p\/([^/]+)\/d\/([^/]+)\/?$/, reader, (m) => ({ pid: decodeURIComponent(m[1]), did: decodeURIComponent(m[2]) })],
   [/^\/p\/([^/]+)\/settings\/?$/, settings, (m) => ({ pid: decodeURIComponent(m[1]) })],
+  // Research views: search and auto-code, coded segments, analysis.
+  [/^\/p\/([^/]+)\/search\/?$/, search, (m) => ({ pid: decodeURIComponent(m[1]) })],
+  [/^\/p\/([^/]+)\/segments\/?$/, segments, (m) => ({ pid: decodeURIComponent(m[1]) })],
+  [/^\/p\/([^/]+)\/analysis\/?$/, analysis, (m) => ({ pid: decodeURIComponent(m[1]) })],
 ];
 
 const app = document.getElementById("app");
@@ -104,7 +111,7 @@ function drawTopbar() {
     bar.append(h("span", { class: "sep", "aria-hidden": "true", text: "/" }),
       h("a", { class: "crumb", href: "/p/" + encodeURIComponent(project.project.slug), "data-link": "", text: project.project.name }));
     if (project.project.blind) bar.append(h("span", { class: "tag", title: "Coders see only their own codings", text: "blind" }));
-    bar.append(h("a", { class: "nav-link", id: "nav-settings", href: "/p/" + encodeURIComponent(project.project.slug) + "/settings", "data-link": "", text: "Team" }));
+    bar.append(researchLinks());
   }
   bar.append(h("span", { class: "grow" }));
   if (project.live) {
@@ -118,6 +125,17 @@ function drawTopbar() {
       h("button", { class: "link", id: "signout", text: "Sign out", on: { click: signOut } }));
   }
   bar.append(h("button", { class: "help-btn", "aria-label": "Keyboard shortcuts", title: "Keyboard shortcuts (?)", text: "?", on: { click: showHelp } }));
+}
+
+// researchLinks leads from anywhere in a project to its research views.
+function researchLinks() {
+  const base = "/p/" + encodeURIComponent(project.project.slug) + "/";
+  return h("nav", { class: "research", "aria-label": "Research views" },
+    [["search", "Search", "s"], ["segments", "Segments", "g"], ["analysis", "Analysis", "a"], ["settings", "Team", ""]].map(([sub, label, key]) =>
+      h("a", {
+        id: "nav-" + sub, href: base + sub, "data-link": "", title: key ? `${label} (${key})` : "The team, settings and downloads",
+        "aria-current": location.pathname === base + sub ? "page" : undefined, text: label,
+      })));
 }
 
 function drawOnline(online) {
@@ -210,6 +228,7 @@ function signedOut() {
 const helpSections = [
   ["Everywhere", [["?", "show these shortcuts"], ["/", "search or filter the list"], ["j / k or ↓ / ↑", "move in a list"], ["Enter", "open"], ["Ctrl+Z", "undo my last coding change"], ["Ctrl+Shift+Z or Ctrl+Y", "redo"]]],
   ["Reading a document", [["select text, then c or Enter", "code the selection"], ["Escape", "close a panel, clear the selection"], ["l", "cycle the layers shown"], ["b", "back to the document list"]]],
+  ["In a project", [["s", "search and auto-code"], ["g", "coded segments"], ["a", "analysis"]]],
   ["Code picker", [["type", "filter codes by name or path"], ["↓ / ↑", "move"], ["Space or Ctrl+Enter", "tick several codes"], ["Enter", "apply the ticked codes (or the highlighted one)"], ["Escape", "close"]]],
 ];
 
@@ -222,6 +241,8 @@ function showHelp() {
   const m = modal("Keyboard shortcuts", body);
   m.dialog.classList.add("help");
 }
+
+const researchKeys = { s: "search", g: "segments", a: "analysis" };
 
 function typing(target) {
   return target.closest && target.closest("input, textarea, select, [contenteditable=true]");
@@ -241,6 +262,9 @@ document.addEventListener("keydown", (e) => {
   if (e.key === "?") {
     e.preventDefault();
     showHelp();
+  } else if (project.project && researchKeys[e.key]) {
+    e.preventDefault();
+    navigate("/p/" + encodeURIComponent(project.project.slug) + "/" + researchKeys[e.key]);
   } else if (e.key === "/") {
     const f = document.querySelector("[data-filter]");
     if (f) {

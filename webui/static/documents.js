@@ -6,6 +6,8 @@ import { project } from "./state.js";
 import { navigate } from "./nav.js";
 import { h, clear, listKeys, fold, plural, avatar } from "./ui.js";
 import * as codebook from "./codebook.js";
+import { tabs } from "./views.js";
+import { openImport } from "./importer.js";
 
 export async function mount(root, { pid }) {
   await project.open(pid);
@@ -19,8 +21,9 @@ export async function mount(root, { pid }) {
   const filter = h("input", { type: "search", placeholder: "Filter documents  ( / )", "aria-label": "Filter documents", "data-filter": "" });
   const list = h("ul", { class: "doclist", role: "list" });
   const status = h("p", { class: "muted", text: "Loading documents…" });
-  main.append(h("h1", { text: p.name }), p.description ? h("p", { class: "desc", text: p.description }) : null,
-    h("div", { class: "toolbar" }, filter), status, list);
+  const importBtn = project.isLead ? h("button", { id: "import-open", text: "Import documents…", title: "Add documents from files" }) : null;
+  main.append(tabs("documents"), h("h1", { text: p.name }), p.description ? h("p", { class: "desc", text: p.description }) : null,
+    h("div", { class: "toolbar" }, filter, importBtn), status, list);
 
   let docs = [];
   const drawPresence = () => {
@@ -80,6 +83,7 @@ export async function mount(root, { pid }) {
     draw();
   };
   await load();
+  if (importBtn) importBtn.addEventListener("click", () => openImport(pid, () => load().catch(() => {})));
   filter.addEventListener("input", draw);
   filter.addEventListener("keydown", (e) => {
     if (e.key === "ArrowDown") {

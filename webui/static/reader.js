@@ -119,6 +119,18 @@ class Reader {
     this.drawOthers(project.live ? project.live.online : []);
     this.drawStatus();
     this.scroller.focus({ preventScroll: true });
+    const at = /^(\d+)-(\d+)$/.exec(new URLSearchParams(location.search).get("at") || "");
+    if (at) this.reveal(Number(at[1]), Number(at[2]));
+  }
+
+  /** reveal scrolls to [start, end) and selects it: search and retrieval link here with ?at=START-END. */
+  reveal(start, end) {
+    const length = this.blocks.length ? this.blocks[this.blocks.length - 1].cpEnd : 0;
+    if (start >= end || end > length) return;
+    const [node] = this.cpToPoint(start);
+    const el = node.nodeType === Node.TEXT_NODE ? node.parentElement : node;
+    el.scrollIntoView({ block: "center" });
+    this.select(start, end);
   }
 
   async loadCodings() {

@@ -6,6 +6,7 @@
 import { api, projectPath } from "./api.js";
 import { project, session } from "./state.js";
 import { h, clear, toast, modal, avatar } from "./ui.js";
+import { tabs } from "./views.js";
 
 const ROLES = [
   ["lead", "Lead — manages the codebook, the team and the consensus"],
@@ -22,7 +23,7 @@ export async function mount(root, { pid }) {
     const focusedId = document.activeElement && document.activeElement.id;
     clear(page);
     const p = project.project;
-    page.append(h("h1", { text: "Team and settings" }),
+    page.append(tabs("settings"), h("h1", { text: "Team and settings" }),
       h("p", { class: "muted", text: `${p.name} · you are a ${project.role}` }));
     page.append(aboutSection(p), teamSection(), downloadsSection(p));
     if (focusedId) {
