@@ -168,10 +168,36 @@ func Agreement(st AgreementStore, projectID string, req AgreementRequest) (*codi
 	return coding.ProjectAgreement(in, opt)
 }
 
+// UnitAll asks for every unit's report at once.
+const UnitAll coding.AgreementUnit = "all"
+
+// Agreements computes a project's agreement in every unit, side by side;
+// options that belong to one unit apply to that unit only.
+func Agreements(st AgreementStore, projectID string, req AgreementRequest) ([]*coding.AgreementReport, error) {
+	req.Unit = coding.UnitCharacters // resolves the same defaults as one unit…
+	if req.Bootstrap < 0 {
+		req.Bootstrap = DefaultBootstrap // …but coded_only drops α for characters only
+	}
+	in, opt, err := agreementInput(st, projectID, req)
+	if err != nil {
+		return nil, err
+	}
+	return coding.ProjectAgreementUnits(in, opt, coding.Units)
+}
+
 func (s *Server) handleAgreement(w http.ResponseWriter, r *http.Request, c *caller) {
 	req, err := ParseAgreementQuery(r.URL.Query())
 	if err != nil {
 		s.writeError(w, r, err)
+		return
+	}
+	if req.Unit == UnitAll {
+		reports, err := Agreements(s.store, c.project.ID, req)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"reports": reports})
 		return
 	}
 	report, err := Agreement(s.store, c.project.ID, req)

@@ -10,13 +10,13 @@ import (
 	"github.com/concordqda/concord/server"
 )
 
-const agreementUsage = `agreement --project SLUG [--unit characters|segments|presence|unitized] [--code NAME-or-PATH] [--coders a,b] [--json]`
+const agreementUsage = `agreement --project SLUG [--unit characters|segments|presence|unitized|all] [--code NAME-or-PATH] [--coders a,b] [--json]`
 
 func (m *Main) agreement(args []string) error {
 	fs := m.flags("agreement", agreementUsage)
 	db := m.dbFlag(fs)
 	slug := fs.String("project", "", "the project's slug")
-	unit := fs.String("unit", "characters", "what to compare: characters, segments (codings matched by overlap), presence (of each code in each document) or unitized (Krippendorff's unitizing α)")
+	unit := fs.String("unit", "characters", "what to compare: characters, segments (codings matched by overlap), presence (of each code in each document), unitized (Krippendorff's unitizing α), or all four side by side")
 	code := fs.String("code", "", "only this code and its descendants: a name, or a path such as \"Stressors/Housing challenges\"")
 	coders := fs.String("coders", "", "comma-separated logins to compare (\"consensus\" for the consensus layer); default: everyone who coded, without the consensus layer")
 	codedOnly := fs.Bool("coded-only", false, "characters unit: count only text at least one coder coded with the code")
@@ -48,16 +48,34 @@ func (m *Main) agreement(args []string) error {
 	if err != nil {
 		return err
 	}
-	r, err := server.Agreement(st, p.ID, req)
+	var reports []*coding.AgreementReport
+	if req.Unit == server.UnitAll {
+		reports, err = server.Agreements(st, p.ID, req)
+	} else {
+		var r *coding.AgreementReport
+		r, err = server.Agreement(st, p.ID, req)
+		reports = append(reports, r)
+	}
 	if coding.ErrorCode(err) != coding.EINTERNAL && err != nil {
 		return errors.New(coding.ErrorMessage(err)) // a mistake in the request: say only what it is
 	} else if err != nil {
 		return err
 	}
 	if *asJSON {
-		return writeJSONTo(m.Stdout, r)
+		if req.Unit == server.UnitAll {
+			return writeJSONTo(m.Stdout, map[string]any{"reports": reports})
+		}
+		return writeJSONTo(m.Stdout, reports[0])
 	}
-	return m.printAgreement(p, r)
+	for i, r := range reports {
+		if i > 0 {
+			fmt.Fprintln(m.Stdout)
+		}
+		if err := m.printAgreement(p, r); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // agreementColumns are the coefficients a unit's table shows, the first

@@ -100,6 +100,26 @@ func TestAgreementCommandOnTheDemo(t *testing.T) {
 		}
 	}
 
+	// Every unit at once: one report per unit, in the order units are
+	// offered, the same as each asked for alone.
+	var all struct{ Reports []coding.AgreementReport }
+	if err := json.Unmarshal([]byte(mustRun(t, "agreement", "--json", "--project", "peer-support", "--db", db, "--unit", "all", "--bootstrap", "0")), &all); err != nil {
+		t.Fatal(err)
+	}
+	if len(all.Reports) != len(coding.Units) {
+		t.Fatalf("--unit all gave %d reports", len(all.Reports))
+	}
+	for i, u := range coding.Units {
+		alone := agreementJSON(t, "--project", "peer-support", "--db", db, "--unit", string(u), "--bootstrap", "0")
+		got := all.Reports[i]
+		if got.Unit != u || got.Overall.Coefficients[got.Metric] != alone.Overall.Coefficients[alone.Metric] {
+			t.Errorf("--unit all, report %d: unit %s, overall %v; alone: %v", i, got.Unit, got.Overall.Coefficients[got.Metric], alone.Overall.Coefficients[alone.Metric])
+		}
+	}
+	if table := mustRun(t, "agreement", "--project", "peer-support", "--db", db, "--unit", "all", "--bootstrap", "0"); strings.Count(table, "Agreement in peer-support by") != 4 {
+		t.Errorf("--unit all printed:\n%s", table)
+	}
+
 	for _, tt := range []struct {
 		args []string
 		want string
@@ -139,6 +159,11 @@ func TestAgreementEndpoint(t *testing.T) {
 	}
 	if status := lead.do("GET", "/api/projects/peer-support/agreement?bootstrap=lots", nil, nil); status != 400 {
 		t.Errorf("a bootstrap that is not a number: %d, want 400", status)
+	}
+	var every struct{ Reports []coding.AgreementReport }
+	lead.mustDo(200, "GET", "/api/projects/peer-support/agreement?unit=all&bootstrap=0&overlap=0.3", nil, &every)
+	if len(every.Reports) != len(coding.Units) || every.Reports[1].Unit != coding.UnitSegments || every.Reports[1].Options.Overlap != 0.3 || every.Reports[0].Options.Overlap != 0 {
+		t.Errorf("unit=all: %d reports; want one per unit, the overlap applied to segments only", len(every.Reports))
 	}
 
 	// The command line prints the same report (on its own copy of the demo,
