@@ -11,6 +11,8 @@ import * as login from "./login.js";
 import * as projects from "./projects.js";
 import * as documents from "./documents.js";
 import * as reader from "./reader.js";
+import * as agreement from "./agreement.js";
+import * as adjudicate from "./adjudicate.js";
 import { setNavigator } from "./nav.js";
 
 const routes = [
@@ -18,6 +20,9 @@ const routes = [
   [/^\/$/, projects, () => ({})],
   [/^\/p\/([^/]+)\/?$/, documents, (m) => ({ pid: decodeURIComponent(m[1]) })],
   [/^\/p\/([^/]+)\/d\/([^/]+)\/?$/, reader, (m) => ({ pid: decodeURIComponent(m[1]), did: decodeURIComponent(m[2]) })],
+  // Review of agreement (leads).
+  [/^\/p\/([^/]+)\/agreement\/?$/, agreement, (m) => ({ pid: decodeURIComponent(m[1]) })],
+  [/^\/p\/([^/]+)\/agreement\/review\/?$/, adjudicate, (m) => ({ pid: decodeURIComponent(m[1]) })],
 ];
 
 const app = document.getElementById("app");
@@ -101,6 +106,7 @@ function drawTopbar() {
     bar.append(h("span", { class: "sep", "aria-hidden": "true", text: "/" }),
       h("a", { class: "crumb", href: "/p/" + encodeURIComponent(project.project.slug), "data-link": "", text: project.project.name }));
     if (project.project.blind) bar.append(h("span", { class: "tag", title: "Coders see only their own codings", text: "blind" }));
+    if (project.isLead) bar.append(h("a", { class: "crumb nav-agreement", href: "/p/" + encodeURIComponent(project.project.slug) + "/agreement", "data-link": "", text: "Agreement", title: "How well the coders agree, and adjudication" }));
   }
   bar.append(h("span", { class: "grow" }));
   if (project.live) {
