@@ -49,11 +49,13 @@ class Review {
     this.unit = q.get("unit") || "characters";
     this.docId = q.get("doc") || "";
     this.at = q.has("at") ? +q.get("at") : -1;
+    this.withConsensus = q.get("consensus") === "1";
     this.texts = new Map(); // document id -> text
     this.diffs = [];
     this.layers = { a: [], b: [], c: [] };
     this.cases = [];
     this.offs = [];
+    this.editing = null; // the open span editor: {key, code, start, end}
     this.timer = 0;
     this.seq = 0;
     this.rejectKey = "concord.rejected." + project.project.id;
@@ -62,7 +64,7 @@ class Review {
 
   build() {
     const slug = project.project.slug;
-    const back = `/p/${encodeURIComponent(slug)}/agreement?` + new URLSearchParams({ unit: this.unit, code: this.code, a: this.a, b: this.b });
+    const back = `/p/${encodeURIComponent(slug)}/agreement?` + new URLSearchParams({ unit: this.unit, ...(this.withConsensus ? { consensus: "1" } : {}), code: this.code, a: this.a, b: this.b });
     this.docSel = h("select", { "aria-label": "Document" });
     this.docSel.addEventListener("change", () => {
       this.docId = this.docSel.value;
@@ -94,7 +96,7 @@ class Review {
   }
 
   syncURL() {
-    const p = new URLSearchParams({ code: this.code, a: this.a, b: this.b, unit: this.unit, doc: this.docId });
+    const p = new URLSearchParams({ code: this.code, a: this.a, b: this.b, unit: this.unit, ...(this.withConsensus ? { consensus: "1" } : {}), doc: this.docId });
     history.replaceState(null, "", `/p/${encodeURIComponent(project.project.slug)}/agreement/review?${p}`);
   }
 
@@ -204,6 +206,7 @@ class Review {
   draw() {
     const focused = document.activeElement && document.activeElement.closest && document.activeElement.closest("[data-case]");
     const focusedKey = focused && focused.dataset.case;
+    const field = document.activeElement && document.activeElement.closest && document.activeElement.closest(".adj-edit") ? document.activeElement.dataset.field : "";
     const rejected = this.rejected();
     let done = 0;
     const cards = [];
@@ -220,7 +223,8 @@ class Review {
       : "The two coders no longer differ in this document.";
     if (focusedKey) {
       const again = this.list.querySelector(`[data-case="${CSS.escape(focusedKey)}"]`);
-      if (again) again.focus({ preventScroll: true });
+      const input = again && field && again.querySelector(`.adj-edit [data-field="${field}"]`);
+      if (input || again) (input || again).focus({ preventScroll: true });
     }
   }
 
@@ -298,11 +302,13 @@ class Review {
       h("span", { class: "muted", text: ` · characters ${cs.start.toLocaleString()}–${cs.end.toLocaleString()}` }), status),
     h("div", { class: "adj-cols" }, col(this.a, "A · " + project.coderName(this.a), cs.a), col(this.b, "B · " + project.coderName(this.b), cs.b)),
     consensus, actions);
+    if (this.editing && this.editing.key === cs.key) card.append(this.form(cs));
     return card;
   }
 
   // ---- decisions ----
 
+  /** write adds spans to the consensus layer and reports whether the consensus now has them. */
   async write(spans) {
     const have = new Set(this.layers.c.map((c) => `${c.code}|${c.start}|${c.end}`));
     const seen = new Set();
@@ -315,7 +321,7 @@ class Review {
     }
     if (!codings.length) {
       toast("The consensus layer already has exactly this.");
-      return;
+      return true;
     }
     try {
       const r = await api("POST", projectPath(this.pid, "codings"), { codings });
@@ -323,8 +329,10 @@ class Review {
       for (const c of r.codings) if (!ids.has(c.id)) this.layers.c.push(c);
       toast(`${plural(codings.length, "coding")} added to the consensus layer.`, "ok");
       this.draw();
+      return true;
     } catch (e) {
       toast("Could not write to the consensus layer: " + e.message, "error");
+      return false;
     }
   }
 
@@ -342,14 +350,14 @@ class Review {
     if (!cs[side].length) {
       // That coder did not code this stretch: accepting them means the
       // consensus leaves it uncoded.
-      return this.reject(cs);
+      return this.reject(cs, `${project.coderName(side === "a" ? this.a : this.b)} did not code this: the consensus leaves it uncoded.`);
     }
     return this.write(cs[side].map((c) => ({ code: c.code, start: c.start, end: c.end })));
   }
 
-  reject(cs) {
+  reject(cs, why) {
     this.setRejected(cs.key, true);
-    toast("Rejected: nothing goes into the consensus layer here.");
+    toast(why || "Rejected: nothing goes into the consensus layer here.");
     this.draw();
   }
 
@@ -370,55 +378,82 @@ class Review {
     }
   }
 
+  /** editForm opens the span editor of a case. Its state lives in this.editing, so a live redraw keeps it open. */
   editForm(cs, card) {
-    if (card.querySelector(".adj-edit")) {
-      card.querySelector(".adj-edit input").focus();
-      return;
+    if (!this.editing || this.editing.key !== cs.key) {
+      const old = card.querySelector(".adj-edit");
+      if (old) old.remove();
+      const codes = this.editCodes(cs);
+      this.editing = { key: cs.key, code: codes.includes(this.code) ? this.code : codes[0], start: cs.start, end: cs.end };
     }
+    if (!card.querySelector(".adj-edit")) card.append(this.form(cs));
+    card.querySelector(".adj-edit input").focus();
+  }
+
+  /** editCodes are the codes a consensus coding of a case may have: the coders' codes there and the row's code. */
+  editCodes(cs) {
     const codes = new Set([...cs.a, ...cs.b].map((c) => c.code));
     const row = project.codes.get(this.code);
     if (row && row.codable !== false) codes.add(this.code);
-    const codeSel = h("select", { "aria-label": "Code" }, [...codes].map((id) => h("option", { value: id, text: project.codePath(id) })));
+    return [...codes];
+  }
+
+  form(cs) {
+    const ed = this.editing;
+    const codeSel = h("select", { "aria-label": "Code", "data-field": "code" }, this.editCodes(cs).map((id) => h("option", { value: id, text: project.codePath(id) })));
+    codeSel.value = ed.code;
     const len = cpLength(this.text);
-    const start = h("input", { type: "number", min: "0", max: String(len), value: String(cs.start), "aria-label": "Start (character)" });
-    const end = h("input", { type: "number", min: "0", max: String(len), value: String(cs.end), "aria-label": "End (character)" });
+    const num = (field, label) => h("input", { type: "number", min: "0", max: String(len), value: String(ed[field]), "aria-label": label, "data-field": field });
+    const start = num("start", "Start (character)");
+    const end = num("end", "End (character)");
     const preview = h("p", { class: "adj-preview" });
-    const showPreview = () => {
-      const s = +start.value;
-      const e = +end.value;
-      preview.textContent = e > s && s >= 0 && e <= len ? "“" + cpSlice(this.text, s, e) + "”" : "Choose a start before the end, inside the document.";
+    const valid = () => ed.end > ed.start && ed.start >= 0 && ed.end <= len;
+    const update = () => {
+      ed.code = codeSel.value;
+      ed.start = +start.value;
+      ed.end = +end.value;
+      preview.textContent = valid() ? "“" + cpSlice(this.text, ed.start, ed.end) + "”" : "Choose a start before the end, inside the document.";
     };
     const useSel = () => {
-      const r = this.selectionIn(card);
+      const r = this.selectionIn(form.closest("[data-case]"));
       if (!r) {
         toast("Select some text in this case first.");
         return;
       }
       start.value = String(r.start);
       end.value = String(r.end);
-      showPreview();
+      update();
+    };
+    const close = () => {
+      this.editing = null;
+      form.remove();
     };
     const form = h("form", { class: "adj-edit stack" },
       h("div", { class: "row" }, h("label", {}, "Code ", codeSel), h("label", {}, "Start ", start), h("label", {}, "End ", end),
         h("button", { type: "button", text: "Use the selected text", on: { mousedown: (e) => e.preventDefault(), click: useSel } })),
       preview,
       h("div", { class: "row" }, h("button", { type: "submit", class: "primary", text: "Save to consensus" }),
-        h("button", { type: "button", text: "Cancel", on: { click: () => form.remove() } })));
-    start.addEventListener("input", showPreview);
-    end.addEventListener("input", showPreview);
-    form.addEventListener("submit", (e) => {
-      e.preventDefault();
-      const s = +start.value;
-      const en = +end.value;
-      if (!(en > s && s >= 0 && en <= len)) {
-        showPreview();
-        return;
+        h("button", { type: "button", text: "Cancel", on: { click: close } })));
+    for (const el of [codeSel, start, end]) el.addEventListener("input", update);
+    form.addEventListener("keydown", (e) => {
+      if (e.key === "Escape") {
+        e.stopPropagation();
+        const card = form.closest("[data-case]");
+        close();
+        if (card) card.focus();
       }
-      this.write([{ code: codeSel.value, start: s, end: en }]);
     });
-    showPreview();
-    card.append(form);
-    start.focus();
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      update();
+      if (!valid()) return;
+      if (await this.write([{ code: ed.code, start: ed.start, end: ed.end }])) {
+        this.editing = null;
+        this.draw();
+      }
+    });
+    update();
+    return form;
   }
 
   /** selectionIn maps the text selected inside a case's passages to code points. */
@@ -466,9 +501,11 @@ class Review {
     }
   }
 
+  /** later refreshes soon after a change, at most every 400 ms while changes keep coming. */
   later() {
-    clearTimeout(this.timer);
+    if (this.timer) return;
     this.timer = setTimeout(async () => {
+      this.timer = 0;
       try {
         await this.loadDiffs();
         this.drawDocs();

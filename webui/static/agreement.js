@@ -78,6 +78,8 @@ export async function mount(root, { pid }) {
   const st = {
     unit: UNITS.some((u) => u[0] === q.get("unit")) ? q.get("unit") : "characters",
     sort: localStorage.getItem("concord.agreementSort") || "worst",
+    withConsensus: q.get("consensus") === "1",
+    coders: [], // the coders the server compares by default, learnt from its first answer
     report: null,
     cell: q.get("code") && q.get("a") && q.get("b") ? { code: q.get("code"), a: q.get("a"), b: q.get("b") } : null,
   };
@@ -90,6 +92,7 @@ export async function mount(root, { pid }) {
     h("option", { value: "codebook", text: "Codebook order" }),
     h("option", { value: "name", text: "Code name A–Z" }));
   sortSel.value = st.sort;
+  const consensusBox = h("input", { type: "checkbox", checked: st.withConsensus });
   const status = h("div", { class: "agr-status", role: "status", "aria-live": "polite" });
   const overall = h("div", { class: "agr-overall" });
   const legend = h("div", { class: "agr-legend", "aria-label": "Colour scale" });
@@ -99,7 +102,8 @@ export async function mount(root, { pid }) {
     h("h1", { text: "Agreement" }),
     h("p", { class: "desc", text: "How well the coders agree on each code. Click a cell (or focus it and press Enter) to list where the two coders differ, then settle each difference into the consensus layer." }),
     h("div", { class: "toolbar agr-tools" },
-      h("label", {}, "Unit ", unitSel), h("label", {}, "Order ", sortSel), status),
+      h("label", {}, "Unit ", unitSel), h("label", {}, "Order ", sortSel),
+      h("label", { title: "Add columns comparing each coder with the consensus layer" }, consensusBox, " Compare with consensus"), status),
     overall, legend, grid, list);
   root.append(h("div", { class: "layout" }, page));
   document.title = "Agreement · Concord";
@@ -111,8 +115,17 @@ export async function mount(root, { pid }) {
       ? h("span", {}, h("progress", { "aria-label": "Computing agreement" }), " Computing agreement…")
       : h("span", { class: "muted", text: "Updating…" }));
     try {
-      const r = await api("GET", projectPath(pid, "agreement") + "?unit=" + encodeURIComponent(st.unit));
+      const p = new URLSearchParams({ unit: st.unit });
+      // The consensus layer is compared only when named, beside the
+      // coders the server would choose itself (so those are asked first).
+      if (st.withConsensus && !st.coders.length) {
+        const base = await api("GET", projectPath(pid, "agreement") + "?" + new URLSearchParams({ unit: st.unit, bootstrap: "0" }));
+        st.coders = base.coders.map((c) => c.id);
+      }
+      if (st.withConsensus) p.set("coders", [...st.coders, "consensus"].join(","));
+      const r = await api("GET", projectPath(pid, "agreement") + "?" + p);
       if (my !== seq) return;
+      if (!st.withConsensus) st.coders = r.coders.map((c) => c.id);
       st.report = r;
       status.replaceChildren(h("span", { class: "muted", text: "Up to date · " + new Date().toLocaleTimeString() }));
       draw();
@@ -125,6 +138,7 @@ export async function mount(root, { pid }) {
 
   const syncURL = () => {
     const p = new URLSearchParams({ unit: st.unit });
+    if (st.withConsensus) p.set("consensus", "1");
     if (st.cell) {
       p.set("code", st.cell.code);
       p.set("a", st.cell.a);
@@ -187,6 +201,7 @@ export async function mount(root, { pid }) {
     if (!r) return;
     drawOverall(r);
     drawLegend(r);
+    grid.dataset.unit = r.unit;
     const focused = document.activeElement && document.activeElement.dataset.cell;
     const m = r.matrix;
     if (!m.codes.length || !m.pairs.length) {
@@ -277,7 +292,7 @@ export async function mount(root, { pid }) {
 
   const drawList = (r, scroll) => {
     const { code, a, b } = st.cell;
-    const review = (d) => `/p/${encodeURIComponent(slug)}/agreement/review?` + new URLSearchParams({ code, a, b, unit: st.unit, doc: d.document, at: String(d.start) });
+    const review = (d) => `/p/${encodeURIComponent(slug)}/agreement/review?` + new URLSearchParams({ code, a, b, unit: st.unit, ...(st.withConsensus ? { consensus: "1" } : {}), doc: d.document, at: String(d.start) });
     const ds = r.disagreements;
     const head = h("h2", { tabindex: "-1", text: `${project.codePath(code)}: where ${project.coderName(a)} and ${project.coderName(b)} differ` });
     const out = [head];
@@ -323,17 +338,27 @@ export async function mount(root, { pid }) {
     syncURL();
     load(true);
   });
+  consensusBox.addEventListener("change", () => {
+    st.withConsensus = consensusBox.checked;
+    syncURL();
+    load(true);
+  });
   sortSel.addEventListener("change", () => {
     st.sort = sortSel.value;
     localStorage.setItem("concord.agreementSort", st.sort);
     draw();
   });
 
-  // Live: recompute at most about once a second while coders work.
+  // Live: recompute within a second of a change, and no more often than
+  // that while coders keep working (a debounce that restarted on every
+  // event would never fire during a busy session).
   let timer = 0;
   const later = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => load(false), 700);
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = 0;
+      load(false);
+    }, 700);
   };
   const offs = [
     project.on("event", (ev) => {
