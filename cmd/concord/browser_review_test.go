@@ -118,20 +118,7 @@ func TestBrowserReview(t *testing.T) {
 	b.waitFor("the case of the disagreement to be focused", `document.activeElement && document.activeElement.matches("[data-case]") && +document.activeElement.dataset.start <= `+fmt.Sprint(pick.Start)+` && document.activeElement.textContent.includes(`+jsString(pick.Excerpt)+`)`, `document.querySelector(".adjudicate") && document.querySelector(".adjudicate").innerText.slice(0, 300)`, 10*time.Second)
 	b.shot("side-by-side")
 	b.run("accept A", chromedp.Click(chromedp.CSS(`[data-case]:focus button[data-act="Accept A"]`)))
-	var consensus coding.Coding
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		var out struct{ Codings []coding.Coding }
-		lead.mustDo(200, "GET", "/api/projects/peer-support/codings?"+url.Values{"document": {pick.Document}, "coder": {proj.Consensus}}.Encode(), nil, &out)
-		if len(out.Codings) == 1 {
-			consensus = out.Codings[0]
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the consensus layer holds %d codings of the document after accept A, want 1: %+v", len(out.Codings), out.Codings)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	consensus := waitConsensus(t, lead, pick.Document, proj.Consensus, 1)[0]
 	if consensus.Start != anaCoding.Start || consensus.End != anaCoding.End || consensus.CodeID != anaCoding.CodeID {
 		t.Errorf("consensus coding is %s [%d,%d), want ana's %s [%d,%d)", consensus.CodeID, consensus.Start, consensus.End, anaCoding.CodeID, anaCoding.Start, anaCoding.End)
 	}
@@ -141,7 +128,65 @@ func TestBrowserReview(t *testing.T) {
 	b.shot("settled")
 	ana.shot("ana-sees-consensus")
 
+	// Edit span on another open case, by keyboard: e, then the offsets.
+	open := `document.querySelector("[data-case]:not(.done)")`
+	if ok, _ := eval[bool](b, "!!"+open); ok {
+		caseStart, _ := eval[int](b, "+"+open+".dataset.start")
+		b.run("focus the open case and press e", chromedp.Evaluate[chromedp.Void](open+".focus()"), press('e'))
+		b.waitFor("the span editor", `document.activeElement && document.activeElement.closest(".adj-edit")`, "", 10*time.Second)
+		b.run("set the span", chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => { const f = document.querySelector(".adj-edit"); const [s, e] = f.querySelectorAll("input[type=number]");
+  s.value = "%d"; e.value = "%d"; e.dispatchEvent(new Event("input")); })()`, caseStart+1, caseStart+11)))
+		b.shot("edit-span")
+		b.run("save it", chromedp.Click(chromedp.CSS(`.adj-edit button[type="submit"]`)))
+		edited := waitConsensus(t, lead, pick.Document, proj.Consensus, 2)
+		found := false
+		for _, c := range edited {
+			found = found || (c.Start == caseStart+1 && c.End == caseStart+11)
+		}
+		if !found {
+			t.Errorf("after editing the span the consensus holds %+v, want a coding [%d,%d)", edited, caseStart+1, caseStart+11)
+		}
+		// Undo clears it from the consensus again.
+		sel := fmt.Sprintf(`[data-case][data-start="%d"] button[data-act="Undo: clear the consensus here"]`, caseStart)
+		b.waitFor("the edited case to be settled", `document.querySelector(`+jsString(sel)+`)`, "", 10*time.Second)
+		b.run("undo it", chromedp.Click(chromedp.CSS(sel)))
+		waitConsensus(t, lead, pick.Document, proj.Consensus, 1)
+	}
+
+	// Back on the dashboard, the consensus layer can join the comparison.
+	b.run("back to the dashboard", chromedp.Click(chromedp.CSS(".adjudicate .back")))
+	b.waitFor("the heatmap again", `document.querySelector(".agr-cell")`, "", 10*time.Second)
+	b.run("compare with consensus", chromedp.Click(chromedp.CSS(`.agr-tools input[type="checkbox"]`)))
+	b.waitFor("columns for the consensus layer", `document.querySelectorAll(".agr-table thead th").length === 4 && document.querySelector(".agr-table thead").textContent.includes("Consensus")`,
+		`document.querySelector(".agreement").innerText.slice(0, 400)`, 10*time.Second)
+	b.shot("with-consensus")
+
+	// Another unit: figures that cannot be computed say why.
+	b.run("choose presence", chromedp.SetValue(chromedp.CSS(`.agr-tools select`), "presence"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector(".agr-tools select").dispatchEvent(new Event("change"))`))
+	b.waitFor("an undefined cell with its reason", `document.querySelector('.agr-grid[data-unit="presence"] .agr-cell.undefined[title*="Cannot be computed: "]')`,
+		`document.querySelector(".agreement").innerText.slice(0, 400)`, 10*time.Second)
+	b.shot("presence")
+
 	b.checkClean()
 	ana.checkClean()
 	t.Logf("review scenario took %v", time.Since(started))
+}
+
+// waitConsensus waits until the consensus layer holds n codings of a
+// document, and returns them.
+func waitConsensus(t *testing.T, c *apiClient, doc, consensus string, n int) []coding.Coding {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var out struct{ Codings []coding.Coding }
+		c.mustDo(200, "GET", "/api/projects/peer-support/codings?"+url.Values{"document": {doc}, "coder": {consensus}}.Encode(), nil, &out)
+		if len(out.Codings) == n {
+			return out.Codings
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the consensus layer holds %d codings of the document, want %d: %+v", len(out.Codings), n, out.Codings)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
