@@ -137,7 +137,7 @@ func TestBrowserReview(t *testing.T) {
 		b.run("set the span", chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => { const f = document.querySelector(".adj-edit"); const [s, e] = f.querySelectorAll("input[type=number]");
   s.value = "%d"; e.value = "%d"; e.dispatchEvent(new Event("input")); })()`, caseStart+1, caseStart+11)))
 		b.shot("edit-span")
-		b.run("save it", chromedp.Click(chromedp.CSS(`.adj-edit button[type="submit"]`)))
+		clickWhenThere(b, "save it", `.adj-edit button[type="submit"]`)
 		edited := waitConsensus(t, lead, pick.Document, proj.Consensus, 2)
 		found := false
 		for _, c := range edited {
@@ -148,9 +148,18 @@ func TestBrowserReview(t *testing.T) {
 		}
 		// Undo clears it from the consensus again.
 		sel := fmt.Sprintf(`[data-case][data-start="%d"] button[data-act="Undo: clear the consensus here"]`, caseStart)
-		b.waitFor("the edited case to be settled", `document.querySelector(`+jsString(sel)+`)`, "", 10*time.Second)
-		b.run("undo it", chromedp.Click(chromedp.CSS(sel)))
+		clickWhenThere(b, "undo it", sel)
 		waitConsensus(t, lead, pick.Document, proj.Consensus, 1)
+
+		// Reject writes nothing, and can be undone too.
+		again := fmt.Sprintf(`[data-case][data-start="%d"]`, caseStart)
+		b.waitFor("the case to be open again", `document.querySelector(`+jsString(again+` .adj-badge.open`)+`)`, "", 10*time.Second)
+		b.run("reject it with r", chromedp.Evaluate[chromedp.Void](`document.querySelector(`+jsString(again)+`).focus()`), press('r'))
+		b.waitFor("the case to show as rejected", `document.querySelector(`+jsString(again+` .adj-badge.rejected`)+`)`, "", 10*time.Second)
+		b.shot("rejected")
+		waitConsensus(t, lead, pick.Document, proj.Consensus, 1)
+		clickWhenThere(b, "undo the rejection", again+` button[data-act="Undo the rejection"]`)
+		b.waitFor("the case to be open after undoing the rejection", `document.querySelector(`+jsString(again+` .adj-badge.open`)+`)`, "", 10*time.Second)
 	}
 
 	// Back on the dashboard, the consensus layer can join the comparison.
@@ -189,4 +198,12 @@ func waitConsensus(t *testing.T, c *apiClient, doc, consensus string, n int) []c
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// clickWhenThere waits for a button and clicks it in the same step. The
+// review redraws its cases on live events, which can replace a button
+// between a lookup and a mouse click at its place.
+func clickWhenThere(b *browser, what, selector string) {
+	b.t.Helper()
+	b.waitFor(what, `(() => { const e = document.querySelector(`+jsString(selector)+`); if (e) e.click(); return !!e; })()`, "", 10*time.Second)
 }

@@ -225,6 +225,8 @@ export async function mount(root, { pid }) {
         const btn = h("button", {
           class: "agr-cell" + (defined ? (c.value < 0 || c.value >= 0.8 ? "" : " light") : " undefined"),
           title: cellTitle(r, cell, row.path, a, b), "data-cell": key, "data-code": row.code,
+          // A screen reader hears the row, the column and the figure, not just "0.23 249".
+          "aria-label": `${row.path}, ${project.coderName(a)} and ${project.coderName(b)}: ${defined ? `${METRICS[r.pair_metric] || r.pair_metric} ${fmt(c.value)}` : "cannot be computed"}`,
           "aria-pressed": st.cell && st.cell.code === row.code && st.cell.a === a && st.cell.b === b ? "true" : "false",
           on: { click: () => choose({ code: row.code, a, b }) },
         }, h("span", { class: "v", text: defined ? fmt(c.value) : "n/a" }),
