@@ -127,6 +127,9 @@ func TestBrowserReview(t *testing.T) {
 	b.waitFor("the case to show as settled", `document.querySelector('[data-case] .adj-badge.settled')`, `document.querySelector(".adj-cases").innerText.slice(0, 300)`, 10*time.Second)
 	b.shot("settled")
 	ana.shot("ana-sees-consensus")
+	if n, _ := eval[int](ana, `document.querySelectorAll(".topbar .nav-agreement").length`); n != 0 {
+		t.Errorf("ana, a coder, has %d links to the agreement dashboard; want none", n)
+	}
 
 	// Edit span on another open case, by keyboard: e, then the offsets.
 	open := `document.querySelector("[data-case]:not(.done)")`
