@@ -16,6 +16,8 @@ import { showAccount } from "./account.js";
 import * as search from "./search.js";
 import * as segments from "./segments.js";
 import * as analysis from "./analysis.js";
+import * as agreement from "./agreement.js";
+import * as adjudicate from "./adjudicate.js";
 import { setNavigator } from "./nav.js";
 
 const routes = [
@@ -28,6 +30,9 @@ const routes = [
   [/^\/p\/([^/]+)\/search\/?$/, search, (m) => ({ pid: decodeURIComponent(m[1]) })],
   [/^\/p\/([^/]+)\/segments\/?$/, segments, (m) => ({ pid: decodeURIComponent(m[1]) })],
   [/^\/p\/([^/]+)\/analysis\/?$/, analysis, (m) => ({ pid: decodeURIComponent(m[1]) })],
+  // Review of agreement (leads).
+  [/^\/p\/([^/]+)\/agreement\/?$/, agreement, (m) => ({ pid: decodeURIComponent(m[1]) })],
+  [/^\/p\/([^/]+)\/agreement\/review\/?$/, adjudicate, (m) => ({ pid: decodeURIComponent(m[1]) })],
 ];
 
 const app = document.getElementById("app");
@@ -131,10 +136,12 @@ function drawTopbar() {
 function researchLinks() {
   const base = "/p/" + encodeURIComponent(project.project.slug) + "/";
   return h("nav", { class: "research", "aria-label": "Research views" },
-    [["search", "Search", "s"], ["segments", "Segments", "g"], ["analysis", "Analysis", "a"], ["settings", "Team", ""]].map(([sub, label, key]) =>
+    [["search", "Search", "s"], ["segments", "Segments", "g"], ["analysis", "Analysis", "a"],
+      project.isLead ? ["agreement", "Agreement", "", "How well the coders agree, and adjudication"] : null,
+      ["settings", "Team", "", "The team, settings and downloads"]].filter(Boolean).map(([sub, label, key, title]) =>
       h("a", {
-        id: "nav-" + sub, href: base + sub, "data-link": "", title: key ? `${label} (${key})` : "The team, settings and downloads",
-        "aria-current": location.pathname === base + sub ? "page" : undefined, text: label,
+        id: "nav-" + sub, class: "nav-" + sub, href: base + sub, "data-link": "", title: key ? `${label} (${key})` : title,
+        "aria-current": location.pathname.startsWith(base + sub) ? "page" : undefined, text: label,
       })));
 }
 
@@ -230,6 +237,7 @@ const helpSections = [
   ["Reading a document", [["select text, then c or Enter", "code the selection"], ["Escape", "close a panel, clear the selection"], ["l", "cycle the layers shown"], ["b", "back to the document list"]]],
   ["In a project", [["s", "search and auto-code"], ["g", "coded segments"], ["a", "analysis"]]],
   ["Code picker", [["type", "filter codes by name or path"], ["↓ / ↑", "move"], ["Space or Ctrl+Enter", "tick several codes"], ["Enter", "apply the ticked codes (or the highlighted one)"], ["Escape", "close"]]],
+  ["Reviewing agreement (leads)", [["arrow keys", "move between cells of the heatmap"], ["Enter", "list the cell's disagreements"], ["j / k", "next / previous case"], ["a / b / o", "accept A, B or both into the consensus"], ["r", "reject (nothing goes into the consensus)"], ["e", "edit the span"]]],
 ];
 
 function showHelp() {

@@ -14,7 +14,7 @@ import { history } from "./undo.js";
 import { navigate } from "./nav.js";
 import { openPicker, closePicker } from "./picker.js";
 import { splitBlocks, blockAt, utf16ToCp, cpToUtf16, cpSlice } from "./offsets.js";
-import { h, clear, toast, avatar, plural } from "./ui.js";
+import { h, clear, toast, avatar, plural, rgba } from "./ui.js";
 import * as codebook from "./codebook.js";
 
 const LANES = 4; // bars drawn under a piece of text; more overlaps show as a grey "more" bar
@@ -27,13 +27,6 @@ export async function mount(root, { pid, did }) {
   const r = new Reader(root, pid, did);
   await r.load();
   return () => r.destroy();
-}
-
-function rgba(hex, a) {
-  const m = /^#?([0-9a-f]{6})$/i.exec(hex || "");
-  if (!m) return `rgba(120,120,120,${a})`;
-  const n = parseInt(m[1], 16);
-  return `rgba(${n >> 16},${(n >> 8) & 255},${n & 255},${a})`;
 }
 
 function short(s, n = 40) {
@@ -119,18 +112,32 @@ class Reader {
     this.drawOthers(project.live ? project.live.online : []);
     this.drawStatus();
     this.scroller.focus({ preventScroll: true });
-    const at = /^(\d+)-(\d+)$/.exec(new URLSearchParams(location.search).get("at") || "");
-    if (at) this.reveal(Number(at[1]), Number(at[2]));
+    // ?at=START-END (search, retrieval) selects a passage; ?at=N (the
+    // review of a disagreement) scrolls to a position.
+    const at = /^(\d+)(?:-(\d+))?$/.exec(new URLSearchParams(location.search).get("at") || "");
+    if (at && at[2] !== undefined) this.reveal(Number(at[1]), Number(at[2]));
+    else if (at) this.scrollToCp(Number(at[1]));
   }
 
-  /** reveal scrolls to [start, end) and selects it: search and retrieval link here with ?at=START-END. */
+  /** reveal scrolls to [start, end) and selects it. */
   reveal(start, end) {
     const length = this.blocks.length ? this.blocks[this.blocks.length - 1].cpEnd : 0;
     if (start >= end || end > length) return;
-    const [node] = this.cpToPoint(start);
-    const el = node.nodeType === Node.TEXT_NODE ? node.parentElement : node;
-    el.scrollIntoView({ block: "center" });
+    this.scrollToCp(start);
     this.select(start, end);
+  }
+
+  /** scrollToCp brings code point cp into view, a third of the way down. */
+  scrollToCp(cp) {
+    if (!this.blocks.length || !(cp >= 0)) return;
+    const i = blockAt(this.blocks, cp);
+    this.els[i].scrollIntoView({ block: "start" });
+    const [n, o] = this.cpToPoint(cp); // draws the block if it is not yet
+    const r = document.createRange();
+    r.setStart(n, o);
+    const rect = r.getBoundingClientRect();
+    const box = this.scroller.getBoundingClientRect();
+    this.scroller.scrollTop += rect.top - box.top - box.height / 3;
   }
 
   async loadCodings() {

@@ -113,3 +113,11 @@ export function fold(s) {
 export function plural(n, word, many) {
   return `${n.toLocaleString()} ${n === 1 ? word : many || word + "s"}`;
 }
+
+/** rgba turns a #rrggbb colour into rgba() with alpha a (grey for anything else). */
+export function rgba(hex, a) {
+  const m = /^#?([0-9a-f]{6})$/i.exec(hex || "");
+  if (!m) return `rgba(120,120,120,${a})`;
+  const n = parseInt(m[1], 16);
+  return `rgba(${n >> 16},${(n >> 8) & 255},${n & 255},${a})`;
+}
