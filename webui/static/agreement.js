@@ -8,6 +8,7 @@
 import { api, projectPath } from "./api.js";
 import { project } from "./state.js";
 import { h, clear, plural } from "./ui.js";
+import { tabs } from "./views.js";
 
 const UNITS = [
   ["characters", "Characters", "Whether each coder coded each character with the code"],
@@ -99,7 +100,7 @@ export async function mount(root, { pid }) {
   const grid = h("div", { class: "agr-grid" });
   const list = h("section", { class: "agr-list", "aria-label": "Disagreements", "aria-live": "polite" });
   const page = h("section", { class: "page agreement" },
-    h("h1", { text: "Agreement" }),
+    tabs("agreement"), h("h1", { text: "Agreement" }),
     h("p", { class: "desc", text: "How well the coders agree on each code. Click a cell (or focus it and press Enter) to list where the two coders differ, then settle each difference into the consensus layer." }),
     h("div", { class: "toolbar agr-tools" },
       h("label", {}, "Unit ", unitSel), h("label", {}, "Order ", sortSel),

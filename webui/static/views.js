@@ -10,10 +10,11 @@ const TABS = [
   ["search", "Search", "search"],
   ["segments", "Coded segments", "segments"],
   ["analysis", "Analysis", "analysis"],
+  ["agreement", "Agreement", "agreement", "lead"],
   ["settings", "Team", "settings"],
 ];
 
-/** projectHref is the UI path of a project page: "" (documents), "search", "segments", "analysis", "settings". */
+/** projectHref is the UI path of a project page: "" (documents), "search", "segments", "analysis", "agreement", "settings". */
 export function projectHref(sub) {
   const base = "/p/" + encodeURIComponent(project.project.slug);
   return sub ? base + "/" + sub : base;
@@ -22,7 +23,7 @@ export function projectHref(sub) {
 /** tabs links the project's pages; current is the one shown. */
 export function tabs(current) {
   return h("nav", { class: "tabs", "aria-label": "Project pages" },
-    TABS.map(([id, label, sub]) => h("a", {
+    TABS.filter(([, , , who]) => who !== "lead" || project.isLead).map(([id, label, sub]) => h("a", {
       href: projectHref(sub), "data-link": "", class: "tab" + (id === current ? " current" : ""),
       "aria-current": id === current ? "page" : undefined, text: label,
     })));
