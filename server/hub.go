@@ -44,7 +44,11 @@ func (o *HubOptions) defaults() {
 		o.PongTimeout = 60 * time.Second
 	}
 	if o.PingInterval == 0 {
-		o.PingInterval = o.PongTimeout * 9 / 10
+		// Half the timeout: a ping goes out from the writer between
+		// frames, so a writer busy with large frames sends it late; at
+		// 9/10 a short timeout left the pong a few hundred milliseconds
+		// and dropped clients that were reading fine.
+		o.PingInterval = o.PongTimeout / 2
 	}
 	if o.MaxMessage == 0 {
 		o.MaxMessage = 16 << 10

@@ -63,8 +63,9 @@ export function mount(root, opts = {}) {
     walk("", 0, next);
     if (!next.childElementCount) next.append(h("li", { class: "muted", text: project.codes.size ? "No code matches." : "The codebook is empty." }));
     drawDetails();
-    if (next.innerHTML === shownTree) return;
-    shownTree = next.innerHTML;
+    const shown = next.innerHTML; // compared, never assigned
+    if (shown === shownTree) return;
+    shownTree = shown;
     clear(tree);
     tree.append(...next.childNodes);
     const rows = rowsOf();
