@@ -110,13 +110,16 @@ export async function mount(root, { pid }) {
   document.title = "Agreement · Concord";
 
   let seq = 0;
-  const load = async (first) => {
+  // quick skips the bootstrap: a live update then costs one pass over the
+  // codings, and the last interval stays on show, marked as older.
+  const load = async (first, quick = false) => {
     const my = ++seq;
     status.replaceChildren(first
       ? h("span", {}, h("progress", { "aria-label": "Computing agreement" }), " Computing agreement…")
       : h("span", { class: "muted", text: "Updating…" }));
     try {
       const p = new URLSearchParams({ unit: st.unit });
+      if (quick) p.set("bootstrap", "0");
       // The consensus layer is compared only when named, beside the
       // coders the server would choose itself (so those are asked first).
       if (st.withConsensus && !st.coders.length) {
@@ -127,6 +130,10 @@ export async function mount(root, { pid }) {
       const r = await api("GET", projectPath(pid, "agreement") + "?" + p);
       if (my !== seq) return;
       if (!st.withConsensus) st.coders = r.coders.map((c) => c.id);
+      if (quick && st.report && st.report.unit === r.unit && st.report.overall.alpha_ci) {
+        r.overall.alpha_ci = st.report.overall.alpha_ci;
+        r.staleInterval = true;
+      }
       st.report = r;
       status.replaceChildren(h("span", { class: "muted", text: "Up to date · " + new Date().toLocaleTimeString() }));
       draw();
@@ -151,7 +158,8 @@ export async function mount(root, { pid }) {
   const drawOverall = (r) => {
     const key = r.overall.coefficients[r.metric] ? r.metric : r.metric.replace(/_category$/, "");
     const c = r.overall.coefficients[key];
-    const ci = r.overall.alpha_ci && r.overall.alpha_ci.defined ? ` (95% interval ${fmt(r.overall.alpha_ci.low)} to ${fmt(r.overall.alpha_ci.high)})` : "";
+    const ci = r.overall.alpha_ci && r.overall.alpha_ci.defined
+      ? ` (95% interval ${fmt(r.overall.alpha_ci.low)} to ${fmt(r.overall.alpha_ci.high)}${r.staleInterval ? ", from before the latest changes" : ""})` : "";
     const who = r.coders.map((c) => project.coderName(c.id)).join(", ");
     clear(overall).append(
       h("span", { class: "agr-big" + (c && c.defined ? "" : " undefined"), title: c && !c.defined ? c.reason : "", text: c && c.defined ? fmt(c.value) : "n/a" }),
@@ -352,16 +360,20 @@ export async function mount(root, { pid }) {
     draw();
   });
 
-  // Live: recompute within a second of a change, and no more often than
-  // that while coders keep working (a debounce that restarted on every
-  // event would never fire during a busy session).
+  // Live: recompute quickly (without the bootstrap) within a second of a
+  // change, and no more often than that while coders keep working (a
+  // debounce that restarted on every event would never fire during a busy
+  // session); once changes pause for a few seconds, recompute the interval.
   let timer = 0;
+  let settle = 0;
   const later = () => {
+    clearTimeout(settle);
+    settle = setTimeout(() => load(false), 4000);
     if (timer) return;
     timer = setTimeout(() => {
       timer = 0;
-      load(false);
-    }, 700);
+      load(false, true);
+    }, 250);
   };
   const offs = [
     project.on("event", (ev) => {
@@ -376,6 +388,7 @@ export async function mount(root, { pid }) {
   if (first && !st.cell) first.focus();
   return () => {
     clearTimeout(timer);
+    clearTimeout(settle);
     seq++;
     listSeq++;
     offs.forEach((f) => f());
