@@ -127,6 +127,11 @@ func (c *client) writePump(since uint64) {
 				return
 			}
 			h.Delivered.Add(uint64(n))
+			if frame.Cap() > 64<<10 {
+				// One burst must not leave every connection holding a
+				// frame-sized buffer for the rest of its life.
+				frame = bytes.Buffer{}
+			}
 		case <-ticker.C:
 			if err := c.write(websocket.PingMessage, nil); err != nil {
 				return

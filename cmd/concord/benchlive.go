@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -132,7 +131,7 @@ func (m *Main) benchLive(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(m.Stdout, "%d coders, %.1fs: %d codings acknowledged (%.0f/s); fan-out p50 %.2f ms, p99 %.2f ms, max %.2f ms over %d deliveries; %d missing, %d duplicated, %d errors\n",
 		res.Coders, res.DurationSec, res.CodingsAcked, res.CodingsPerSec, res.FanoutP50ms, res.FanoutP99ms, res.FanoutMaxms, res.Deliveries, res.EventsMissing, res.EventsDuplicated, res.Errors)
-	fmt.Fprintf(m.Stdout, "memory (this process): RSS %.0f MB after warm-up, %.0f MB at the end, %.0f MB at most; Go heap %.0f → %.0f MB\n",
+	fmt.Fprintf(m.Stdout, "memory (this process): RSS %.0f MB after warm-up, %.0f MB at the end, %.0f MB at most; live Go heap %.0f → %.0f MB\n",
 		res.RSSStartMB, res.RSSEndMB, res.RSSMaxMB, res.HeapStartMB, res.HeapEndMB)
 	if res.DBBytesEnd > 0 {
 		fmt.Fprintf(m.Stdout, "database: %d → %d bytes, %.0f bytes per 1,000 codings\n", res.DBBytesStart, res.DBBytesEnd, res.DBBytesPer1000)
@@ -301,7 +300,7 @@ type benchCoder struct {
 	dups   int64
 	mu     sync.Mutex
 	mine   map[string]bool // ids of its own codings not yet seen back
-	lat    []time.Duration
+	lat    latencyHist
 	closed atomic.Bool
 }
 
@@ -430,7 +429,7 @@ func runLiveBench(ctx context.Context, lt *liveTarget, dur time.Duration, rate f
 		Conflicts: conflicts.Load(), Errors: errs.Load(), Disconnects: disconnects.Load(),
 	}
 	mem.finish(res)
-	var all []time.Duration
+	var all latencyHist
 	for _, bc := range coders {
 		bc.conn.Close()
 	}
@@ -441,15 +440,11 @@ func runLiveBench(ctx context.Context, lt *liveTarget, dur time.Duration, rate f
 			res.EventsMissing += missing
 		}
 		res.EventsDuplicated += bc.dups
-		all = append(all, bc.lat...)
+		all.merge(&bc.lat)
 	}
-	res.Deliveries = int64(len(all))
-
-	if len(all) > 0 {
-		sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
-		ms := func(q float64) float64 { return float64(all[int(q*float64(len(all)-1))].Microseconds()) / 1e3 }
-		res.FanoutP50ms, res.FanoutP99ms, res.FanoutMaxms = ms(0.5), ms(0.99), ms(1)
-	}
+	res.Deliveries = int64(all.n)
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1e3 }
+	res.FanoutP50ms, res.FanoutP99ms, res.FanoutMaxms = ms(all.quantile(0.5)), ms(all.quantile(0.99)), ms(all.max)
 	return res, nil
 }
 
@@ -525,7 +520,7 @@ func (bc *benchCoder) read(disconnects *atomic.Int64) {
 			}
 			if ts != "" {
 				if t, err := time.Parse(time.RFC3339Nano, ts); err == nil {
-					bc.lat = append(bc.lat, now.Sub(t))
+					bc.lat.add(now.Sub(t))
 				}
 			}
 		}

@@ -4,7 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"os"
-	"runtime"
+	"runtime/metrics"
 	"strconv"
 	"sync"
 	"time"
@@ -57,9 +57,14 @@ func startMemSampler(dbSize func() (int64, error), warm, interval time.Duration)
 }
 
 func (s *memSampler) sample() {
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	m := memSample{rss: processRSS(), heap: int64(ms.HeapInuse)}
+	// The heap marked live at the last collection: what the process
+	// really holds, without the garbage not yet collected.
+	live := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(live)
+	m := memSample{rss: processRSS()}
+	if live[0].Value.Kind() == metrics.KindUint64 {
+		m.heap = int64(live[0].Value.Uint64())
+	}
 	if s.dbSize != nil {
 		m.db, _ = s.dbSize()
 	}
