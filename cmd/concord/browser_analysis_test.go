@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/csv"
 	"os"
 	"path/filepath"
@@ -10,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 
 	"github.com/concordqda/concord/coding"
@@ -119,24 +117,9 @@ func TestBrowserAnalysis(t *testing.T) {
 })()`, `document.querySelector("#seg-xlsx").href`, 10*time.Second)
 
 	dir := t.TempDir()
-	b.run("allow downloads", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-		_, err := chromedp.CallBrowser(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir})
-		return err
-	}))
+	b.downloadsTo(dir)
 	b.run("download CSV", chromedp.Click(chromedp.CSS("#seg-csv")))
-	path := filepath.Join(dir, "peer-support-segments.csv")
-	var data []byte
-	for deadline := time.Now().Add(10 * time.Second); ; {
-		var err error
-		if data, err = os.ReadFile(path); err == nil && len(data) > 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			entries, _ := os.ReadDir(dir)
-			t.Fatalf("no CSV downloaded to %s (it holds %v)", path, entries)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	data := b.waitDownload(dir, "peer-support-segments.csv")
 	if !strings.HasPrefix(string(data), "\ufeff") {
 		t.Errorf("the CSV does not start with a byte order mark: %q", data[:min(len(data), 20)])
 	}
@@ -175,18 +158,16 @@ func TestBrowserAnalysis(t *testing.T) {
 	b.waitFor("the documents chart", `document.querySelector("#freq-chart svg title").textContent.startsWith("Documents")`, "", 10*time.Second)
 	b.run("save the heatmap as PNG", chromedp.Click(chromedp.CSS(`#co-section [data-export="png"]`)))
 	b.run("save the heatmap as SVG", chromedp.Click(chromedp.CSS(`#co-section [data-export="svg"]`)))
+	var png []byte
 	for _, name := range []string{"peer-support-cooccurrence.png", "peer-support-cooccurrence.svg"} {
-		for deadline := time.Now().Add(10 * time.Second); ; {
-			if st, err := os.Stat(filepath.Join(dir, name)); err == nil && st.Size() > 100 {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("%s was not downloaded", name)
-			}
-			time.Sleep(50 * time.Millisecond)
+		data := b.waitDownload(dir, name)
+		if len(data) <= 100 {
+			t.Fatalf("%s was downloaded with only %d bytes", name, len(data))
+		}
+		if strings.HasSuffix(name, ".png") {
+			png = data
 		}
 	}
-	png, _ := os.ReadFile(filepath.Join(dir, "peer-support-cooccurrence.png"))
 	if !strings.HasPrefix(string(png), "\x89PNG") {
 		t.Errorf("the PNG download is not a PNG")
 	}

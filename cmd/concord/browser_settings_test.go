@@ -7,52 +7,11 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
-	cdpbrowser "github.com/chromedp/cdproto/browser"
-	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/chromedp"
 )
-
-// downloadsTo makes the browser save downloads into dir.
-func (b *browser) downloadsTo(dir string) {
-	b.t.Helper()
-	b.run("allow downloads", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-		// A browser-wide setting: it goes to the browser, not the page.
-		_, err := cdp.Call(ctx, chromedp.FromContext(ctx).Browser, cdpbrowser.SetDownloadBehavior,
-			cdpbrowser.SetDownloadBehaviorParams{Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir})
-		return err
-	}))
-}
-
-// waitDownload waits for a finished file in dir whose name ends with
-// suffix (Chromium writes .crdownload files until it is done) and returns
-// its content.
-func (b *browser) waitDownload(dir, suffix string) []byte {
-	b.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		entries, _ := os.ReadDir(dir)
-		for _, e := range entries {
-			if strings.HasSuffix(e.Name(), suffix) {
-				data, err := os.ReadFile(filepath.Join(dir, e.Name()))
-				if err == nil {
-					return data
-				}
-			}
-		}
-		if time.Now().After(deadline) {
-			var names []string
-			for _, e := range entries {
-				names = append(names, e.Name())
-			}
-			b.t.Fatalf("%s: no download ending in %q after 10s (the folder holds %q)", b.name, suffix, names)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
 
 // TestBrowserTeamAndSettings: a lead starts a project from the UI, adds a
 // new coder to the demo project and passes on the one-time password,
