@@ -5,6 +5,7 @@
 import { api, projectPath } from "./api.js";
 import { project } from "./state.js";
 import { h, clear, toast, modal, fold, plural } from "./ui.js";
+import { codeOptions } from "./views.js";
 
 /**
  * mount draws the codebook panel into root. opts.counts, when given,
@@ -288,19 +289,6 @@ export function mount(root, opts = {}) {
 
 // Colours offered for new codes, in turn: distinct, and readable as thin bars.
 const PALETTE = ["#2a9d8f", "#e76f51", "#457b9d", "#8d5fd3", "#e9c46a", "#d1495b", "#3a86ff", "#6a994e", "#f4a261", "#7d8597"];
-
-/** codeOptions lists the codebook as <option>s in tree order, filtered by keep. */
-function codeOptions(keep) {
-  const out = [];
-  const walk = (parent, depth) => {
-    for (const c of project.children.get(parent) || []) {
-      if (keep(c)) out.push(h("option", { value: c.id, text: "\u2003".repeat(depth) + c.name }));
-      walk(c.id, depth + 1);
-    }
-  };
-  walk("", 0);
-  return out;
-}
 
 function subtree(id) {
   const out = [id];

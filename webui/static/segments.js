@@ -18,7 +18,7 @@ export async function mount(root, { pid }) {
   const page = h("section", { class: "page segments-page", "aria-label": "Coded segments" });
   root.append(page);
 
-  const code = h("select", { id: "seg-code", "aria-label": "Code" }, h("option", { value: "", text: "Every code" }), codeOptions(q.get("code") || ""));
+  const code = h("select", { id: "seg-code", "aria-label": "Code" }, h("option", { value: "", text: "Every code" }), codeOptions(() => true, q.get("code") || ""));
   const sub = h("input", { type: "checkbox", id: "seg-sub", checked: q.get("descendants") !== "false" });
   const coder = h("select", { id: "seg-coder", "aria-label": "Coder" }, h("option", { value: "", text: "Everyone" }),
     project.coders().map((m) => h("option", { value: m.id, text: m.name })),

@@ -46,14 +46,15 @@ export function codeChip(code, who) {
     h("span", { text: project.codePath(code) }), who ? h("span", { class: "muted", text: " · " + who }) : null);
 }
 
-/** codeOptions lists the codebook as <option>s, indented by depth. */
-export function codeOptions(selected, { codableOnly } = {}) {
+/**
+ * codeOptions lists the codebook as <option>s in tree order, indented by
+ * depth, keeping the codes keep accepts; selected, if given, is chosen.
+ */
+export function codeOptions(keep = () => true, selected = "") {
   const out = [];
   const walk = (parent, depth) => {
     for (const c of project.children.get(parent) || []) {
-      if (!codableOnly || c.codable) {
-        out.push(h("option", { value: c.id, selected: c.id === selected, text: "\u2003".repeat(depth) + c.name }));
-      }
+      if (keep(c)) out.push(h("option", { value: c.id, selected: c.id === selected, text: "\u2003".repeat(depth) + c.name }));
       walk(c.id, depth + 1);
     }
   };
