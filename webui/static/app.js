@@ -19,6 +19,7 @@ import * as analysis from "./analysis.js";
 import * as agreement from "./agreement.js";
 import * as adjudicate from "./adjudicate.js";
 import { setNavigator } from "./nav.js";
+import { barLinks, pageForKey, projectHref } from "./views.js";
 
 const routes = [
   [/^\/login$/, login, () => ({})],
@@ -116,7 +117,7 @@ function drawTopbar() {
     bar.append(h("span", { class: "sep", "aria-hidden": "true", text: "/" }),
       h("a", { class: "crumb", href: "/p/" + encodeURIComponent(project.project.slug), "data-link": "", text: project.project.name }));
     if (project.project.blind) bar.append(h("span", { class: "tag", title: "Coders see only their own codings", text: "blind" }));
-    bar.append(researchLinks());
+    bar.append(barLinks());
   }
   bar.append(h("span", { class: "grow" }));
   if (project.live) {
@@ -130,19 +131,6 @@ function drawTopbar() {
       h("button", { class: "link", id: "signout", text: "Sign out", on: { click: signOut } }));
   }
   bar.append(h("button", { class: "help-btn", "aria-label": "Keyboard shortcuts", title: "Keyboard shortcuts (?)", text: "?", on: { click: showHelp } }));
-}
-
-// researchLinks leads from anywhere in a project to its research views.
-function researchLinks() {
-  const base = "/p/" + encodeURIComponent(project.project.slug) + "/";
-  return h("nav", { class: "research", "aria-label": "Research views" },
-    [["search", "Search", "s"], ["segments", "Segments", "g"], ["analysis", "Analysis", "a"],
-      project.isLead ? ["agreement", "Agreement", "", "How well the coders agree, and adjudication"] : null,
-      ["settings", "Team", "", "The team, settings and downloads"]].filter(Boolean).map(([sub, label, key, title]) =>
-      h("a", {
-        id: "nav-" + sub, class: "nav-" + sub, href: base + sub, "data-link": "", title: key ? `${label} (${key})` : title,
-        "aria-current": location.pathname.startsWith(base + sub) ? "page" : undefined, text: label,
-      })));
 }
 
 function drawOnline(online) {
@@ -250,8 +238,6 @@ function showHelp() {
   m.dialog.classList.add("help");
 }
 
-const researchKeys = { s: "search", g: "segments", a: "analysis" };
-
 function typing(target) {
   return target.closest && target.closest("input, textarea, select, [contenteditable=true]");
 }
@@ -270,9 +256,9 @@ document.addEventListener("keydown", (e) => {
   if (e.key === "?") {
     e.preventDefault();
     showHelp();
-  } else if (project.project && researchKeys[e.key]) {
+  } else if (project.project && pageForKey(e.key)) {
     e.preventDefault();
-    navigate("/p/" + encodeURIComponent(project.project.slug) + "/" + researchKeys[e.key]);
+    navigate(projectHref(pageForKey(e.key).sub));
   } else if (e.key === "/") {
     const f = document.querySelector("[data-filter]");
     if (f) {

@@ -1,18 +1,31 @@
-// views.js: what the project's research views (search, segments,
-// analysis) share: a header with tabs between them and the documents,
+// views.js: what the project's pages share: the list of pages (tabs,
+// top-bar links and shortcuts), a header with the tabs,
 // links into the reader at a passage, and code chips.
 
 import { project } from "./state.js";
 import { h } from "./ui.js";
 
-const TABS = [
-  ["documents", "Documents", ""],
-  ["search", "Search", "search"],
-  ["segments", "Coded segments", "segments"],
-  ["analysis", "Analysis", "analysis"],
-  ["agreement", "Agreement", "agreement", "lead"],
-  ["settings", "Team", "settings"],
+// The project's pages: id (also the path under /p/SLUG/, "" for the
+// documents), tab label, top-bar label, keyboard shortcut, and whether
+// only leads see it.
+const PAGES = [
+  { id: "documents", sub: "", tab: "Documents" },
+  { id: "search", sub: "search", tab: "Search", bar: "Search", key: "s" },
+  { id: "segments", sub: "segments", tab: "Coded segments", bar: "Segments", key: "g" },
+  { id: "analysis", sub: "analysis", tab: "Analysis", bar: "Analysis", key: "a" },
+  { id: "agreement", sub: "agreement", tab: "Agreement", bar: "Agreement", lead: true, title: "How well the coders agree, and adjudication" },
+  { id: "settings", sub: "settings", tab: "Team", bar: "Team", title: "The team, settings and downloads" },
 ];
+
+/** projectPages lists the pages of the open project I may see. */
+export function projectPages() {
+  return PAGES.filter((p) => !p.lead || project.isLead);
+}
+
+/** pageForKey is the page a keyboard shortcut opens, if any. */
+export function pageForKey(key) {
+  return PAGES.find((p) => p.key === key);
+}
 
 /** projectHref is the UI path of a project page: "" (documents), "search", "segments", "analysis", "agreement", "settings". */
 export function projectHref(sub) {
@@ -23,10 +36,22 @@ export function projectHref(sub) {
 /** tabs links the project's pages; current is the one shown. */
 export function tabs(current) {
   return h("nav", { class: "tabs", "aria-label": "Project pages" },
-    TABS.filter(([, , , who]) => who !== "lead" || project.isLead).map(([id, label, sub]) => h("a", {
-      href: projectHref(sub), "data-link": "", class: "tab" + (id === current ? " current" : ""),
-      "aria-current": id === current ? "page" : undefined, text: label,
+    projectPages().map((p) => h("a", {
+      href: projectHref(p.sub), "data-link": "", class: "tab" + (p.id === current ? " current" : ""),
+      "aria-current": p.id === current ? "page" : undefined, text: p.tab,
     })));
+}
+
+/** barLinks leads from anywhere in a project to its pages (the top bar). */
+export function barLinks() {
+  return h("nav", { class: "research", "aria-label": "Project pages" },
+    projectPages().filter((p) => p.bar).map((p) => {
+      const href = projectHref(p.sub);
+      return h("a", {
+        id: "nav-" + p.id, class: "nav-" + p.id, href, "data-link": "", title: p.key ? `${p.bar} (${p.key})` : p.title,
+        "aria-current": location.pathname.startsWith(href) ? "page" : undefined, text: p.bar,
+      });
+    }));
 }
 
 /** viewHeader is a view's tabs and title. */
