@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"math"
 	"net/url"
@@ -10,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/concordqda/concord/coding"
-	"github.com/concordqda/concord/store"
 )
 
 // demoDB serves a new database once, so that it holds the demo project,
@@ -18,22 +16,7 @@ import (
 func demoDB(t *testing.T) string {
 	t.Helper()
 	db := filepath.Join(t.TempDir(), "demo.db")
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	ready := make(chan struct{})
-	m := &Main{Stdin: strings.NewReader(""), Stdout: &syncBuffer{}, Stderr: &syncBuffer{}, Getenv: func(string) string { return "" }}
-	m.Ready = func(string, *store.DB) { close(ready) }
-	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx, []string{"--db", db, "--addr", "127.0.0.1:0", "--log-level", "warn"}) }()
-	select {
-	case <-ready:
-	case err := <-done:
-		t.Fatalf("serve: %v", err)
-	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
+	serveOnce(t, db, nil)
 	return db
 }
 

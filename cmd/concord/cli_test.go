@@ -171,12 +171,8 @@ func TestDemoLoadIsIdempotent(t *testing.T) {
 		seq            uint64
 	}
 	start := func() counts {
-		ctx, cancel := context.WithCancel(context.Background())
-		defer cancel()
 		var got counts
-		ready := make(chan struct{})
-		m := &Main{Stdin: strings.NewReader(""), Stdout: &syncBuffer{}, Stderr: &syncBuffer{}, Getenv: func(string) string { return "" }}
-		m.Ready = func(_ string, st *store.DB) {
+		serveOnce(t, db, func(st *store.DB) {
 			us, _ := st.Users()
 			p, err := st.ProjectBySlug("peer-support")
 			if err != nil {
@@ -186,19 +182,7 @@ func TestDemoLoadIsIdempotent(t *testing.T) {
 				got.seq, _ = st.LastSeq(p.ID)
 			}
 			got.users = len(us)
-			close(ready)
-		}
-		done := make(chan error, 1)
-		go func() { done <- m.Run(ctx, []string{"--db", db, "--addr", "127.0.0.1:0"}) }()
-		select {
-		case <-ready:
-		case err := <-done:
-			t.Fatalf("serve: %v", err)
-		}
-		cancel()
-		if err := <-done; err != nil {
-			t.Fatal(err)
-		}
+		})
 		return got
 	}
 	first := start()

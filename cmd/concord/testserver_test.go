@@ -166,3 +166,30 @@ func (ts *testServer) addCoders(t testing.TB, n int) []*apiClient {
 	}
 	return out
 }
+
+// serveOnce starts "concord serve" on db, calls ready (if given) with the
+// open database once the server accepts connections, and stops it.
+func serveOnce(t *testing.T, db string, ready func(*store.DB)) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	up := make(chan struct{})
+	m := &Main{Stdin: strings.NewReader(""), Stdout: &syncBuffer{}, Stderr: &syncBuffer{}, Getenv: func(string) string { return "" }}
+	m.Ready = func(_ string, st *store.DB) {
+		if ready != nil {
+			ready(st)
+		}
+		close(up)
+	}
+	done := make(chan error, 1)
+	go func() { done <- m.Run(ctx, []string{"--db", db, "--addr", "127.0.0.1:0", "--log-level", "warn"}) }()
+	select {
+	case <-up:
+	case err := <-done:
+		t.Fatalf("serve: %v", err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
