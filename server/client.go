@@ -50,7 +50,13 @@ func (c *client) lead() bool {
 // visible reports whether the client may receive ev: in a blind project,
 // events of another coder's layer go to leads only.
 func (c *client) visible(rm *room, ev *coding.Event) bool {
-	return ev.Owner == "" || ev.Owner == c.user.ID || !rm.blind.Load() || c.lead()
+	return ev.Owner == "" || ev.Owner == c.user.ID || !c.blinded(rm)
+}
+
+// blinded reports whether the other coders' layers are hidden from the
+// client.
+func (c *client) blinded(rm *room) bool {
+	return rm.blind.Load() && !c.lead()
 }
 
 // enqueue hands messages to the writer without blocking; a full queue
@@ -199,10 +205,14 @@ func (c *client) replay(since uint64) (uint64, bool) {
 			if !c.visible(c.room, ev) {
 				continue
 			}
+			data := ev.Raw
+			if c.blinded(c.room) && hasLayerCounts(ev) {
+				data = withoutLayerCounts(*ev).Raw
+			}
 			if n > 0 {
 				frame.WriteByte('\n')
 			}
-			frame.Write(ev.Raw)
+			frame.Write(data)
 			n++
 		}
 		if n > 0 {

@@ -140,6 +140,7 @@ func (h *Hub) publishRoom(rm *room, events []coding.Event, committed time.Time) 
 		}
 		all = append(all, message{seq: ev.Seq, data: stampCommitted(data, committed)})
 	}
+	var redacted map[int]message // events without their counts, made once for every blinded client
 	for c := range rm.clients {
 		if !rm.blind.Load() || c.lead() {
 			c.enqueue(all)
@@ -147,9 +148,23 @@ func (h *Hub) publishRoom(rm *room, events []coding.Event, committed time.Time) 
 		}
 		mine := make([]message, 0, len(all))
 		for i := range events {
-			if c.visible(rm, &events[i]) {
-				mine = append(mine, all[i])
+			ev := &events[i]
+			if !c.visible(rm, ev) {
+				continue
 			}
+			if hasLayerCounts(ev) {
+				if redacted == nil {
+					redacted = map[int]message{}
+				}
+				m, ok := redacted[i]
+				if !ok {
+					m = message{seq: ev.Seq, data: stampCommitted(withoutLayerCounts(*ev).Raw, committed)}
+					redacted[i] = m
+				}
+				mine = append(mine, m)
+				continue
+			}
+			mine = append(mine, all[i])
 		}
 		if len(mine) > 0 {
 			c.enqueue(mine)
@@ -181,12 +196,23 @@ func (h *Hub) observe(rm *room, ev *coding.Event) {
 // join registers a client before its replay starts, so that every event
 // committed from now on reaches its queue; the replay covers what came
 // before, and duplicates are dropped by sequence number.
-func (h *Hub) join(c *client, blind bool) bool {
+//
+// The client's role, and a new room's blind flag, come from access, read
+// under the hub's lock: read before it, they could miss a change committed
+// in between, which no room observed, and a blinded coder would be sent
+// everyone's codings. Events still waiting to be published are observed
+// after the read, which is harmless: they set the same values.
+func (h *Hub) join(c *client, access func() (blind bool, role coding.Role, err error)) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.stopping.Load() {
-		return false
+		return errStopping
 	}
+	blind, role, err := access()
+	if err != nil {
+		return err
+	}
+	c.role.Store(string(role))
 	rm := h.rooms[c.project]
 	if rm == nil {
 		rm = &room{clients: map[*client]struct{}{}}
@@ -196,8 +222,11 @@ func (h *Hub) join(c *client, blind bool) bool {
 	c.room = rm
 	rm.clients[c] = struct{}{}
 	h.wg.Add(2)
-	return true
+	return nil
 }
+
+// errStopping refuses a join while the server shuts down.
+var errStopping = coding.Errorf(coding.EUNAVAILABLE, "server is going away: reconnect soon")
 
 // leave unregisters a client; it never blocks on the client.
 func (h *Hub) leave(c *client) {

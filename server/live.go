@@ -48,10 +48,23 @@ func (s *Server) handleLive(w http.ResponseWriter, r *http.Request, c *caller) {
 		send:    make(chan []message, h.opts.SendQueue),
 		kick:    make(chan int, 1),
 	}
-	cl.role.Store(string(c.role))
 	cl.presence = presence{Conn: cl.id, User: c.user.ID, Name: c.user.Name, Colour: c.user.Colour}
-	if !h.join(cl, c.project.Blind) {
-		cl.closeWith(CloseGoingAway, "server is going away: reconnect soon")
+	access := func() (bool, coding.Role, error) {
+		now, err := s.resolveCaller(c.project.ID, c.user)
+		if err != nil {
+			return false, "", err
+		}
+		return now.project.Blind, now.role, nil
+	}
+	if err := h.join(cl, access); err != nil {
+		code, msg := CloseGoingAway, "server is going away: reconnect soon"
+		if err != errStopping {
+			code, msg = websocket.ClosePolicyViolation, "you are no longer a member of this project"
+			if coding.ErrorCode(err) != coding.ENOTFOUND {
+				code, msg = websocket.CloseInternalServerErr, "internal error"
+			}
+		}
+		cl.closeWith(code, msg)
 		conn.Close()
 		return
 	}
@@ -95,7 +108,11 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request, c *caller)
 	var last uint64 = since
 	for _, ev := range events {
 		last = ev.Seq
-		if ev.Owner == "" || c.sees(ev.Owner) {
+		switch {
+		case !c.sees(ev.Owner):
+		case c.blinded() && hasLayerCounts(&ev):
+			out = append(out, withoutLayerCounts(ev))
+		default:
 			out = append(out, ev)
 		}
 	}
