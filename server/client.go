@@ -43,8 +43,12 @@ type presence struct {
 }
 
 func (c *client) lead() bool {
+	return coding.Role(c.roleName()) == coding.RoleLead
+}
+
+func (c *client) roleName() string {
 	r, _ := c.role.Load().(string)
-	return coding.Role(r) == coding.RoleLead
+	return r
 }
 
 // visible reports whether the client may receive ev: in a blind project,
@@ -239,12 +243,18 @@ func (c *client) writeJSON(v any) error {
 	return c.write(websocket.TextMessage, data)
 }
 
-// inbound is a message from a client.
+// inbound is a message from a client: presence, a ping, or a change to a
+// coding (livewrite.go).
 type inbound struct {
 	Type     string `json:"type"`
 	Document string `json:"document"`
 	Start    int    `json:"start"`
 	End      int    `json:"end"`
+	// A change: Req is the client's name for it, echoed in the reply.
+	Req    string         `json:"req"`
+	Coding *codingRequest `json:"coding"`
+	ID     string         `json:"id"`
+	Patch  *codingPatch   `json:"patch"`
 }
 
 // readPump reads the client's messages (presence updates) until the
@@ -263,19 +273,34 @@ func (c *client) readPump() {
 		return nil
 	})
 	bucket := newTokenBucket(h.opts.MessageRate, h.opts.MessageBurst)
+	// Changes are real work, each committed to disk, but so is an HTTP
+	// request: they get a budget of their own, far above a person's pace.
+	writes := newTokenBucket(float64(h.opts.WriteRate), h.opts.WriteRate)
 	for {
 		_, data, err := c.conn.ReadMessage()
 		if err != nil {
 			return
 		}
 		c.conn.SetReadDeadline(time.Now().Add(h.opts.PongTimeout))
-		if !bucket.take() {
-			c.sendError("you are sending messages too fast; some were ignored")
-			continue
-		}
 		var in inbound
 		if err := decodeJSON(data, &in); err != nil {
-			c.sendError(coding.ErrorMessage(err))
+			if bucket.take() {
+				c.sendError(coding.ErrorMessage(err))
+			}
+			continue
+		}
+		if liveWriteTypes[in.Type] {
+			if !writes.take() {
+				h.reply(c, &in, nil, coding.Errorf("rate_limited", "you are sending changes too fast; wait a moment and send this one again"))
+				continue
+			}
+			// Answered in order, one at a time: a client's changes
+			// commit in the order it sent them.
+			h.answer(c, &in)
+			continue
+		}
+		if !bucket.take() {
+			c.sendError("you are sending messages too fast; some were ignored")
 			continue
 		}
 		switch in.Type {
@@ -291,7 +316,7 @@ func (c *client) readPump() {
 		case "ping":
 			c.enqueue([]message{{data: []byte(`{"type":"pong"}`)}})
 		default:
-			c.sendError("unknown message type " + quoteShort(in.Type) + "; expected presence or ping")
+			c.sendError("unknown message type " + quoteShort(in.Type) + "; expected presence, ping, coding.add, coding.update or coding.delete")
 		}
 	}
 }

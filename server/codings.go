@@ -57,39 +57,7 @@ func (s *Server) handleAddCodings(w http.ResponseWriter, r *http.Request, c *cal
 		s.writeError(w, r, coding.Errorf(coding.EINVALID, "send either one coding or a list under \"codings\", not both"))
 		return
 	}
-	if len(list) == 0 {
-		s.writeError(w, r, coding.Errorf(coding.EINVALID, "the list of codings is empty"))
-		return
-	}
-	if len(list) > s.opts.MaxBatch {
-		s.writeError(w, r, coding.Errorf(coding.ETOOLARGE, "too many codings in one request (%d, at most %d)", len(list), s.opts.MaxBatch))
-		return
-	}
-	cs := make([]coding.Coding, len(list))
-	for i, cr := range list {
-		if cr.Coder == "" {
-			cr.Coder = c.user.ID
-		}
-		if err := c.layerAllowed(cr.Coder); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		if cr.ID != "" {
-			u, err := uuid.Parse(cr.ID)
-			if err != nil {
-				s.writeError(w, r, coding.Errorf(coding.EINVALID, "coding id %q must be a UUID", cr.ID))
-				return
-			}
-			cr.ID = strings.ToLower(u.String())
-		}
-		cs[i] = coding.Coding{ID: cr.ID, ProjectID: c.project.ID, DocumentID: cr.Document, CodeID: cr.Code, CoderID: cr.Coder, Start: cr.Start, End: cr.End, Memo: cr.Memo}
-	}
-	var err error
-	if single {
-		_, err = s.store.AddCoding(&cs[0], c.user.ID)
-	} else {
-		_, err = s.store.AddCodings(cs, c.user.ID)
-	}
+	cs, err := s.addCodings(c, list)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -99,6 +67,44 @@ func (s *Server) handleAddCodings(w http.ResponseWriter, r *http.Request, c *cal
 		return
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{"codings": cs})
+}
+
+// addCodings adds codings for the caller, all or none: over HTTP and over
+// the live connection alike.
+func (s *Server) addCodings(c *caller, list []codingRequest) ([]coding.Coding, error) {
+	if len(list) == 0 {
+		return nil, coding.Errorf(coding.EINVALID, "the list of codings is empty")
+	}
+	if len(list) > s.opts.MaxBatch {
+		return nil, coding.Errorf(coding.ETOOLARGE, "too many codings in one request (%d, at most %d)", len(list), s.opts.MaxBatch)
+	}
+	cs := make([]coding.Coding, len(list))
+	for i, cr := range list {
+		if cr.Coder == "" {
+			cr.Coder = c.user.ID
+		}
+		if err := c.layerAllowed(cr.Coder); err != nil {
+			return nil, err
+		}
+		if cr.ID != "" {
+			u, err := uuid.Parse(cr.ID)
+			if err != nil {
+				return nil, coding.Errorf(coding.EINVALID, "coding id %q must be a UUID", cr.ID)
+			}
+			cr.ID = strings.ToLower(u.String())
+		}
+		cs[i] = coding.Coding{ID: cr.ID, ProjectID: c.project.ID, DocumentID: cr.Document, CodeID: cr.Code, CoderID: cr.Coder, Start: cr.Start, End: cr.End, Memo: cr.Memo}
+	}
+	var err error
+	if len(cs) == 1 {
+		_, err = s.store.AddCoding(&cs[0], c.user.ID)
+	} else {
+		_, err = s.store.AddCodings(cs, c.user.ID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return cs, nil
 }
 
 type codingPatch struct {
@@ -114,10 +120,19 @@ func (s *Server) handleUpdateCoding(w http.ResponseWriter, r *http.Request, c *c
 		s.writeError(w, r, err)
 		return
 	}
-	cd, err := s.ownCoding(c, r.PathValue("id"))
+	cd, err := s.updateCoding(c, r.PathValue("id"), req)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"coding": cd})
+}
+
+// updateCoding changes one of the caller's codings.
+func (s *Server) updateCoding(c *caller, id string, req codingPatch) (*coding.Coding, error) {
+	cd, err := s.ownCoding(c, id)
+	if err != nil {
+		return nil, err
 	}
 	if req.Code != nil {
 		cd.CodeID = *req.Code
@@ -132,24 +147,28 @@ func (s *Server) handleUpdateCoding(w http.ResponseWriter, r *http.Request, c *c
 		cd.Memo = *req.Memo
 	}
 	if _, err := s.store.UpdateCoding(cd, c.user.ID); err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"coding": cd})
+	return cd, nil
 }
 
 func (s *Server) handleDeleteCoding(w http.ResponseWriter, r *http.Request, c *caller) {
-	cd, err := s.ownCoding(c, r.PathValue("id"))
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	deleted, _, err := s.store.DeleteCoding(c.project.ID, cd.ID, c.user.ID)
+	deleted, err := s.deleteCoding(c, r.PathValue("id"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"coding": deleted})
+}
+
+// deleteCoding deletes one of the caller's codings and returns it.
+func (s *Server) deleteCoding(c *caller, id string) (*coding.Coding, error) {
+	cd, err := s.ownCoding(c, id)
+	if err != nil {
+		return nil, err
+	}
+	deleted, _, err := s.store.DeleteCoding(c.project.ID, cd.ID, c.user.ID)
+	return deleted, err
 }
 
 // ownCoding returns a coding the caller may change. A coding the caller

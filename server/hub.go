@@ -31,6 +31,10 @@ type HubOptions struct {
 	// MessageRate and MessageBurst bound what one connection may send.
 	MessageRate  float64
 	MessageBurst int
+	// WriteRate bounds the changes to codings one connection may send per
+	// second (and in a burst); HTTP has no such bound, and neither should
+	// a coder working fast.
+	WriteRate int
 }
 
 func (o *HubOptions) defaults() {
@@ -59,6 +63,9 @@ func (o *HubOptions) defaults() {
 	if o.MessageRate == 0 {
 		o.MessageRate = 50
 	}
+	if o.WriteRate == 0 {
+		o.WriteRate = 2000
+	}
 	if o.MessageBurst == 0 {
 		o.MessageBurst = 100
 	}
@@ -68,9 +75,12 @@ func (o *HubOptions) defaults() {
 // keeps their presence. Publish never blocks: a client that cannot keep up
 // is dropped and resumes from its last sequence number.
 type Hub struct {
-	opts     HubOptions
-	log      *slog.Logger
-	store    Store
+	opts  HubOptions
+	log   *slog.Logger
+	store Store
+	// write carries out a change to a coding sent over a connection; the
+	// server attaches it (livewrite.go).
+	write    func(*client, *inbound) (*coding.Coding, error)
 	mu       sync.RWMutex
 	rooms    map[string]*room
 	wg       sync.WaitGroup

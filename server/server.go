@@ -83,6 +83,7 @@ func New(st Store, opts Options) *Server {
 		s.hub = NewHub(HubOptions{}, opts.Logger.With("component", "hub"))
 	}
 	s.hub.store = st
+	s.hub.write = s.liveWrite
 	if opts.WebUI != nil {
 		s.static = newStaticFiles(opts.WebUI)
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -26,6 +27,7 @@ import (
 // liveBenchResult is what bench live prints.
 type liveBenchResult struct {
 	Coders           int     `json:"coders"`
+	Via              string  `json:"via"`
 	DurationSec      float64 `json:"duration_sec"`
 	RateTarget       float64 `json:"rate_target"`
 	CodingsAcked     int64   `json:"codings_acked"`
@@ -66,11 +68,12 @@ type liveTarget struct {
 }
 
 func (m *Main) benchLive(ctx context.Context, args []string) error {
-	fs := m.flags("bench live", "bench live [--coders N] [--duration D] [--rate R] [--json] [--url URL --project SLUG --user LOGIN --password PW] [--acked FILE]")
+	fs := m.flags("bench live", "bench live [--coders N] [--duration D] [--rate R] [--json] [--via ws|http] [--url URL --project SLUG --user LOGIN --password PW] [--acked FILE]")
 	coders := fs.Int("coders", 10, "simulated coders, each with its own websocket")
 	dur := fs.Duration("duration", 10*time.Second, "how long to write")
 	rate := fs.Float64("rate", 0, "codings per second in total (0: as fast as they are acknowledged)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
+	via := fs.String("via", "ws", "how coders send codings: ws (over their live connection, as the web UI does) or http (POST …/codings)")
 	target := fs.String("url", "", "drive a running server instead of starting one on a temporary database")
 	project := fs.String("project", "", "project slug, with --url")
 	user := fs.String("user", "", "login of the coder to simulate, with --url")
@@ -92,6 +95,9 @@ func (m *Main) benchLive(ctx context.Context, args []string) error {
 	}
 	if *dur <= 0 || *dur > time.Hour {
 		return usagef("--duration must be positive and at most an hour")
+	}
+	if *via != "ws" && *via != "http" {
+		return usagef("--via must be ws or http")
 	}
 	if *rate < 0 {
 		return usagef("--rate must not be negative")
@@ -122,15 +128,15 @@ func (m *Main) benchLive(ctx context.Context, args []string) error {
 		defer stop()
 		lt = t
 	}
-	res, err := runLiveBench(ctx, lt, *dur, *rate, acked)
+	res, err := runLiveBench(ctx, lt, *dur, *rate, *via, acked)
 	if err != nil {
 		return err
 	}
 	if *asJSON {
 		return json.NewEncoder(m.Stdout).Encode(res)
 	}
-	fmt.Fprintf(m.Stdout, "%d coders, %.1fs: %d codings acknowledged (%.0f/s); fan-out p50 %.2f ms, p99 %.2f ms, max %.2f ms over %d deliveries; %d missing, %d duplicated, %d errors\n",
-		res.Coders, res.DurationSec, res.CodingsAcked, res.CodingsPerSec, res.FanoutP50ms, res.FanoutP99ms, res.FanoutMaxms, res.Deliveries, res.EventsMissing, res.EventsDuplicated, res.Errors)
+	fmt.Fprintf(m.Stdout, "%d coders (via %s), %.1fs: %d codings acknowledged (%.0f/s); fan-out p50 %.2f ms, p99 %.2f ms, max %.2f ms over %d deliveries; %d missing, %d duplicated, %d errors\n",
+		res.Coders, res.Via, res.DurationSec, res.CodingsAcked, res.CodingsPerSec, res.FanoutP50ms, res.FanoutP99ms, res.FanoutMaxms, res.Deliveries, res.EventsMissing, res.EventsDuplicated, res.Errors)
 	fmt.Fprintf(m.Stdout, "memory (this process): RSS %.0f MB after warm-up, %.0f MB at the end, %.0f MB at most; live Go heap %.0f → %.0f MB\n",
 		res.RSSStartMB, res.RSSEndMB, res.RSSMaxMB, res.HeapStartMB, res.HeapEndMB)
 	if res.DBBytesEnd > 0 {
@@ -302,16 +308,51 @@ type benchCoder struct {
 	mine   map[string]bool // ids of its own codings not yet seen back
 	lat    latencyHist
 	closed atomic.Bool
+	// replies carries the answers to codings sent over the connection.
+	replies chan benchReply
 }
 
-func runLiveBench(ctx context.Context, lt *liveTarget, dur time.Duration, rate float64, acked *os.File) (*liveBenchResult, error) {
+// benchReply is the server's answer to a change sent over the live
+// connection.
+type benchReply struct {
+	Req    string `json:"req"`
+	Status int    `json:"status"`
+	Error  string `json:"error"`
+}
+
+// send adds a coding over the coder's live connection and waits for the
+// server's answer, which comes on the same stream as the events.
+func (bc *benchCoder) send(id string, coding map[string]any) error {
+	msg, _ := json.Marshal(map[string]any{"type": "coding.add", "req": id, "coding": coding})
+	if err := bc.conn.WriteMessage(websocket.TextMessage, msg); err != nil {
+		return err
+	}
+	timeout := time.NewTimer(30 * time.Second)
+	defer timeout.Stop()
+	for {
+		select {
+		case r := <-bc.replies:
+			if r.Req != id {
+				continue // the answer to an earlier send that timed out
+			}
+			if r.Status >= 300 {
+				return &benchHTTPError{status: r.Status, msg: r.Error}
+			}
+			return nil
+		case <-timeout.C:
+			return fmt.Errorf("no answer to coding %s within 30s", id)
+		}
+	}
+}
+
+func runLiveBench(ctx context.Context, lt *liveTarget, dur time.Duration, rate float64, via string, acked *os.File) (*liveBenchResult, error) {
 	n := len(lt.clients)
 	coders := make([]*benchCoder, n)
 	wsBase := strings.Replace(strings.Replace(lt.base, "https://", "wss://", 1), "http://", "ws://", 1)
 	var disconnects atomic.Int64
 	var readers sync.WaitGroup
 	for i := range coders {
-		bc := &benchCoder{id: i, client: lt.clients[i], mine: map[string]bool{}}
+		bc := &benchCoder{id: i, client: lt.clients[i], mine: map[string]bool{}, replies: make(chan benchReply, 1)}
 		d := websocket.Dialer{Jar: bc.client.Jar, HandshakeTimeout: 30 * time.Second}
 		conn, _, err := d.DialContext(ctx, wsBase+"/api/projects/"+lt.project+"/live?since="+strconv.FormatUint(1<<62, 10), nil)
 		if err != nil {
@@ -332,6 +373,10 @@ func runLiveBench(ctx context.Context, lt *liveTarget, dur time.Duration, rate f
 		}()
 	}
 
+	// Each run starts the coders' spans at a place of its own, so that
+	// runs against the same server (--url) add codings rather than
+	// collide with the last run's.
+	offset := rand.IntN(lt.docLen)
 	var ackN, conflicts, errs atomic.Int64
 	var ackMu sync.Mutex
 	wctx, cancel := context.WithTimeout(ctx, dur)
@@ -367,12 +412,17 @@ func runLiveBench(ctx context.Context, lt *liveTarget, dur time.Duration, rate f
 					}
 				}
 				id := uuid.Must(uuid.NewV7()).String()
-				s := (bc.id*7919 + j*131) % (lt.docLen - 60)
+				s := (offset + bc.id*7919 + j*131) % (lt.docLen - 60)
 				body := map[string]any{"id": id, "document": lt.doc, "code": lt.codes[(bc.id+j)%len(lt.codes)], "start": s, "end": s + 1 + j%50}
 				bc.mu.Lock()
 				bc.mine[id] = true
 				bc.mu.Unlock()
-				err := benchCall(context.Background(), bc.client, "POST", lt.base+"/api/projects/"+lt.project+"/codings", body, nil)
+				var err error
+				if via == "ws" {
+					err = bc.send(id, body)
+				} else {
+					err = benchCall(context.Background(), bc.client, "POST", lt.base+"/api/projects/"+lt.project+"/codings", body, nil)
+				}
 				var he *benchHTTPError
 				switch {
 				case err == nil:
@@ -424,7 +474,7 @@ func runLiveBench(ctx context.Context, lt *liveTarget, dur time.Duration, rate f
 		time.Sleep(20 * time.Millisecond)
 	}
 	res := &liveBenchResult{
-		Coders: n, DurationSec: elapsed.Seconds(), RateTarget: rate,
+		Coders: n, Via: via, DurationSec: elapsed.Seconds(), RateTarget: rate,
 		CodingsAcked: ackN.Load(), CodingsPerSec: float64(ackN.Load()) / elapsed.Seconds(),
 		Conflicts: conflicts.Load(), Errors: errs.Load(), Disconnects: disconnects.Load(),
 	}
@@ -513,6 +563,15 @@ func (bc *benchCoder) read(disconnects *atomic.Int64) {
 func (bc *benchCoder) record(line []byte, now time.Time) {
 	seq, ok := scanUint(line, `{"seq":`)
 	if !ok {
+		if bytes.HasPrefix(line, []byte(`{"type":"reply"`)) {
+			var r benchReply
+			if json.Unmarshal(line, &r) == nil {
+				select {
+				case bc.replies <- r:
+				default: // nobody waits: its sender gave up
+				}
+			}
+		}
 		return
 	}
 	id := scanBytes(line, `"payload":{"id":"`)

@@ -213,24 +213,33 @@ func TestBenchStoreJSON(t *testing.T) {
 
 func TestBenchLiveJSON(t *testing.T) {
 	t.Parallel()
-	out := mustRun(t, "bench", "live", "--coders", "3", "--duration", "500ms", "--json")
-	var res map[string]float64
-	if err := json.Unmarshal([]byte(out), &res); err != nil {
-		t.Fatalf("bench live --json printed %q: %v", out, err)
-	}
-	for _, k := range []string{"coders", "codings_acked", "codings_per_sec", "fanout_p50_ms", "fanout_p99_ms", "fanout_max_ms", "events_missing", "events_duplicated",
-		"rss_end_mb", "heap_end_mb", "db_bytes_end"} {
-		if _, ok := res[k]; !ok {
-			t.Errorf("bench live --json lacks %q: %s", k, out)
-		}
-	}
-	if res["codings_acked"] < 1 || res["events_missing"] != 0 || res["events_duplicated"] != 0 || res["errors"] != 0 {
-		t.Errorf("bench live: %s", out)
-	}
-	// Memory and growth are read off the process and the file (which
-	// bbolt grows in steps: a short run may not grow it at all).
-	if res["rss_end_mb"] <= 0 || res["rss_max_mb"] < res["rss_end_mb"] || res["db_bytes_end"] < res["db_bytes_start"] || res["db_bytes_per_1000_codings"] < 0 {
-		t.Errorf("bench live memory and growth: %s", out)
+	for _, via := range []string{"ws", "http"} {
+		t.Run(via, func(t *testing.T) {
+			t.Parallel()
+			out := mustRun(t, "bench", "live", "--coders", "3", "--duration", "500ms", "--via", via, "--json")
+			var res map[string]float64
+			var got struct{ Via string }
+			if err := json.Unmarshal([]byte(strings.Replace(out, `"via":"`+via+`",`, "", 1)), &res); err != nil {
+				t.Fatalf("bench live --json printed %q: %v", out, err)
+			}
+			if json.Unmarshal([]byte(out), &got); got.Via != via {
+				t.Errorf("bench live --via %s reports via %q: %s", via, got.Via, out)
+			}
+			for _, k := range []string{"coders", "codings_acked", "codings_per_sec", "fanout_p50_ms", "fanout_p99_ms", "fanout_max_ms", "events_missing", "events_duplicated",
+				"rss_end_mb", "heap_end_mb", "db_bytes_end"} {
+				if _, ok := res[k]; !ok {
+					t.Errorf("bench live --json lacks %q: %s", k, out)
+				}
+			}
+			if res["codings_acked"] < 1 || res["events_missing"] != 0 || res["events_duplicated"] != 0 || res["errors"] != 0 {
+				t.Errorf("bench live: %s", out)
+			}
+			// Memory and growth are read off the process and the file (which
+			// bbolt grows in steps: a short run may not grow it at all).
+			if res["rss_end_mb"] <= 0 || res["rss_max_mb"] < res["rss_end_mb"] || res["db_bytes_end"] < res["db_bytes_start"] || res["db_bytes_per_1000_codings"] < 0 {
+				t.Errorf("bench live memory and growth: %s", out)
+			}
+		})
 	}
 }
 

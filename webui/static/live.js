@@ -3,11 +3,24 @@
 // slow", 1001 "going away", or anything else), reconnects with backoff and
 // ?since= that number, so no event is missed and none is applied twice.
 
-import { api, projectPath } from "./api.js";
+import { api, ApiError, projectPath } from "./api.js";
 import { Emitter } from "./emitter.js";
 
 const PING_EVERY = 20000;
 const SILENT_LIMIT = 50000; // no message for this long: the connection is dead
+const REPLY_WAIT = 15000; // a change unanswered for this long is sent again later
+
+/** connections holds the open Live of each project, for liveFor. */
+const connections = new Map();
+
+/**
+ * liveFor returns the project's live connection when it is up and can take
+ * changes, or null (then the change goes over HTTP).
+ */
+export function liveFor(pid) {
+  const l = connections.get(pid);
+  return l && l.status === "connected" && l.ws && l.ws.readyState === WebSocket.OPEN ? l : null;
+}
 
 /**
  * Live is one project's live connection. Listeners:
@@ -33,6 +46,9 @@ export class Live extends Emitter {
     this.presenceTimer = 0;
     this.presenceSentAt = 0;
     this.lastMessage = 0;
+    this.pending = new Map(); // req → the change waiting for its reply
+    this.reqSeq = 0;
+    connections.set(pid, this);
     this.onOnline = () => this.retryNow();
     this.onOffline = () => this.setStatus("offline");
     window.addEventListener("online", this.onOnline);
@@ -75,6 +91,7 @@ export class Live extends Emitter {
       }
     };
     ws.onclose = (e) => {
+      this.failPending(ws);
       if (ws !== this.ws) return;
       this.ws = null;
       this.scheduleReconnect(e.code);
@@ -115,6 +132,15 @@ export class Live extends Emitter {
       case "error":
         this.emit("error", msg.error);
         break;
+      case "reply": {
+        const p = this.pending.get(msg.req);
+        if (!p) break;
+        this.pending.delete(msg.req);
+        clearTimeout(p.timer);
+        if (msg.status >= 300) p.reject(new ApiError(msg.status, msg.code || "internal", msg.error || "The server refused the change."));
+        else p.resolve(msg);
+        break;
+      }
     }
   }
 
@@ -158,11 +184,46 @@ export class Live extends Emitter {
     if (!ws || ws.readyState !== WebSocket.OPEN) return;
     if (Date.now() - this.lastMessage > SILENT_LIMIT) {
       this.ws = null;
+      this.failPending(ws);
       ws.close();
       this.scheduleReconnect(0);
       return;
     }
     ws.send(JSON.stringify({ type: "ping" }));
+  }
+
+  /**
+   * request sends a change to a coding ({type: "coding.add", coding} or
+   * "coding.update"/"coding.delete" with an id) and resolves with the
+   * server's reply, which comes after the change's own event. It rejects
+   * with an ApiError as api() would: the HTTP status the same request would
+   * have had, or 0 when the connection dropped before the answer (the
+   * change may or may not be stored; the outbox finds out on its retry).
+   */
+  request(msg) {
+    const ws = this.ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN) {
+      return Promise.reject(new ApiError(0, "network", "The live connection is closed."));
+    }
+    const req = String(++this.reqSeq);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(req);
+        reject(new ApiError(0, "network", "The server did not answer in time."));
+      }, REPLY_WAIT);
+      this.pending.set(req, { resolve, reject, timer, ws });
+      ws.send(JSON.stringify({ ...msg, req }));
+    });
+  }
+
+  /** failPending rejects the changes sent over ws that it will never answer. */
+  failPending(ws) {
+    for (const [req, p] of this.pending) {
+      if (p.ws !== ws) continue;
+      this.pending.delete(req);
+      clearTimeout(p.timer);
+      p.reject(new ApiError(0, "network", "The live connection dropped before the server answered."));
+    }
   }
 
   /** setPresence tells others which document we have open and what we select (sent at most ~6 times a second). */
@@ -185,6 +246,7 @@ export class Live extends Emitter {
 
   close() {
     this.closed = true;
+    if (connections.get(this.pid) === this) connections.delete(this.pid);
     clearTimeout(this.retry);
     clearTimeout(this.presenceTimer);
     clearInterval(this.timer);
@@ -193,6 +255,7 @@ export class Live extends Emitter {
     if (this.ws) {
       const ws = this.ws;
       this.ws = null;
+      this.failPending(ws);
       ws.close(1000, "leaving the project");
     }
   }

@@ -9,6 +9,7 @@
 // holds means the first one was stored.
 
 import { api, projectPath } from "./api.js";
+import { liveFor } from "./live.js";
 
 class Outbox {
   constructor() {
@@ -159,21 +160,8 @@ class Outbox {
   }
 
   async send(op) {
-    const path = projectPath(op.pid, "codings");
     try {
-      if (op.kind === "add") {
-        const c = op.coding;
-        const body = { id: c.id, document: c.document, code: c.code, start: c.start, end: c.end, memo: c.memo || "" };
-        if (c.coder) body.coder = c.coder;
-        const r = await api("POST", path, body);
-        return { result: r.coding };
-      }
-      if (op.kind === "delete") {
-        const r = await api("DELETE", path + "/" + encodeURIComponent(op.id));
-        return { result: r.coding };
-      }
-      const r = await api("PATCH", path + "/" + encodeURIComponent(op.id), op.fields);
-      return { result: r.coding };
+      return { result: await this.transmit(op) };
     } catch (e) {
       if (op.kind === "add" && e.status === 409) {
         // Ours already (an earlier try got through) or a real duplicate?
@@ -183,6 +171,30 @@ class Outbox {
       if (op.kind === "delete" && e.status === 404) return { result: op.coding }; // already gone
       return { error: e };
     }
+  }
+
+  /**
+   * transmit sends one change and returns the coding the server answered
+   * with: over the project's live connection when it is up (one frame each
+   * way, answered after the change's own event), else over HTTP. Both
+   * answer with the same statuses, so send() treats them alike.
+   */
+  async transmit(op) {
+    const live = liveFor(op.pid);
+    if (op.kind === "add") {
+      const c = op.coding;
+      const body = { id: c.id, document: c.document, code: c.code, start: c.start, end: c.end, memo: c.memo || "" };
+      if (c.coder) body.coder = c.coder;
+      const r = live ? await live.request({ type: "coding.add", coding: body }) : await api("POST", projectPath(op.pid, "codings"), body);
+      return r.coding;
+    }
+    const path = projectPath(op.pid, "codings", op.id);
+    if (op.kind === "delete") {
+      const r = live ? await live.request({ type: "coding.delete", id: op.id }) : await api("DELETE", path);
+      return r.coding;
+    }
+    const r = live ? await live.request({ type: "coding.update", id: op.id, patch: op.fields }) : await api("PATCH", path, op.fields);
+    return r.coding;
   }
 
   async lookup(op) {
