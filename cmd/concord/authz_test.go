@@ -34,6 +34,8 @@ type authzReq struct {
 	throwaway bool
 	// live dials the websocket instead of sending a plain request.
 	live bool
+	// origin replaces the Origin header, our own by default.
+	origin string
 }
 
 // authzRow is who may use a route and the request that tries it.
@@ -382,6 +384,9 @@ func (ts *testServer) send(t testing.TB, c authzCaller, r authzReq) (int, string
 		req.Header.Set("X-Concord-Upload", "1")
 	}
 	req.Header.Set("Origin", ts.URL)
+	if r.origin != "" {
+		req.Header.Set("Origin", r.origin)
+	}
 	cookies := c.cookies
 	if r.throwaway && c.userID != "" {
 		token, _, err := ts.Store.CreateSession(c.userID, time.Hour)

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/concordqda/concord/coding"
 	"github.com/concordqda/concord/server"
@@ -74,6 +75,50 @@ func TestViewerCannotChangeAnything(t *testing.T) {
 	}
 	if after := fileHash(t, ts.DB); after != before {
 		t.Fatal("viewer requests changed the database file")
+	}
+}
+
+// A page on another site cannot change anything through a signed-in
+// lead's browser: every route that is not a GET, sent with the lead's
+// cookie and another site's Origin, is refused, and the database file is
+// unchanged.
+func TestCrossSiteWritesChangeNothing(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, "--keep-events", "0")
+	p, err := ts.Store.ProjectBySlug("peer-support")
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs, _ := ts.Store.Documents(p.ID)
+	u, _ := ts.Store.UserByLogin("lead")
+	if err := ts.Store.CreateUser(&coding.User{Login: "extra", Name: "Extra"}); err != nil {
+		t.Fatal(err)
+	}
+	token, _, err := ts.Store.CreateSession(u.ID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lead := authzCaller{kind: "lead", userID: u.ID, cookies: []*http.Cookie{{Name: server.SessionCookie, Value: token}}}
+	f := ts.newAuthzFixture(t, lead, p.ID, docs[0].ID, u.ID, 0)
+	before := fileHash(t, ts.DB)
+	for _, r := range apiRoutes() {
+		if strings.HasPrefix(r.Pattern, "GET ") {
+			continue
+		}
+		req := authzTable[r.Pattern].req(f)
+		req.origin = "https://evil.example"
+		req.throwaway = false // making one would write to the database
+		if status, body := ts.send(t, lead, req); status != http.StatusForbidden || !strings.Contains(body, "another site") {
+			t.Errorf("cross-site %s %s: status %d %s, want 403", req.method, req.path, status, body)
+		}
+	}
+	if fileHash(t, ts.DB) != before {
+		t.Fatal("cross-site requests changed the database file")
+	}
+	// The same requests from our own pages go through (the first one).
+	req := authzTable["POST /api/projects/{pid}/codes"].req(f)
+	if status, body := ts.send(t, lead, req); status != http.StatusCreated {
+		t.Fatalf("same-site %s %s: status %d %s", req.method, req.path, status, body)
 	}
 }
 
