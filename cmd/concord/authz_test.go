@@ -306,8 +306,8 @@ func TestAuthorizationTable(t *testing.T) {
 			if c.kind == "anonymous" && r.Pattern == "POST /api/logout" {
 				// TODO(sessions): signing out without a session answers
 				// 200 today; the sessions branch makes it 401. Assert
-				// status == 401 once that is merged (and make the row's
-				// access "user").
+				// status == 401 once that is merged (and update the row if its
+				// access changes).
 				continue
 			}
 			access := authzTable[r.Pattern].access
