@@ -1,6 +1,11 @@
 package server
 
 import (
+	"bytes"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -121,5 +126,46 @@ func TestDepth(t *testing.T) {
 		if got := depth([]byte(tt.in)); got != tt.want {
 			t.Errorf("depth(%s) = %d, want %d", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestWriteErrorHidesInternalErrors: an error without a code reaches the
+// client as the generic message and the operator's log with its detail;
+// a coded error keeps its message and is not logged.
+func TestWriteErrorHidesInternalErrors(t *testing.T) {
+	var logs bytes.Buffer
+	s := New(nil, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	const detail = "open /srv/concord/concord.db: input/output error"
+	tests := []struct {
+		name     string
+		err      error
+		status   int
+		body     string
+		inTheLog bool
+	}{
+		{"plain", errors.New(detail), 500, `{"error":"Internal error.","code":"internal"}`, true},
+		{"wrapped", fmt.Errorf("store: put coding 7: %w", errors.New(detail)), 500, `{"error":"Internal error.","code":"internal"}`, true},
+		{"coded, wrapped", fmt.Errorf("store: %w", coding.Errorf(coding.ENOTFOUND, "code 7 does not exist")), 404, `{"error":"code 7 does not exist","code":"not_found"}`, false},
+		{"throttled", coding.Errorf("rate_limited", "wait a minute"), 429, `{"error":"wait a minute","code":"rate_limited"}`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			logs.Reset()
+			w := httptest.NewRecorder()
+			s.writeError(w, httptest.NewRequest("GET", "/api/projects/p/codes", nil), tt.err)
+			if w.Code != tt.status || strings.TrimSpace(w.Body.String()) != tt.body {
+				t.Errorf("writeError(%v) = %d %s, want %d %s", tt.err, w.Code, w.Body, tt.status, tt.body)
+			}
+			if strings.Contains(w.Body.String(), "/srv/") || strings.Contains(w.Body.String(), "store:") {
+				t.Errorf("the client sees the internal detail: %s", w.Body)
+			}
+			logged := strings.Contains(logs.String(), detail) && strings.Contains(logs.String(), "/api/projects/p/codes")
+			if logged != tt.inTheLog {
+				t.Errorf("logged the error with the request: %v, want %v:\n%s", logged, tt.inTheLog, logs.String())
+			}
+			if !tt.inTheLog && logs.Len() > 0 {
+				t.Errorf("an application error was logged: %s", logs.String())
+			}
+		})
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -162,7 +163,8 @@ func TestSecondProcessGetsAClearError(t *testing.T) {
 	}
 }
 
-// The demo loads once: a second start adds nothing.
+// The demo loads once: a second start adds nothing. Both starts name the
+// demo accounts and their password.
 func TestDemoLoadIsIdempotent(t *testing.T) {
 	t.Parallel()
 	db := filepath.Join(t.TempDir(), "c.db")
@@ -172,7 +174,7 @@ func TestDemoLoadIsIdempotent(t *testing.T) {
 	}
 	start := func() counts {
 		var got counts
-		serveOnce(t, db, func(st *store.DB) {
+		out := serveOnce(t, db, func(st *store.DB) {
 			us, _ := st.Users()
 			p, err := st.ProjectBySlug("peer-support")
 			if err != nil {
@@ -183,6 +185,11 @@ func TestDemoLoadIsIdempotent(t *testing.T) {
 			}
 			got.users = len(us)
 		})
+		for _, want := range []string{"lead", "ana", "ben", DemoPassword} {
+			if !strings.Contains(out, want) {
+				t.Errorf("the start-up message does not name %q:\n%s", want, out)
+			}
+		}
 		return got
 	}
 	first := start()
@@ -191,6 +198,22 @@ func TestDemoLoadIsIdempotent(t *testing.T) {
 	}
 	if second := start(); second != first {
 		t.Fatalf("the second start changed the database: %+v, then %+v", first, second)
+	}
+}
+
+// Without the demo, the admin's one-time password is printed at the first
+// start only.
+func TestNoDemoPasswordShownOnce(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "c.db")
+	first := serveOnce(t, db, nil, "--no-demo")
+	m := regexp.MustCompile(`admin with the one-time password (\S+)`).FindStringSubmatch(first)
+	if m == nil {
+		t.Fatalf("the first start printed no password:\n%s", first)
+	}
+	second := serveOnce(t, db, nil, "--no-demo")
+	if strings.Contains(second, m[1]) || strings.Contains(second, "one-time password") || !strings.Contains(second, "Sign in with your account") {
+		t.Fatalf("the second start printed:\n%s", second)
 	}
 }
 

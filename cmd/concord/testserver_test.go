@@ -167,14 +167,16 @@ func (ts *testServer) addCoders(t testing.TB, n int) []*apiClient {
 	return out
 }
 
-// serveOnce starts "concord serve" on db, calls ready (if given) with the
-// open database once the server accepts connections, and stops it.
-func serveOnce(t *testing.T, db string, ready func(*store.DB)) {
+// serveOnce starts "concord serve" on db (with extra flags args), calls
+// ready (if given) with the open database once the server accepts
+// connections, stops it, and returns what it printed to standard output.
+func serveOnce(t *testing.T, db string, ready func(*store.DB), args ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	up := make(chan struct{})
-	m := &Main{Stdin: strings.NewReader(""), Stdout: &syncBuffer{}, Stderr: &syncBuffer{}, Getenv: func(string) string { return "" }}
+	stdout := &syncBuffer{}
+	m := &Main{Stdin: strings.NewReader(""), Stdout: stdout, Stderr: &syncBuffer{}, Getenv: func(string) string { return "" }}
 	m.Ready = func(_ string, st *store.DB) {
 		if ready != nil {
 			ready(st)
@@ -182,7 +184,9 @@ func serveOnce(t *testing.T, db string, ready func(*store.DB)) {
 		close(up)
 	}
 	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx, []string{"--db", db, "--addr", "127.0.0.1:0", "--log-level", "warn"}) }()
+	go func() {
+		done <- m.Run(ctx, append([]string{"--db", db, "--addr", "127.0.0.1:0", "--log-level", "warn"}, args...))
+	}()
 	select {
 	case <-up:
 	case err := <-done:
@@ -192,4 +196,5 @@ func serveOnce(t *testing.T, db string, ready func(*store.DB)) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
+	return stdout.String()
 }

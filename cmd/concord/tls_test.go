@@ -81,3 +81,36 @@ func TestTLSAndNoDemoAdmin(t *testing.T) {
 		}
 	}
 }
+
+// Behind a TLS-terminating proxy (--public-url https://…) the server
+// listens on plain HTTP, but its session cookie is Secure, it asks for
+// HTTPS (HSTS), names the public URL at start-up, and takes the public
+// URL as an Origin.
+func TestPublicHTTPSURLMakesCookiesSecure(t *testing.T) {
+	t.Parallel()
+	const public = "https://coding.example.org"
+	ts := startServer(t, "--no-demo", "--public-url", public)
+	out := ts.Out.String()
+	m := regexp.MustCompile(`admin with the one-time password (\S+)`).FindStringSubmatch(out)
+	if m == nil || !strings.Contains(out, "running at "+public) {
+		t.Fatalf("start-up message:\n%s", out)
+	}
+	req, _ := http.NewRequest("POST", ts.URL+"/api/login", strings.NewReader(`{"login":"admin","password":"`+m[1]+`"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Origin", public)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("sign-in with the public URL as Origin: %d", resp.StatusCode)
+	}
+	ck := resp.Cookies()
+	if len(ck) != 1 || !ck[0].Secure || !ck[0].HttpOnly || ck[0].SameSite != http.SameSiteLaxMode {
+		t.Fatalf("session cookie %+v: want Secure, HttpOnly, SameSite=Lax", ck)
+	}
+	if h := resp.Header.Get("Strict-Transport-Security"); !strings.Contains(h, "max-age=") {
+		t.Errorf("Strict-Transport-Security = %q", h)
+	}
+}

@@ -1,0 +1,92 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/concordqda/concord/coding"
+	"github.com/concordqda/concord/store"
+)
+
+// newTestServer returns a server over a fresh database in a temporary
+// directory.
+func newTestServer(t testing.TB, opts Options) (*Server, *store.DB) {
+	t.Helper()
+	st, err := store.Open(filepath.Join(t.TempDir(), "test.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return New(st, opts), st
+}
+
+// signIn posts a sign-in from addr (host:port) through the server's
+// handler and returns the response.
+func signIn(s *Server, addr, login, password string, header ...string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest("POST", "/api/login", strings.NewReader(`{"login":"`+login+`","password":"`+password+`"}`))
+	req.RemoteAddr = addr
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	w := httptest.NewRecorder()
+	s.Handler().ServeHTTP(w, req)
+	return w
+}
+
+// Many failed sign-ins from one address, each for a different login so
+// that no account's own limit is reached, throttle that address — even
+// for a right password, and whatever X-Forwarded-For says — but not
+// another address. An unknown login and a wrong password answer alike.
+func TestSignInThrottlingPerAddress(t *testing.T) {
+	t.Parallel()
+	if l := newLoginLimiter(); l.maxAddr < 20 || l.maxAddr > 1000 || l.maxAddr <= l.maxLogin {
+		t.Errorf("the per-address limit is %d (per login %d): it must allow an office behind one address and stop a guesser", l.maxAddr, l.maxLogin)
+	}
+	s, st := newTestServer(t, Options{})
+	// The real limit costs a bcrypt check per attempt: minutes under -race.
+	s.limits.maxAddr = 6
+	hash, err := HashPassword("bens-password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.CreateUser(&coding.User{Login: "ben", Name: "Ben", PasswordHash: hash}); err != nil {
+		t.Fatal(err)
+	}
+	const attacker = "192.0.2.7:40000"
+	wrong := signIn(s, attacker, "ben", "not-his-password")
+	unknown := signIn(s, attacker, "nobody-here", "whatever-password")
+	if wrong.Code != http.StatusUnauthorized || unknown.Code != wrong.Code || unknown.Body.String() != wrong.Body.String() {
+		t.Fatalf("a wrong password (%d %s) and an unknown login (%d %s) must answer alike", wrong.Code, wrong.Body, unknown.Code, unknown.Body)
+	}
+	for i := 2; i < s.limits.maxAddr; i++ {
+		// Another port of the same host is the same address.
+		if w := signIn(s, fmt.Sprintf("192.0.2.7:%d", 40000+i), fmt.Sprintf("guess%02d", i), "guess-guess"); w.Code != http.StatusUnauthorized || w.Body.String() != unknown.Body.String() {
+			t.Fatalf("attempt %d: %d %s, want the same answer as an unknown login", i+1, w.Code, w.Body)
+		}
+	}
+	for _, tt := range []struct {
+		name, login, password string
+		header                []string
+	}{
+		{"another unknown login", "guess99", "guess-guess", nil},
+		{"the right password", "ben", "bens-password", nil},
+		{"a forged X-Forwarded-For", "ben", "bens-password", []string{"X-Forwarded-For", "203.0.113.9"}},
+		{"a forged X-Real-IP", "ben", "bens-password", []string{"X-Real-IP", "203.0.113.9"}},
+	} {
+		w := signIn(s, attacker, tt.login, tt.password, tt.header...)
+		if w.Code != http.StatusTooManyRequests || !strings.Contains(w.Body.String(), "too many sign-in attempts; please wait a minute") || w.Header().Get("Retry-After") == "" {
+			t.Errorf("%s from the throttled address: %d %s (Retry-After %q), want 429 asking to wait", tt.name, w.Code, w.Body, w.Header().Get("Retry-After"))
+		}
+		if c := w.Result().Cookies(); len(c) > 0 {
+			t.Errorf("%s from the throttled address set cookies %v", tt.name, c)
+		}
+	}
+	if w := signIn(s, "198.51.100.4:5000", "ben", "bens-password"); w.Code != http.StatusOK {
+		t.Errorf("ben from another address: %d %s, want 200", w.Code, w.Body)
+	}
+}
