@@ -67,6 +67,20 @@ func TestViewerCannotChangeAnything(t *testing.T) {
 	if len(notProject) > 0 {
 		t.Errorf("routes in notProject that the server does not have: %v", notProject)
 	}
+	// Nor through the live connection, which takes changes to codings too.
+	lc := vera.live(p.ID, 1<<62)
+	lc.ready()
+	someCoding := f.codings[0] // the lead's
+	for _, msg := range []map[string]any{
+		{"type": "coding.add", "coding": map[string]any{"document": docs[0].ID, "code": f.code, "start": 1, "end": 5}},
+		{"type": "coding.update", "id": someCoding, "patch": map[string]any{"memo": "x"}},
+		{"type": "coding.delete", "id": someCoding},
+	} {
+		if r := lc.change(msg); r.Status != http.StatusForbidden {
+			t.Errorf("viewer's live %s: %+v, want 403", msg["type"], r)
+		}
+	}
+	lc.close()
 	if tried < 15 {
 		t.Errorf("tried only %d write routes", tried)
 	}
