@@ -235,9 +235,3 @@ func pruneSessions(b *bolt.Bucket, now time.Time, max int) {
 		b.Delete(k)
 	}
 }
-
-// Session returns the live session of a token, or EUNAUTHORIZED.
-func (db *DB) Session(token string) (*coding.Session, error) {
-	s, _, err := db.Authenticate(token, 0)
-	return s, err
-}
