@@ -21,7 +21,7 @@ var authzTable = map[string]string{
 	"GET /api/health":                                 "public",
 	"GET /healthz":                                    "public",
 	"POST /api/login":                                 "public",
-	"POST /api/logout":                                "public",
+	"POST /api/logout":                                "user",
 	"GET /api/me":                                     "user",
 	"POST /api/me/password":                           "user",
 	"GET /api/projects":                               "user",
