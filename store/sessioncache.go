@@ -103,9 +103,13 @@ func (c *sessionCache) invalidate(match func(key string, e *cachedSession) bool)
 	}
 }
 
-// forgetSession invalidates the entry of one session.
+// forgetSession invalidates the entry of one session (sign-outs are
+// common enough not to walk the whole cache for each).
 func (c *sessionCache) forgetSession(key []byte) {
-	c.invalidate(func(k string, _ *cachedSession) bool { return k == string(key) })
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	delete(c.entries, string(key))
 }
 
 // forgetUser invalidates every entry of a user: their sessions ended, or
