@@ -33,6 +33,10 @@ type User struct {
 	Admin        bool      `json:"admin,omitempty"`
 	PasswordHash []byte    `json:"-"`
 	Created      time.Time `json:"created"`
+	// MustChangePassword marks a password someone else chose (a lead's
+	// invitation, the first admin's, a reset by the operator): it works
+	// once, to sign in and choose a new one, and for nothing else.
+	MustChangePassword bool `json:"must_change_password,omitempty"`
 }
 
 // Member ties a user to a project with a role.

@@ -33,7 +33,10 @@ var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a real password"), Bc
 
 type ctxKey int
 
-const userKey ctxKey = 1
+const (
+	userKey ctxKey = iota + 1
+	sessionKey
+)
 
 // userFrom returns the signed-in user of a request that passed authed.
 func userFrom(ctx context.Context) *coding.User {
@@ -41,21 +44,20 @@ func userFrom(ctx context.Context) *coding.User {
 	return u
 }
 
-// authenticate returns the user of the request's session cookie.
-func (s *Server) authenticate(r *http.Request) (*coding.User, error) {
+// sessionFrom returns the ID of the session a request that passed authed
+// came with (never its token), so a live connection can end with it.
+func sessionFrom(ctx context.Context) string {
+	id, _ := ctx.Value(sessionKey).(string)
+	return id
+}
+
+// authenticate returns the session of the request's cookie and its user.
+func (s *Server) authenticate(r *http.Request) (*coding.Session, *coding.User, error) {
 	c, err := r.Cookie(SessionCookie)
 	if err != nil || c.Value == "" {
-		return nil, coding.Errorf(coding.EUNAUTHORIZED, "please sign in")
+		return nil, nil, coding.Errorf(coding.EUNAUTHORIZED, "please sign in")
 	}
-	sess, err := s.store.Session(c.Value)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.store.User(sess.UserID)
-	if coding.ErrorCode(err) == coding.ENOTFOUND {
-		return nil, coding.Errorf(coding.EUNAUTHORIZED, "please sign in")
-	}
-	return u, err
+	return s.store.Authenticate(c.Value, s.opts.SessionIdle)
 }
 
 // checkCSRF refuses state-changing requests that a page on another site
@@ -79,10 +81,25 @@ func (s *Server) checkCSRF(r *http.Request) error {
 	return nil
 }
 
-// authed wraps a handler that needs a signed-in user.
+// codePasswordChange is the error code of a request refused because the
+// user still has a one-time password.
+const codePasswordChange = "password_change_required"
+
+// authed wraps a handler that needs a signed-in user who chose their own
+// password.
 func (s *Server) authed(h func(w http.ResponseWriter, r *http.Request, u *coding.User)) http.Handler {
+	return s.signedIn(false, h)
+}
+
+// authedOneTime is authed for the routes a user with a one-time password
+// may use: asking who they are, and choosing a new password.
+func (s *Server) authedOneTime(h func(w http.ResponseWriter, r *http.Request, u *coding.User)) http.Handler {
+	return s.signedIn(true, h)
+}
+
+func (s *Server) signedIn(oneTimeOK bool, h func(w http.ResponseWriter, r *http.Request, u *coding.User)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		u, err := s.authenticate(r)
+		sess, u, err := s.authenticate(r)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
@@ -91,8 +108,15 @@ func (s *Server) authed(h func(w http.ResponseWriter, r *http.Request, u *coding
 			s.writeError(w, r, err)
 			return
 		}
-		r = r.WithContext(context.WithValue(r.Context(), userKey, u))
-		h(w, r, u)
+		if u.MustChangePassword && !oneTimeOK {
+			// Someone else chose this password and may still know it:
+			// until the user picks their own, it opens nothing else.
+			s.writeError(w, r, coding.Errorf(codePasswordChange, "Please choose a new password before you go on."))
+			return
+		}
+		ctx := context.WithValue(r.Context(), userKey, u)
+		ctx = context.WithValue(ctx, sessionKey, sess.ID)
+		h(w, r.WithContext(ctx), u)
 	})
 }
 
@@ -152,19 +176,32 @@ func (s *Server) secureCookies(r *http.Request) bool {
 	return s.opts.TLS || r.TLS != nil || (s.opts.PublicURL != nil && s.opts.PublicURL.Scheme == "https")
 }
 
+// handleLogout ends the request's session and closes its live
+// connections. Without a live session it answers 401, as every /api/
+// route but sign-in and health does; either way the cookie is cleared.
 func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 	if err := s.checkCSRF(r); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
-		if err := s.store.DeleteSession(c.Value); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	s.clearCookie(w, r)
+	sess, _, err := s.authenticate(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secureCookies(r)})
+	c, _ := r.Cookie(SessionCookie)
+	if err := s.store.DeleteSession(c.Value); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.hub.EndSession(sess.ID)
 	writeJSON(w, http.StatusOK, map[string]string{"status": "signed out"})
+}
+
+// clearCookie tells the browser to forget its session cookie.
+func (s *Server) clearCookie(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secureCookies(r)})
 }
 
 type passwordRequest struct {
@@ -172,14 +209,30 @@ type passwordRequest struct {
 	New     string `json:"new"`
 }
 
+// handleChangePassword sets a password the user chose and ends every
+// session of theirs, this one included, with their live connections. A
+// wrong current password counts against the same limit as a wrong
+// sign-in, so a stolen session cannot be used to guess it.
 func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request, u *coding.User) {
 	var req passwordRequest
 	if err := decodeBody(r, 4096, &req); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	addr := clientAddr(r)
+	if !s.limits.allow(u.Login, addr) {
+		w.Header().Set("Retry-After", "60")
+		s.writeError(w, r, coding.Errorf("rate_limited", "too many wrong passwords; please wait a minute and try again"))
+		return
+	}
 	if bcrypt.CompareHashAndPassword(u.PasswordHash, []byte(req.Current)) != nil {
+		s.limits.fail(u.Login, addr)
 		s.writeError(w, r, coding.Errorf(coding.EFORBIDDEN, "your current password is not right"))
+		return
+	}
+	s.limits.succeed(u.Login)
+	if req.New == req.Current {
+		s.writeError(w, r, coding.Errorf(coding.EINVALID, "choose a new password that differs from the current one"))
 		return
 	}
 	hash, err := HashPassword(req.New)
@@ -187,16 +240,12 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request, u 
 		s.writeError(w, r, err)
 		return
 	}
-	if err := s.store.SetPassword(u.ID, hash); err != nil {
+	if err := s.store.ResetPassword(u.ID, hash, false); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	// Every other session of this user ends; this one is renewed by
-	// signing in again.
-	if err := s.store.DeleteUserSessions(u.ID); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
+	s.hub.EndUserSessions(u.ID)
+	s.clearCookie(w, r)
 	writeJSON(w, http.StatusOK, map[string]string{"status": "password changed; please sign in again"})
 }
 

@@ -20,6 +20,7 @@ type client struct {
 	id      string
 	project string
 	user    *coding.User
+	session string       // the session's ID (a hash, never the token): it ends with it
 	role    atomic.Value // coding.Role as string; members' roles can change live
 	room    *room
 	send    chan []message
@@ -143,11 +144,15 @@ func (c *client) writePump(since uint64) {
 				frame = bytes.Buffer{}
 			}
 		case <-ticker.C:
+			if !c.sessionLive() {
+				c.closeWith(CloseSessionEnded, closeReason(CloseSessionEnded))
+				return
+			}
 			if err := c.write(websocket.PingMessage, nil); err != nil {
 				return
 			}
 		case code := <-c.kick:
-			c.closeWith(code, "too slow: reconnect with your last sequence number")
+			c.closeWith(code, closeReason(code))
 			return
 		case <-h.shutdown:
 			c.closeWith(CloseGoingAway, "server is going away: reconnect soon")

@@ -87,6 +87,9 @@ type Hub struct {
 	shutdown chan struct{}
 	stopping atomic.Bool
 	nextConn atomic.Uint64
+	// keepSession notes a live connection's use of its session and says
+	// whether the session goes on (see sessionend.go).
+	keepSession func(sessionID string) error
 
 	// Counters for tests and the load tool.
 	Delivered atomic.Uint64

@@ -48,7 +48,9 @@ func (s *Server) handleInvite(w http.ResponseWriter, r *http.Request, c *caller)
 		if name == "" {
 			name = login
 		}
-		u = &coding.User{Login: login, Name: name, PasswordHash: hash}
+		// The lead saw this password: it signs in once, to choose one
+		// only the new user knows.
+		u = &coding.User{Login: login, Name: name, PasswordHash: hash, MustChangePassword: true}
 		if err := s.store.CreateUser(u); err != nil {
 			s.writeError(w, r, err)
 			return
@@ -64,7 +66,7 @@ func (s *Server) handleInvite(w http.ResponseWriter, r *http.Request, c *caller)
 	out := map[string]any{"member": memberView{ID: u.ID, Login: u.Login, Name: u.Name, Colour: u.Colour, Role: req.Role}}
 	if password != "" {
 		out["password"] = password
-		out["note"] = "a new account: pass this one-time password on; it is not shown again"
+		out["note"] = "a new account: pass this one-time password on; it is not shown again, and they choose their own when they first sign in"
 	}
 	writeJSON(w, http.StatusCreated, out)
 }

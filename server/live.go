@@ -45,6 +45,7 @@ func (s *Server) handleLive(w http.ResponseWriter, r *http.Request, c *caller) {
 		id:      strconv.FormatUint(h.nextConn.Add(1), 36),
 		project: c.project.ID,
 		user:    c.user,
+		session: sessionFrom(r.Context()),
 		send:    make(chan []message, h.opts.SendQueue),
 		kick:    make(chan int, 1),
 	}

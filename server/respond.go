@@ -44,7 +44,7 @@ func statusOf(code string) int {
 		return http.StatusConflict
 	case coding.EUNAUTHORIZED:
 		return http.StatusUnauthorized
-	case coding.EFORBIDDEN:
+	case coding.EFORBIDDEN, codePasswordChange:
 		return http.StatusForbidden
 	case coding.ETOOLARGE:
 		return http.StatusRequestEntityTooLarge

@@ -20,8 +20,12 @@ type Options struct {
 	PublicURL *url.URL
 	// TLS reports that the server itself serves HTTPS.
 	TLS bool
-	// SessionTTL is how long a sign-in lasts.
+	// SessionTTL is how long a sign-in lasts at most, used or not (14
+	// days if 0).
 	SessionTTL time.Duration
+	// SessionIdle ends a session that made no request and held no live
+	// connection for this long (12 hours if 0; negative: never).
+	SessionIdle time.Duration
 	// MaxBody bounds a JSON request body; MaxDocument an upload.
 	MaxBody     int64
 	MaxDocument int64
@@ -62,6 +66,9 @@ func New(st Store, opts Options) *Server {
 	if opts.SessionTTL == 0 {
 		opts.SessionTTL = 14 * 24 * time.Hour
 	}
+	if opts.SessionIdle == 0 {
+		opts.SessionIdle = 12 * time.Hour
+	}
 	if opts.MaxBody == 0 {
 		opts.MaxBody = 1 << 20
 	}
@@ -84,6 +91,7 @@ func New(st Store, opts Options) *Server {
 	}
 	s.hub.store = st
 	s.hub.write = s.liveWrite
+	s.hub.keepSession = func(id string) error { return st.KeepSession(id, s.opts.SessionIdle) }
 	if opts.WebUI != nil {
 		s.static = newStaticFiles(opts.WebUI)
 	}
@@ -144,10 +152,16 @@ func (s *Server) routes() {
 	handle("GET /api/health", "public", http.HandlerFunc(s.handleHealth))
 	handle("GET /healthz", "public", http.HandlerFunc(s.handleHealth))
 	handle("POST /api/login", "public", http.HandlerFunc(s.handleLogin))
-	handle("POST /api/logout", "public", http.HandlerFunc(s.handleLogout))
+	// Sign-out needs a session but not the user: it answers 401 itself,
+	// clearing the cookie, and works with a one-time password too.
+	handle("POST /api/logout", "user", http.HandlerFunc(s.handleLogout))
 
-	user("GET /api/me", s.handleMe)
-	user("POST /api/me/password", s.handleChangePassword)
+	// The routes a user with a one-time password may use.
+	oneTime := func(pattern string, h func(http.ResponseWriter, *http.Request, *coding.User)) {
+		handle(pattern, "user", s.authedOneTime(h))
+	}
+	oneTime("GET /api/me", s.handleMe)
+	oneTime("POST /api/me/password", s.handleChangePassword)
 	user("GET /api/projects", s.handleProjects)
 	user("POST /api/projects", s.handleCreateProject)
 	handle("GET /api/backup", "admin", s.authed(s.handleBackup))

@@ -14,12 +14,18 @@ type Store interface {
 	CreateUser(u *coding.User) error
 	UserByLogin(login string) (*coding.User, error)
 	Users() ([]coding.User, error)
-	SetPassword(userID string, hash []byte) error
+	// ResetPassword sets a password and ends all the user's sessions in
+	// one transaction; oneTime marks a password the user did not choose.
+	ResetPassword(userID string, hash []byte, oneTime bool) error
 
 	CreateSession(userID string, ttl time.Duration) (string, *coding.Session, error)
-	Session(token string) (*coding.Session, error)
+	// Authenticate returns a token's live session and its user, or
+	// EUNAUTHORIZED, and notes the use; idle > 0 ends sessions unused
+	// for that long. It must be cheap: every signed-in request calls it.
+	Authenticate(token string, idle time.Duration) (*coding.Session, *coding.User, error)
+	// KeepSession is Authenticate for a live connection, by session ID.
+	KeepSession(id string, idle time.Duration) error
 	DeleteSession(token string) error
-	DeleteUserSessions(userID string) error
 
 	Project(id string) (*coding.Project, error)
 	ProjectBySlug(slug string) (*coding.Project, error)

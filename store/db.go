@@ -44,6 +44,9 @@ type DB struct {
 	done   chan struct{}
 	cache  map[string]*projectState // owned by the commit loop
 	spans  map[string]spanIndex     // project+document → index; owned by the commit loop
+	// sessions caches signed-in sessions and their users, so that
+	// authenticating a request reads nothing from the file.
+	sessions sessionCache
 }
 
 // Open opens (creating if needed) the database file at path, creates its

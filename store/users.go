@@ -61,7 +61,8 @@ func putUser(users *bolt.Bucket, key []byte, u *coding.User) error {
 	return users.Put(key, data)
 }
 
-// SetPassword replaces a user's password hash.
+// SetPassword replaces a user's password hash. Their sessions go on; see
+// ResetPassword for a change that ends them.
 func (db *DB) SetPassword(userID string, hash []byte) error {
 	key, err := idKey("user", userID)
 	if err != nil {
@@ -76,6 +77,34 @@ func (db *DB) SetPassword(userID string, hash []byte) error {
 		u.PasswordHash = hash
 		return putUser(users, key, u)
 	})
+	db.sessions.forgetUser(userID)
+	return err
+}
+
+// ResetPassword replaces a user's password hash and ends every session of
+// theirs in one transaction: if it fails, neither happened, so an old
+// session cannot outlive a password change. oneTime marks a password that
+// someone else chose (see coding.User.MustChangePassword); a password the
+// user chose clears the mark.
+func (db *DB) ResetPassword(userID string, hash []byte, oneTime bool) error {
+	key, err := idKey("user", userID)
+	if err != nil {
+		return err
+	}
+	_, err = db.update(func(w *writeTx) error {
+		users := w.tx.Bucket(bucketUsers)
+		u, err := getUser(users, key)
+		if err != nil {
+			return err
+		}
+		u.PasswordHash = hash
+		u.MustChangePassword = oneTime
+		if err := putUser(users, key, u); err != nil {
+			return err
+		}
+		return deleteUserSessions(w.tx.Bucket(bucketSessions), userID)
+	})
+	db.sessions.forgetUser(userID)
 	return err
 }
 

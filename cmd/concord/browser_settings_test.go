@@ -58,6 +58,9 @@ func TestBrowserTeamAndSettings(t *testing.T) {
 		t.Fatalf("one-time password %q (%v)", password, err)
 	}
 	noor := ts.login(t, "noor", password)
+	// The one-time password opens nothing until noor chooses her own.
+	noor.mustDo(http.StatusOK, "POST", "/api/me/password", map[string]string{"current": password, "new": "noor's own secret"}, nil)
+	noor = ts.login(t, "noor", "noor's own secret")
 	var mine struct{ Role string }
 	noor.mustDo(http.StatusOK, "GET", "/api/projects/peer-support", nil, &mine)
 	if mine.Role != "coder" {

@@ -39,11 +39,13 @@ func (m *Main) prepareDatabase(db *store.DB, noDemo bool) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		admin := &coding.User{Login: "admin", Name: "Administrator", Admin: true, PasswordHash: hash}
+		// The password passes through a terminal and maybe a log: it
+		// signs in once, to choose a real one.
+		admin := &coding.User{Login: "admin", Name: "Administrator", Admin: true, PasswordHash: hash, MustChangePassword: true}
 		if err := db.CreateUser(admin); err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("Created the user admin with the one-time password %s\nIt is shown only now: sign in and change it (or run: concord users passwd admin).\n", pw), nil
+		return fmt.Sprintf("Created the user admin with the one-time password %s\nIt is shown only now and works once: sign in and choose your own (or run: concord users passwd admin).\n", pw), nil
 	}
 	if err := loadDemo(db); err != nil {
 		return "", fmt.Errorf("load the demo project: %w", err)

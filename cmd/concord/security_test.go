@@ -168,6 +168,9 @@ func TestLeadInvitesANewCoder(t *testing.T) {
 		t.Fatalf("invitation answered %+v", out)
 	}
 	noor := ts.login(t, "noor", out.Password)
+	// The one-time password opens nothing until noor chooses her own.
+	noor.mustDo(http.StatusOK, "POST", "/api/me/password", map[string]string{"current": out.Password, "new": "noor's own secret"}, nil)
+	noor = ts.login(t, "noor", "noor's own secret")
 	var p struct{ Role string }
 	noor.mustDo(http.StatusOK, "GET", "/api/projects/peer-support", nil, &p)
 	if p.Role != "coder" {

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -30,6 +31,10 @@ type serveConfig struct {
 	Backups     backupRotation
 	KeepEvents  int
 	Limits      limits
+	// SessionLifetime bounds a sign-in, used or not; SessionIdle ends one
+	// unused for that long (0: never).
+	SessionLifetime time.Duration
+	SessionIdle     time.Duration
 }
 
 // limits bound what one request or connection may ask of the server.
@@ -53,6 +58,8 @@ func (m *Main) parseServe(args []string) (*serveConfig, error) {
 	every := fs.Duration("backup-every", 0, "write a backup this often while serving, e.g. 1h (needs --backup-dir)")
 	backupDir := fs.String("backup-dir", m.env("CONCORD_BACKUP_DIR", ""), "where scheduled backups go (env CONCORD_BACKUP_DIR)")
 	keep := fs.Int("keep", 24, "how many scheduled backups to keep")
+	lifetime := fs.String("session-lifetime", m.env("CONCORD_SESSION_LIFETIME", "14d"), "how long a sign-in lasts at most, e.g. 14d or 8h (env CONCORD_SESSION_LIFETIME)")
+	idle := fs.String("session-idle", m.env("CONCORD_SESSION_IDLE", "12h"), "sign out whoever made no request and had no project open for this long, e.g. 12h; 0 never does (env CONCORD_SESSION_IDLE)")
 	keepEvents := fs.Int("keep-events", 1_000_000, "events of history to keep per project (older ones are compacted hourly; 0 keeps all)")
 	var lim limits
 	fs.Int64Var(&lim.body, "max-body", 1<<20, "largest JSON request body in bytes")
@@ -74,6 +81,12 @@ func (m *Main) parseServe(args []string) (*serveConfig, error) {
 	c.Limits = lim
 	if lim.body < 1024 || lim.document < 1024 || lim.message < 512 || lim.batch < 1 || lim.rate <= 0 {
 		return nil, usagef("limits are too small: --max-body and --max-document at least 1024 bytes, --max-message at least 512, --max-batch and --message-rate above 0")
+	}
+	if c.SessionLifetime, err = parseDays(*lifetime); err != nil || c.SessionLifetime < time.Second {
+		return nil, usagef("--session-lifetime %q must be a duration of at least 1s, e.g. 14d, 8h or 90m", *lifetime)
+	}
+	if c.SessionIdle, err = parseDays(*idle); err != nil || (c.SessionIdle != 0 && c.SessionIdle < time.Second) {
+		return nil, usagef("--session-idle %q must be 0 (never) or a duration of at least 1s, e.g. 12h or 30m", *idle)
 	}
 	if c.KeepEvents < 0 {
 		return nil, usagef("--keep-events must not be negative")
@@ -136,6 +149,8 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		MaxBatch:    cfg.Limits.batch,
 		Logger:      log,
 		Hub:         hub,
+		SessionTTL:  cfg.SessionLifetime,
+		SessionIdle: sessionIdle(cfg.SessionIdle),
 	})
 	httpSrv := &http.Server{
 		Handler:           srv.Handler(),
@@ -196,6 +211,27 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		log.Warn("shutdown", "err", err)
 	}
 	return nil
+}
+
+// parseDays reads a duration as time.ParseDuration does, and also whole
+// days ("14d"), the unit people think of sign-ins in.
+func parseDays(s string) (time.Duration, error) {
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil || days < 0 || days > 10_000 {
+			return 0, fmt.Errorf("%q is not a number of days", s)
+		}
+		return time.Duration(days) * 24 * time.Hour, nil
+	}
+	return time.ParseDuration(s)
+}
+
+// sessionIdle turns the flag's 0 ("never") into the server's negative.
+func sessionIdle(d time.Duration) time.Duration {
+	if d == 0 {
+		return -1
+	}
+	return d
 }
 
 // browsable turns a listen address into one a browser can open.

@@ -10,9 +10,9 @@ import (
 	"github.com/concordqda/concord/server"
 )
 
-const usersUsage = `users add LOGIN --password PW [--name NAME] [--admin]
+const usersUsage = `users add LOGIN --password PW [--name NAME] [--admin] [--one-time]
        concord users list
-       concord users passwd LOGIN [--password PW]   (reads the password from standard input without --password)
+       concord users passwd LOGIN [--password PW] [--one-time]   (reads the password from standard input without --password)
        concord users grant LOGIN --project SLUG --role lead|coder|viewer`
 
 func (m *Main) users(args []string) error {
@@ -31,6 +31,7 @@ func (m *Main) users(args []string) error {
 	admin := fs.Bool("admin", false, "may back up the whole database through the server")
 	project := fs.String("project", "", "project slug (grant)")
 	role := fs.String("role", "", "lead, coder or viewer (grant)")
+	oneTime := fs.Bool("one-time", false, "the password is for someone else: it signs in once, and they must choose their own (add, passwd)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -57,7 +58,7 @@ func (m *Main) users(args []string) error {
 		if err != nil {
 			return err
 		}
-		u := &coding.User{Login: strings.ToLower(pos[0]), Name: *name, Admin: *admin, PasswordHash: hash}
+		u := &coding.User{Login: strings.ToLower(pos[0]), Name: *name, Admin: *admin, PasswordHash: hash, MustChangePassword: *oneTime}
 		if u.Name == "" {
 			u.Name = pos[0]
 		}
@@ -93,13 +94,13 @@ func (m *Main) users(args []string) error {
 		if err != nil {
 			return err
 		}
-		if err := st.SetPassword(u.ID, hash); err != nil {
-			return err
-		}
-		if err := st.DeleteUserSessions(u.ID); err != nil {
+		if err := st.ResetPassword(u.ID, hash, *oneTime); err != nil {
 			return err
 		}
 		fmt.Fprintf(m.Stdout, "Changed the password of %s; their sessions have ended.\n", u.Login)
+		if *oneTime {
+			fmt.Fprintf(m.Stdout, "It works once: %s chooses their own when they next sign in.\n", u.Login)
+		}
 	case "grant":
 		if *project == "" || *role == "" {
 			return usagef("users grant needs --project SLUG and --role lead|coder|viewer")

@@ -13,9 +13,13 @@ export class ApiError extends Error {
 }
 
 let unauthorized = () => {};
+let mustChangePassword = () => {};
 
 /** onUnauthorized sets what happens when the session has ended (a 401). */
 export function onUnauthorized(fn) { unauthorized = fn; }
+
+/** onPasswordChangeRequired sets what happens when the server wants a new password first (a 403 password_change_required). */
+export function onPasswordChangeRequired(fn) { mustChangePassword = fn; }
 
 /**
  * api sends one request. body, when given, is sent as JSON. onProgress, when
@@ -54,6 +58,7 @@ export async function api(method, path, body, { onProgress, signal } = {}) {
     const err = new ApiError(resp.status, (data && data.code) || "internal",
       (data && data.error) || `The server answered ${resp.status} ${resp.statusText}.`);
     if (resp.status === 401 && path !== "/api/login") unauthorized(err);
+    if (resp.status === 403 && err.code === "password_change_required") mustChangePassword(err);
     throw err;
   }
   return data;

@@ -2,7 +2,7 @@
 // top bar with the connection indicator. Views are modules exporting
 // mount(container, params) which returns a function that unmounts them.
 
-import { api, onUnauthorized } from "./api.js";
+import { api, onUnauthorized, onPasswordChangeRequired } from "./api.js";
 import { session, project } from "./state.js";
 import { outbox } from "./outbox.js";
 import { history } from "./undo.js";
@@ -12,7 +12,7 @@ import * as projects from "./projects.js";
 import * as documents from "./documents.js";
 import * as reader from "./reader.js";
 import * as settings from "./settings.js";
-import { showAccount } from "./account.js";
+import { showAccount, mountPasswordChange } from "./account.js";
 import * as search from "./search.js";
 import * as segments from "./segments.js";
 import * as analysis from "./analysis.js";
@@ -54,7 +54,12 @@ async function route() {
     return;
   }
   let found = null;
-  for (const [re, view, params] of routes) {
+  if (session.user && session.user.must_change_password && path !== "/login") {
+    // A password someone else chose opens nothing else: the server says
+    // so too, with 403 password_change_required.
+    found = [{ mount: (root) => mountPasswordChange(root, { onDone: passwordChosen, onSignedOut: signedOut }) }, {}];
+  }
+  for (const [re, view, params] of found ? [] : routes) {
     const m = path.match(re);
     if (m) {
       found = [view, params(m)];
@@ -201,10 +206,12 @@ function showFailed() {
 
 async function signOut() {
   if (outbox.waiting && !confirm(`${plural(outbox.waiting, "change")} not yet saved will be kept in this browser and sent when you sign in again. Sign out?`)) return;
+  session.leaving = true;
+  project.close(); // before the server closes it, which would look like a session ended elsewhere
   try {
     await api("POST", "/api/logout", {});
   } catch (e) {
-    toast(e.message, "error");
+    if (e.status !== 401) toast(e.message, "error"); // 401: it had ended already
   }
   signedOut();
 }
@@ -212,6 +219,7 @@ async function signOut() {
 /** signedOut forgets the session in this tab and shows the sign-in page. */
 function signedOut() {
   session.user = null;
+  session.leaving = false;
   project.close();
   outbox.useUser(null);
   history.clear();
@@ -272,16 +280,30 @@ document.addEventListener("keydown", (e) => {
 // ---- boot ----
 
 onUnauthorized(() => {
-  if (!session.user) return;
+  if (!session.user || session.leaving) return;
   session.user = null;
   project.close();
   toast("Your session has ended. Please sign in again; unsaved changes are kept.", "error");
   navigate("/login?next=" + encodeURIComponent(location.pathname));
 });
 
+onPasswordChangeRequired(() => {
+  if (!session.user || session.user.must_change_password) return;
+  session.user = { ...session.user, must_change_password: true };
+  project.close();
+  route();
+});
+
 function signedIn(user) {
   session.user = user;
   outbox.useUser(user.id);
+}
+
+/** passwordChosen goes on where the user was headed, signed in with the password they chose. */
+function passwordChosen(user) {
+  session.leaving = false;
+  signedIn(user);
+  route();
 }
 
 async function boot() {

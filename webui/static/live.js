@@ -2,12 +2,16 @@
 // has seen and, whenever the connection drops (the server's 4008 "too
 // slow", 1001 "going away", or anything else), reconnects with backoff and
 // ?since= that number, so no event is missed and none is applied twice.
+// The one exception is 4001 "signed out": the session ended (sign-out,
+// password change, expiry), so reconnecting with it would be refused; it
+// asks over HTTP instead, whose 401 sends the page to sign in.
 
 import { api, ApiError, projectPath } from "./api.js";
 import { Emitter } from "./emitter.js";
 
 const PING_EVERY = 20000;
 const SILENT_LIMIT = 50000; // no message for this long: the connection is dead
+const SESSION_ENDED = 4001; // the server's close code for an ended session
 const REPLY_WAIT = 15000; // a change unanswered for this long is sent again later
 
 /** connections holds the open Live of each project, for liveFor. */
@@ -94,7 +98,8 @@ export class Live extends Emitter {
       this.failPending(ws);
       if (ws !== this.ws) return;
       this.ws = null;
-      this.scheduleReconnect(e.code);
+      if (e.code === SESSION_ENDED) this.sessionEnded();
+      else this.scheduleReconnect(e.code);
     };
     ws.onerror = () => {}; // onclose follows and decides
   }
@@ -170,6 +175,22 @@ export class Live extends Emitter {
       }
     }
     this.open();
+  }
+
+  /** sessionEnded checks at once whether this browser still has a session (it may have signed in again meanwhile). */
+  async sessionEnded() {
+    this.setStatus("offline");
+    this.online = [];
+    this.emit("presence", this.online);
+    try {
+      await api("GET", "/api/me");
+    } catch (e) {
+      if (e.status === 401) {
+        this.close(); // api.js has sent the page to sign in
+        return;
+      }
+    }
+    this.scheduleReconnect(SESSION_ENDED);
   }
 
   retryNow() {

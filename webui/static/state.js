@@ -8,8 +8,13 @@ import { Live } from "./live.js";
 
 const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#bcbd22", "#7f7f7f"];
 
-/** session holds the signed-in user (null when signed out). */
-export const session = { user: null };
+/**
+ * session holds the signed-in user (null when signed out); leaving is set
+ * while this tab itself ends the session (sign-out, password change), so
+ * that the live connection closing is not taken for a session that ended
+ * elsewhere.
+ */
+export const session = { user: null, leaving: false };
 
 class ProjectState extends Emitter {
   constructor() {
