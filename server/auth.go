@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -136,7 +135,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	login := strings.ToLower(strings.TrimSpace(req.Login))
-	addr := clientAddr(r)
+	addr := s.clientAddr(r)
 	if !s.limits.allow(login, addr) {
 		w.Header().Set("Retry-After", "60")
 		s.writeError(w, r, coding.Errorf("rate_limited", "too many sign-in attempts; please wait a minute and try again"))
@@ -219,7 +218,7 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request, u 
 		s.writeError(w, r, err)
 		return
 	}
-	addr := clientAddr(r)
+	addr := s.clientAddr(r)
 	if !s.limits.allow(u.Login, addr) {
 		w.Header().Set("Retry-After", "60")
 		s.writeError(w, r, coding.Errorf("rate_limited", "too many wrong passwords; please wait a minute and try again"))
@@ -247,14 +246,6 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request, u 
 	s.hub.EndUserSessions(u.ID)
 	s.clearCookie(w, r)
 	writeJSON(w, http.StatusOK, map[string]string{"status": "password changed; please sign in again"})
-}
-
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // loginLimiter counts failed sign-ins per login and per address in a

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -18,6 +19,9 @@ type Options struct {
 	// decides whether cookies are Secure and its host is the only
 	// accepted Origin besides the request's own host.
 	PublicURL *url.URL
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (for sign-in throttling per address); none by default.
+	TrustedProxies []netip.Prefix
 	// TLS reports that the server itself serves HTTPS.
 	TLS bool
 	// SessionTTL is how long a sign-in lasts at most, used or not (14

@@ -122,6 +122,7 @@ func TestCLIErrorsNameTheProblemAndChangeNothing(t *testing.T) {
 		{"bad slug", []string{"projects", "create", "Bad Slug", "--name", "x", "--lead", "maya"}, "lower-case"},
 		{"unknown command", []string{"frobnicate"}, "unknown command"},
 		{"bad attr", []string{"import", "--project", "p", "--attr", "novalue", filepath.Join(dir, "good.txt")}, "key=value"},
+		{"bad trusted proxy", []string{"serve", "--trusted-proxy", "127.0.0.1, proxy.local"}, `--trusted-proxy "proxy.local" must be an address or a CIDR range`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -19,18 +20,20 @@ import (
 
 // serveConfig is everything serve needs, validated in one place.
 type serveConfig struct {
-	DB          string
-	Addr        string
-	NoDemo      bool
-	PublicURL   *url.URL
-	TLSCert     string
-	TLSKey      string
-	LogLevel    slog.Level
-	LiveQueue   int
-	LiveTimeout time.Duration
-	Backups     backupRotation
-	KeepEvents  int
-	Limits      limits
+	DB        string
+	Addr      string
+	NoDemo    bool
+	PublicURL *url.URL
+	// TrustedProxies may name the client in X-Forwarded-For.
+	TrustedProxies []netip.Prefix
+	TLSCert        string
+	TLSKey         string
+	LogLevel       slog.Level
+	LiveQueue      int
+	LiveTimeout    time.Duration
+	Backups        backupRotation
+	KeepEvents     int
+	Limits         limits
 	// SessionLifetime bounds a sign-in, used or not; SessionIdle ends one
 	// unused for that long (0: never).
 	SessionLifetime time.Duration
@@ -50,6 +53,7 @@ func (m *Main) parseServe(args []string) (*serveConfig, error) {
 	addr := fs.String("addr", m.env("CONCORD_ADDR", "127.0.0.1:8080"), "address to listen on (env CONCORD_ADDR)")
 	noDemo := fs.Bool("no-demo", m.env("CONCORD_NO_DEMO", "") != "", "do not load the demo project into a new database; create an admin instead (env CONCORD_NO_DEMO)")
 	public := fs.String("public-url", m.env("CONCORD_PUBLIC_URL", ""), "URL users reach this server at, e.g. https://coding.example.org (env CONCORD_PUBLIC_URL)")
+	proxies := fs.String("trusted-proxy", m.env("CONCORD_TRUSTED_PROXY", ""), "reverse proxies whose X-Forwarded-For names the client, as addresses or CIDR ranges separated by commas, e.g. 127.0.0.1 (env CONCORD_TRUSTED_PROXY)")
 	cert := fs.String("tls-cert", m.env("CONCORD_TLS_CERT", ""), "TLS certificate file, to serve HTTPS (env CONCORD_TLS_CERT)")
 	key := fs.String("tls-key", m.env("CONCORD_TLS_KEY", ""), "TLS key file (env CONCORD_TLS_KEY)")
 	level := fs.String("log-level", m.env("CONCORD_LOG_LEVEL", "info"), "debug, info, warn or error (env CONCORD_LOG_LEVEL)")
@@ -110,6 +114,20 @@ func (m *Main) parseServe(args []string) (*serveConfig, error) {
 		}
 		c.PublicURL = u
 	}
+	for _, p := range strings.Split(*proxies, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		prefix, err := netip.ParsePrefix(p)
+		if err != nil {
+			a, aerr := netip.ParseAddr(p)
+			if aerr != nil {
+				return nil, usagef("--trusted-proxy %q must be an address or a CIDR range, e.g. 127.0.0.1 or 10.0.0.0/8", p)
+			}
+			prefix = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
+		}
+		c.TrustedProxies = append(c.TrustedProxies, prefix.Masked())
+	}
 	if err := c.LogLevel.UnmarshalText([]byte(*level)); err != nil {
 		return nil, usagef("--log-level %q must be debug, info, warn or error", *level)
 	}
@@ -140,17 +158,18 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	srv := server.New(db, server.Options{
-		PublicURL:   cfg.PublicURL,
-		TLS:         cfg.TLSCert != "",
-		WebUI:       webui.FS(),
-		MaxBody:     cfg.Limits.body,
-		MaxDocument: cfg.Limits.document,
-		ReadPDF:     m.readPDFUpload,
-		MaxBatch:    cfg.Limits.batch,
-		Logger:      log,
-		Hub:         hub,
-		SessionTTL:  cfg.SessionLifetime,
-		SessionIdle: sessionIdle(cfg.SessionIdle),
+		PublicURL:      cfg.PublicURL,
+		TrustedProxies: cfg.TrustedProxies,
+		TLS:            cfg.TLSCert != "",
+		WebUI:          webui.FS(),
+		MaxBody:        cfg.Limits.body,
+		MaxDocument:    cfg.Limits.document,
+		ReadPDF:        m.readPDFUpload,
+		MaxBatch:       cfg.Limits.batch,
+		Logger:         log,
+		Hub:            hub,
+		SessionTTL:     cfg.SessionLifetime,
+		SessionIdle:    sessionIdle(cfg.SessionIdle),
 	})
 	httpSrv := &http.Server{
 		Handler:           srv.Handler(),
