@@ -27,7 +27,12 @@ func (s *Server) handleMe(w http.ResponseWriter, r *http.Request, u *coding.User
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"user": u, "projects": projects})
+	writeJSON(w, http.StatusOK, map[string]any{"user": u, "projects": projects, "can_create_projects": s.canCreateProjects(u)})
+}
+
+// canCreateProjects reports whether u may start a project.
+func (s *Server) canCreateProjects(u *coding.User) bool {
+	return u.Admin || s.opts.OpenProjects
 }
 
 func (s *Server) handleProjects(w http.ResponseWriter, r *http.Request, u *coding.User) {
@@ -36,7 +41,7 @@ func (s *Server) handleProjects(w http.ResponseWriter, r *http.Request, u *codin
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"projects": projects})
+	writeJSON(w, http.StatusOK, map[string]any{"projects": projects, "can_create_projects": s.canCreateProjects(u)})
 }
 
 func (s *Server) memberProjects(u *coding.User) ([]projectView, error) {
@@ -101,9 +106,16 @@ type projectRequest struct {
 	Blind       bool   `json:"blind"`
 }
 
-// handleCreateProject lets any signed-in user start a project; they become
-// its lead. Without a slug, one is made from the name.
+// handleCreateProject lets an administrator (or, with OpenProjects, any
+// signed-in user) start a project; they become its lead. Without a slug,
+// one is made from the name. It is closed by default because a lead can
+// invite people, which makes accounts: who may make accounts is the
+// administrators' call.
 func (s *Server) handleCreateProject(w http.ResponseWriter, r *http.Request, u *coding.User) {
+	if !s.canCreateProjects(u) {
+		s.writeError(w, r, coding.Errorf(coding.EFORBIDDEN, "only an administrator can start a project on this server; ask one to start it and add you"))
+		return
+	}
 	var req projectRequest
 	if err := decodeBody(r, s.opts.MaxBody, &req); err != nil {
 		s.writeError(w, r, err)

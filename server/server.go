@@ -22,6 +22,9 @@ type Options struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client (for sign-in throttling per address); none by default.
 	TrustedProxies []netip.Prefix
+	// OpenProjects lets every signed-in user start a project (and, as its
+	// lead, invite new accounts); otherwise only administrators can.
+	OpenProjects bool
 	// TLS reports that the server itself serves HTTPS.
 	TLS bool
 	// SessionTTL is how long a sign-in lasts at most, used or not (14
@@ -167,7 +170,13 @@ func (s *Server) routes() {
 	oneTime("GET /api/me", s.handleMe)
 	oneTime("POST /api/me/password", s.handleChangePassword)
 	user("GET /api/projects", s.handleProjects)
-	user("POST /api/projects", s.handleCreateProject)
+	// Starting a project is for administrators unless OpenProjects; the
+	// handler checks, and the declared access says which applies.
+	if s.opts.OpenProjects {
+		user("POST /api/projects", s.handleCreateProject)
+	} else {
+		handle("POST /api/projects", "admin", s.authed(s.handleCreateProject))
+	}
 	handle("GET /api/backup", "admin", s.authed(s.handleBackup))
 
 	p("GET /api/projects/{pid}", read, s.handleProject)

@@ -76,7 +76,7 @@ var authzTable = map[string]authzRow{
 			want: http.StatusForbidden, wantText: "current password is not right"}
 	}},
 	"GET /api/projects": {"user", authzGet("/api/projects")},
-	"POST /api/projects": {"user", authzJSON("POST", "/api/projects", func(f *authzFixture) any {
+	"POST /api/projects": {"admin", authzJSON("POST", "/api/projects", func(f *authzFixture) any {
 		return map[string]string{"name": "Authz " + f.tag}
 	})},
 	"GET /api/backup":         {"admin", authzGet("/api/backup")},

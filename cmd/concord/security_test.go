@@ -186,7 +186,14 @@ func TestLeadInvitesANewCoder(t *testing.T) {
 
 func TestCreateProject(t *testing.T) {
 	t.Parallel()
-	ts := startServer(t)
+	// By default only administrators start projects: a lead invites
+	// people, which makes accounts.
+	closed := startServer(t)
+	var refused struct{ Error string }
+	if got := closed.login(t, "ana", DemoPassword).do("POST", "/api/projects", map[string]any{"name": "Mine"}, &refused); got != http.StatusForbidden || !strings.Contains(refused.Error, "administrator") {
+		t.Fatalf("a coder starting a project on a closed server: %d %q, want 403 naming administrators", got, refused.Error)
+	}
+	ts := startServer(t, "--open-projects")
 	ana := ts.login(t, "ana", DemoPassword)
 	tests := []struct {
 		name     string

@@ -20,10 +20,12 @@ import (
 
 // serveConfig is everything serve needs, validated in one place.
 type serveConfig struct {
-	DB        string
-	Addr      string
-	NoDemo    bool
-	PublicURL *url.URL
+	DB     string
+	Addr   string
+	NoDemo bool
+	// OpenProjects lets every signed-in user start projects.
+	OpenProjects bool
+	PublicURL    *url.URL
 	// TrustedProxies may name the client in X-Forwarded-For.
 	TrustedProxies []netip.Prefix
 	TLSCert        string
@@ -53,6 +55,7 @@ func (m *Main) parseServe(args []string) (*serveConfig, error) {
 	addr := fs.String("addr", m.env("CONCORD_ADDR", "127.0.0.1:8080"), "address to listen on (env CONCORD_ADDR)")
 	noDemo := fs.Bool("no-demo", m.env("CONCORD_NO_DEMO", "") != "", "do not load the demo project into a new database; create an admin instead (env CONCORD_NO_DEMO)")
 	public := fs.String("public-url", m.env("CONCORD_PUBLIC_URL", ""), "URL users reach this server at, e.g. https://coding.example.org (env CONCORD_PUBLIC_URL)")
+	open := fs.Bool("open-projects", m.env("CONCORD_OPEN_PROJECTS", "") != "", "let every signed-in user start projects (and invite people to them); by default only administrators can (env CONCORD_OPEN_PROJECTS)")
 	proxies := fs.String("trusted-proxy", m.env("CONCORD_TRUSTED_PROXY", ""), "reverse proxies whose X-Forwarded-For names the client, as addresses or CIDR ranges separated by commas, e.g. 127.0.0.1 (env CONCORD_TRUSTED_PROXY)")
 	cert := fs.String("tls-cert", m.env("CONCORD_TLS_CERT", ""), "TLS certificate file, to serve HTTPS (env CONCORD_TLS_CERT)")
 	key := fs.String("tls-key", m.env("CONCORD_TLS_KEY", ""), "TLS key file (env CONCORD_TLS_KEY)")
@@ -78,7 +81,7 @@ func (m *Main) parseServe(args []string) (*serveConfig, error) {
 	if len(rest) > 0 {
 		return nil, usagef("serve takes no arguments (got %q)", rest[0])
 	}
-	c := &serveConfig{DB: *db, Addr: *addr, NoDemo: *noDemo, TLSCert: *cert, TLSKey: *key, LiveQueue: *queue}
+	c := &serveConfig{DB: *db, Addr: *addr, NoDemo: *noDemo, OpenProjects: *open, TLSCert: *cert, TLSKey: *key, LiveQueue: *queue}
 	c.LiveTimeout = *liveTimeout
 	c.Backups = backupRotation{every: *every, dir: *backupDir, keep: *keep}
 	c.KeepEvents = *keepEvents
@@ -160,6 +163,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	srv := server.New(db, server.Options{
 		PublicURL:      cfg.PublicURL,
 		TrustedProxies: cfg.TrustedProxies,
+		OpenProjects:   cfg.OpenProjects,
 		TLS:            cfg.TLSCert != "",
 		WebUI:          webui.FS(),
 		MaxBody:        cfg.Limits.body,

@@ -5,14 +5,18 @@ import { navigate } from "./nav.js";
 import { h, listKeys, fold, modal } from "./ui.js";
 
 export async function mount(root) {
-  const add = h("button", { id: "new-project", class: "small", text: "+ New project", on: { click: newProject } });
-  const page = h("section", { class: "page narrow" }, h("div", { class: "panel-head" }, h("h1", { text: "Your projects" }), add),
-    h("p", { class: "muted", text: "Loading…" }));
+  const head = h("div", { class: "panel-head" }, h("h1", { text: "Your projects" }));
+  const page = h("section", { class: "page narrow" }, head, h("p", { class: "muted", text: "Loading…" }));
   root.append(page);
-  const { projects } = await api("GET", "/api/projects");
+  const { projects, can_create_projects: canCreate } = await api("GET", "/api/projects");
   page.lastChild.remove();
+  // Starting projects is for administrators unless the server is run
+  // with --open-projects; the server refuses others either way.
+  if (canCreate) head.append(h("button", { id: "new-project", class: "small", text: "+ New project", on: { click: newProject } }));
   if (!projects.length) {
-    page.append(h("p", { text: "You are not a member of any project yet. Start one with “New project”, or ask a project lead to add you." }));
+    page.append(h("p", { text: canCreate
+      ? "You are not a member of any project yet. Start one with “New project”, or ask a project lead to add you."
+      : "You are not a member of any project yet. Ask a project lead to add you." }));
     return null;
   }
   const filter = h("input", { type: "search", placeholder: "Filter projects  ( / )", "aria-label": "Filter projects", "data-filter": "" });
