@@ -19,17 +19,31 @@ export async function mount(root, { pid }) {
   const page = h("section", { class: "page narrow settings" });
   root.append(page);
 
-  const draw = () => {
-    const focusedId = document.activeElement && document.activeElement.id;
-    clear(page);
-    const p = project.project;
-    page.append(tabs("settings"), h("h1", { text: "Team and settings" }),
-      h("p", { class: "muted", text: `${p.name} · you are a ${project.role}` }));
-    page.append(aboutSection(p), teamSection(), downloadsSection(p));
+  // Each part of the page is rebuilt only when what it shows changed, so
+  // a change elsewhere (a role, a new member) leaves the other parts'
+  // elements, and whatever is being clicked or typed there, in place.
+  const slots = { tabs: h("div"), head: h("div"), about: h("div"), team: h("div"), downloads: h("div") };
+  const shown = {};
+  page.append(...Object.values(slots));
+  const part = (key, sig, build) => {
+    if (shown[key] === sig) return;
+    shown[key] = sig;
+    const focusedId = slots[key].contains(document.activeElement) && document.activeElement.id;
+    slots[key].replaceChildren(build());
     if (focusedId) {
       const again = document.getElementById(focusedId);
       if (again) again.focus();
     }
+  };
+  const draw = () => {
+    const p = project.project;
+    const who = [project.role, project.me, project.isLead, project.canCode].join("|");
+    part("tabs", who, () => tabs("settings"));
+    part("head", who + "|" + p.name, () => h("div", {}, h("h1", { text: "Team and settings" }),
+      h("p", { class: "muted", text: `${p.name} · you are a ${project.role}` })));
+    part("about", JSON.stringify([who, p.name, p.description, p.blind]), () => aboutSection(p));
+    part("team", JSON.stringify([who, [...project.members.values()]]), () => teamSection());
+    part("downloads", JSON.stringify([who, p.blind]), () => downloadsSection(p));
   };
   draw();
   // A redraw while a lead types would lose the text: only redraw for
