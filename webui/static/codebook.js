@@ -226,7 +226,10 @@ export function mount(root, opts = {}) {
       try {
         const r = await api("POST", projectPath(project.pid, "codes", c.id, "merge"), { into: into.value });
         m.close();
+        // Shown at once: a click on the row before the reload would
+        // otherwise find it unselected and toggle the selection off.
         selected = into.value;
+        draw();
         await project.reloadCodes();
         toast(`Merged: ${plural(r.codings_moved, "coding")} moved, ${plural(r.codings_dropped, "duplicate")} dropped.`, "ok");
       } catch (ex) {
@@ -266,6 +269,7 @@ export function mount(root, opts = {}) {
         const r = await api("DELETE", projectPath(project.pid, "codes", c.id) + "?" + q);
         m.close();
         selected = "";
+        draw();
         await project.reloadCodes();
         toast(r.moved_to ? `Deleted; ${plural(r.codings_moved, "coding")} moved.` : `Deleted with ${plural(r.codings_deleted, "coding")}.`, "ok");
       } catch (ex) {
