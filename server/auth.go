@@ -257,6 +257,10 @@ type loginLimiter struct {
 	window   time.Duration
 	maxLogin int
 	maxAddr  int
+	// swept is when entries past the window were last dropped: a key is
+	// otherwise only trimmed when it is seen again, and a guesser trying
+	// ever new logins would grow the maps without end.
+	swept time.Time
 }
 
 func newLoginLimiter() *loginLimiter {
@@ -285,19 +289,42 @@ func (l *loginLimiter) allow(login, addr string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := time.Now()
-	return len(l.recent(l.byLogin, login, now)) < l.maxLogin && len(l.recent(l.byAddr, addr, now)) < l.maxAddr
+	return len(l.recent(l.byLogin, limiterKey(login), now)) < l.maxLogin && len(l.recent(l.byAddr, addr, now)) < l.maxAddr
 }
 
 func (l *loginLimiter) fail(login, addr string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := time.Now()
+	if now.Sub(l.swept) > l.window {
+		l.sweep(now)
+	}
+	login = limiterKey(login)
 	l.byLogin[login] = append(l.recent(l.byLogin, login, now), now)
 	l.byAddr[addr] = append(l.recent(l.byAddr, addr, now), now)
+}
+
+// limiterKey is the key a login is counted under: its first 256 bytes, so
+// that a made-up login of a megabyte cannot take a megabyte here.
+func limiterKey(login string) string {
+	if len(login) > 256 {
+		return login[:256]
+	}
+	return login
+}
+
+// sweep drops every key with no failure inside the window.
+func (l *loginLimiter) sweep(now time.Time) {
+	l.swept = now
+	for _, m := range []map[string][]time.Time{l.byLogin, l.byAddr} {
+		for k := range m {
+			l.recent(m, k, now)
+		}
+	}
 }
 
 func (l *loginLimiter) succeed(login string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	delete(l.byLogin, login)
+	delete(l.byLogin, limiterKey(login))
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/concordqda/concord/coding"
 	"github.com/concordqda/concord/store"
@@ -88,5 +89,33 @@ func TestSignInThrottlingPerAddress(t *testing.T) {
 	}
 	if w := signIn(s, "198.51.100.4:5000", "ben", "bens-password"); w.Code != http.StatusOK {
 		t.Errorf("ben from another address: %d %s, want 200", w.Code, w.Body)
+	}
+}
+
+// Failures are forgotten once past the window, even for logins never
+// tried again, so a guesser cycling through made-up logins cannot grow
+// the limiter without end; and a long login counts under one key.
+func TestLoginLimiterForgetsOldFailures(t *testing.T) {
+	l := newLoginLimiter()
+	l.window = 50 * time.Millisecond
+	for i := 0; i < 100; i++ {
+		l.fail(fmt.Sprintf("made-up-%d", i), "192.0.2.1")
+	}
+	long := strings.Repeat("x", 10_000)
+	for i := 0; i < l.maxLogin; i++ {
+		l.fail(long, fmt.Sprintf("198.51.100.%d", i))
+	}
+	if l.allow(long, "203.0.113.1") {
+		t.Error("a long login past its limit was let through")
+	}
+	for k := range l.byLogin {
+		if len(k) > 256 {
+			t.Errorf("a key of %d bytes is kept", len(k))
+		}
+	}
+	time.Sleep(2 * l.window)
+	l.fail("one-more", "192.0.2.2") // sweeps
+	if len(l.byLogin) != 1 || len(l.byAddr) != 1 {
+		t.Errorf("after the window: %d logins and %d addresses kept, want 1 each", len(l.byLogin), len(l.byAddr))
 	}
 }
