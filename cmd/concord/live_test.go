@@ -120,7 +120,9 @@ func TestLiveSlowClientIsDroppedOthersKeepReceiving(t *testing.T) {
 }
 
 // 50 coders × 100 codings each, concurrently: every coder's live view ends
-// identical, and the database holds exactly 5,000 new codings.
+// identical, and the database holds exactly 5,000 new codings. Half the
+// coders post their codings over HTTP, half send them over a live
+// connection as the web UI does.
 func TestLiveManyCodersConverge(t *testing.T) {
 	t.Parallel()
 	if testing.Short() {
@@ -146,13 +148,26 @@ func TestLiveManyCodersConverge(t *testing.T) {
 	}
 	var wg sync.WaitGroup
 	for i, c := range clients {
+		// The writing connection is a second one: change() skips the
+		// events it is not waiting for, and conns[i] must count them all.
+		var writer *liveConn
+		if i%2 == 1 {
+			writer = c.live(ids.Project, 1<<62)
+			defer writer.close()
+			writer.ready()
+		}
 		wg.Add(1)
 		go func(i int, c *apiClient) {
 			defer wg.Done()
 			for j := 0; j < each; j++ {
 				s := (i*each + j) % (ids.DocLen - 20)
-				c.mustDo(http.StatusCreated, "POST", "/api/projects/"+ids.Project+"/codings",
-					map[string]any{"document": ids.Doc, "code": ids.Codes[j%len(ids.Codes)], "start": s, "end": s + 5 + j%7}, nil)
+				body := map[string]any{"document": ids.Doc, "code": ids.Codes[j%len(ids.Codes)], "start": s, "end": s + 5 + j%7}
+				if writer == nil {
+					c.mustDo(http.StatusCreated, "POST", "/api/projects/"+ids.Project+"/codings", body, nil)
+				} else if r := writer.change(map[string]any{"type": "coding.add", "coding": body}); r.Status != http.StatusCreated {
+					t.Errorf("coder %d, coding %d over the live connection: %+v", i, j, r)
+					return
+				}
 			}
 		}(i, c)
 	}

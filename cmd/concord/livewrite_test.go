@@ -23,22 +23,25 @@ type liveReply struct {
 }
 
 // change sends a change to a coding over the connection and waits for
-// its answer.
+// its answer. Failures are reported with Errorf and a zero reply, so that
+// it can run on goroutines other than the test's.
 func (lc *liveConn) change(msg map[string]any) liveReply {
 	lc.t.Helper()
 	req := uuid.NewString()
 	msg["req"] = req
 	data, _ := json.Marshal(msg)
 	if err := lc.conn.WriteMessage(websocket.TextMessage, data); err != nil {
-		lc.t.Fatal(err)
+		lc.t.Errorf("send %s: %v", data, err)
+		return liveReply{}
 	}
 	m, ok := lc.next(func(m liveMsg) bool { return m.Type == "reply" && strings.Contains(m.Raw, req) }, 10*time.Second)
 	if !ok {
-		lc.t.Fatalf("no reply to %s", data)
+		lc.t.Errorf("no reply to %s", data)
+		return liveReply{}
 	}
 	var r liveReply
 	if err := json.Unmarshal([]byte(m.Raw), &r); err != nil {
-		lc.t.Fatal(err)
+		lc.t.Errorf("reply %s: %v", m.Raw, err)
 	}
 	return r
 }
