@@ -171,7 +171,7 @@ function showPassword(member, password) {
     }
   });
   modal("Account made", h("div", { class: "stack" },
-    h("p", { text: `Pass this one-time password to ${member.login}. It is shown only now; they change it after signing in (their name, top right, then “Change password”).` }),
+    h("p", { text: `Pass this one-time password to ${member.login}. It is shown only now, and it works once: when they sign in with it, they are asked to choose their own password before anything else.` }),
     h("div", { class: "row" }, field, copy)));
   field.select();
 }
