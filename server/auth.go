@@ -32,16 +32,9 @@ var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a real password"), Bc
 
 type ctxKey int
 
-const (
-	userKey ctxKey = iota + 1
-	sessionKey
-)
-
-// userFrom returns the signed-in user of a request that passed authed.
-func userFrom(ctx context.Context) *coding.User {
-	u, _ := ctx.Value(userKey).(*coding.User)
-	return u
-}
+// sessionKey carries the session's ID (not its token) to handlers that
+// end it.
+const sessionKey ctxKey = 1
 
 // sessionFrom returns the ID of the session a request that passed authed
 // came with (never its token), so a live connection can end with it.
@@ -113,9 +106,7 @@ func (s *Server) signedIn(oneTimeOK bool, h func(w http.ResponseWriter, r *http.
 			s.writeError(w, r, coding.Errorf(codePasswordChange, "Please choose a new password before you go on."))
 			return
 		}
-		ctx := context.WithValue(r.Context(), userKey, u)
-		ctx = context.WithValue(ctx, sessionKey, sess.ID)
-		h(w, r.WithContext(ctx), u)
+		h(w, r.WithContext(context.WithValue(r.Context(), sessionKey, sess.ID)), u)
 	})
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/concordqda/concord/coding"
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // request is one mutation waiting for the commit loop.
@@ -223,7 +224,7 @@ func (db *DB) publish(reqs []*request) {
 }
 
 func commitError(err error) error {
-	if errors.Is(err, bolt.ErrDatabaseReadOnly) {
+	if errors.Is(err, berrors.ErrDatabaseReadOnly) {
 		return coding.Errorf(coding.EUNAVAILABLE, "the database is read-only; nothing was saved")
 	}
 	return coding.Errorf(coding.EUNAVAILABLE, "the database could not save this change (%v); nothing was saved", err)
