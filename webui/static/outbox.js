@@ -180,7 +180,10 @@ class Outbox {
    * answer with the same statuses, so send() treats them alike.
    */
   async transmit(op) {
-    const live = liveFor(op.pid);
+    // A change larger than the server reads from a websocket message
+    // (--max-message, 16 KiB by default: a long memo) goes over HTTP; the
+    // server would close the connection on it, and the retry would again.
+    const live = liveSized(op) ? liveFor(op.pid) : null;
     if (op.kind === "add") {
       const c = op.coding;
       const body = { id: c.id, document: c.document, code: c.code, start: c.start, end: c.end, memo: c.memo || "" };
@@ -207,6 +210,11 @@ class Outbox {
     this.save();
     this.emit({ type: "dismissed" });
   }
+}
+
+/** liveSized says whether op is small enough for the live connection (UTF-8 is at most 3 bytes per UTF-16 unit). */
+function liveSized(op) {
+  return JSON.stringify(op.coding || "").length + JSON.stringify(op.fields || "").length < 4000;
 }
 
 /** outbox is the signed-in person's queue of coding changes. */
