@@ -473,6 +473,26 @@ func TestBrowserTwoCodersLive(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 
+	// A memo longer than a websocket message may be is saved too (over
+	// HTTP), and the live connection stays up.
+	long := strings.Repeat("A long reflection on hope 🙂. ", 600) // ~18,000 characters
+	ana.run("click the highlight again", chromedp.Click(chromedp.CSS(`.seg.coded[data-codings~="`+c1.ID+`"]`)))
+	ana.waitFor("the coding panel again", `document.querySelector(".coding-panel textarea") === document.activeElement`, "", 10*time.Second)
+	ana.run("write a long memo", chromedp.Evaluate[chromedp.Void](`(() => { const a = document.querySelector(".coding-panel textarea"); a.value = `+jsString(long)+`; a.dispatchEvent(new Event("input", {bubbles: true})); })()`),
+		chromedp.Click(chromedp.CSS(`.coding-panel .row button:nth-child(2)`)))
+	deadline = time.Now().Add(10 * time.Second)
+	for {
+		cs := codingsOf(ids["ana"])
+		if len(cs) == 1 && cs[0].Memo == long {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("ana's long memo was not stored")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	ana.waitFor("the live connection still up", `document.querySelector(".conn") && /live/i.test(document.querySelector(".conn").textContent)`, `document.querySelector(".conn") && document.querySelector(".conn").textContent`, 5*time.Second)
+
 	// The shortcuts are one key away.
 	ana.run("press ?", keys("?"))
 	ana.waitFor("the shortcuts dialog", `document.querySelector("dialog.help[open]")`, "", 10*time.Second)
