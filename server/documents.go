@@ -6,17 +6,9 @@ import (
 	"github.com/concordqda/concord/coding"
 )
 
-// progress is how far one coder has got in one document: aggregate
-// numbers that blind projects may show, never the codings themselves.
-type progress struct {
-	Codings int `json:"codings"`
-	// Reached is the furthest character any of the coder's codings ends at.
-	Reached int `json:"reached"`
-}
-
 type documentView struct {
 	coding.Document
-	Progress map[string]*progress `json:"progress"`
+	Progress map[string]*coding.Progress `json:"progress"`
 }
 
 func (s *Server) handleDocuments(w http.ResponseWriter, r *http.Request, c *caller) {
@@ -25,31 +17,17 @@ func (s *Server) handleDocuments(w http.ResponseWriter, r *http.Request, c *call
 		s.writeError(w, r, err)
 		return
 	}
-	all, err := s.store.Codings(c.project.ID, coding.CodingFilter{})
+	// Progress is aggregate: a blind project shows it to everyone.
+	byDoc, err := s.store.Progress(c.project.ID)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
-	}
-	byDoc := map[string]map[string]*progress{}
-	for _, cd := range all {
-		m := byDoc[cd.DocumentID]
-		if m == nil {
-			m = map[string]*progress{}
-			byDoc[cd.DocumentID] = m
-		}
-		p := m[cd.CoderID]
-		if p == nil {
-			p = &progress{}
-			m[cd.CoderID] = p
-		}
-		p.Codings++
-		p.Reached = max(p.Reached, cd.End)
 	}
 	out := make([]documentView, 0, len(docs))
 	for _, d := range docs {
 		pr := byDoc[d.ID]
 		if pr == nil {
-			pr = map[string]*progress{}
+			pr = map[string]*coding.Progress{}
 		}
 		out = append(out, documentView{Document: d, Progress: pr})
 	}
