@@ -12,6 +12,7 @@ const (
 	EventProjectCreated  = "project.created"
 	EventProjectUpdated  = "project.updated"
 	EventMemberSet       = "member.set"
+	EventMemberRemoved   = "member.removed"
 	EventDocumentAdded   = "document.added"
 	EventDocumentUpdated = "document.updated"
 	EventDocumentDeleted = "document.deleted"

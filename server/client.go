@@ -55,6 +55,9 @@ func (c *client) roleName() string {
 // visible reports whether the client may receive ev: in a blind project,
 // events of another coder's layer go to leads only.
 func (c *client) visible(rm *room, ev *coding.Event) bool {
+	if c.roleName() == "" {
+		return false // removed from the project
+	}
 	return ev.Owner == "" || ev.Owner == c.user.ID || !c.blinded(rm)
 }
 

@@ -155,6 +155,9 @@ func (h *Hub) publishRoom(rm *room, events []coding.Event, committed time.Time) 
 	}
 	var redacted map[int]message // events without their counts, made once for every blinded client
 	for c := range rm.clients {
+		if c.roleName() == "" {
+			continue // removed from the project
+		}
 		if !rm.blind.Load() || c.lead() {
 			c.enqueue(all)
 			continue
@@ -194,12 +197,18 @@ func (h *Hub) observe(rm *room, ev *coding.Event) {
 		if json.Unmarshal(ev.Payload, &p) == nil {
 			rm.blind.Store(p.Blind)
 		}
-	case coding.EventMemberSet:
+	case coding.EventMemberSet, coding.EventMemberRemoved:
 		var m coding.Member
 		if json.Unmarshal(ev.Payload, &m) == nil {
+			role := m.Role
+			if ev.Type == coding.EventMemberRemoved {
+				// No role: nothing more is sent to them or taken from
+				// them, until the server closes their connections.
+				role = ""
+			}
 			for c := range rm.clients {
 				if c.user.ID == m.UserID {
-					c.role.Store(string(m.Role))
+					c.role.Store(string(role))
 				}
 			}
 		}

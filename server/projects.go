@@ -181,6 +181,27 @@ type memberRequest struct {
 	Role coding.Role `json:"role"`
 }
 
+// handleRemoveMember takes someone out of the project: they can no longer
+// open it, and their open connections to it close. Their codings stay.
+func (s *Server) handleRemoveMember(w http.ResponseWriter, r *http.Request, c *caller) {
+	u, err := s.store.UserByLogin(r.PathValue("login"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if u.ID == c.user.ID {
+		s.writeError(w, r, coding.Errorf(coding.EINVALID, "you cannot remove yourself from the project; ask another lead"))
+		return
+	}
+	m, err := s.store.RemoveMember(c.project.ID, u.ID, c.user.ID)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.hub.EndMembership(c.project.ID, u.ID)
+	writeJSON(w, http.StatusOK, map[string]any{"member": memberView{ID: u.ID, Login: u.Login, Name: u.Name, Colour: u.Colour, Role: m.Role}})
+}
+
 // handleSetMember lets a lead invite an existing user or change a role.
 func (s *Server) handleSetMember(w http.ResponseWriter, r *http.Request, c *caller) {
 	var req memberRequest

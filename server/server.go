@@ -183,6 +183,7 @@ func (s *Server) routes() {
 	p("PATCH /api/projects/{pid}", lead, s.handleUpdateProject)
 	p("GET /api/projects/{pid}/members", read, s.handleMembers)
 	p("PUT /api/projects/{pid}/members/{login}", lead, s.handleSetMember)
+	p("DELETE /api/projects/{pid}/members/{login}", lead, s.handleRemoveMember)
 	p("POST /api/projects/{pid}/invitations", lead, s.handleInvite)
 	p("GET /api/projects/{pid}/documents", read, s.handleDocuments)
 	p("POST /api/projects/{pid}/documents", lead, s.handleAddDocument)

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/concordqda/concord/coding"
+	"github.com/gorilla/websocket"
 )
 
 // CloseSessionEnded closes the live connections of a session that ended:
@@ -20,6 +21,8 @@ func closeReason(code int) string {
 		return "signed out: please sign in again"
 	case CloseGoingAway:
 		return "server is going away: reconnect soon"
+	case websocket.ClosePolicyViolation:
+		return "you are no longer a member of this project"
 	}
 	return "too slow: reconnect with your last sequence number"
 }
@@ -27,19 +30,25 @@ func closeReason(code int) string {
 // EndSession closes the live connections opened with a session, once it
 // has been deleted (sign-out).
 func (h *Hub) EndSession(sessionID string) {
-	h.endSessions(func(c *client) bool { return c.session == sessionID })
+	h.endSessions(func(c *client) bool { return c.session == sessionID }, CloseSessionEnded)
 }
 
 // EndUserSessions closes every live connection of a user, once all their
 // sessions have been deleted (a password change).
 func (h *Hub) EndUserSessions(userID string) {
-	h.endSessions(func(c *client) bool { return c.user.ID == userID })
+	h.endSessions(func(c *client) bool { return c.user.ID == userID }, CloseSessionEnded)
+}
+
+// EndMembership closes a user's live connections to a project they were
+// just removed from.
+func (h *Hub) EndMembership(projectID, userID string) {
+	h.endSessions(func(c *client) bool { return c.project == projectID && c.user.ID == userID }, websocket.ClosePolicyViolation)
 }
 
 // endSessions takes the matching clients out of their rooms before it
 // returns, so that nothing committed afterwards is queued for them, then
 // tells their writers to close.
-func (h *Hub) endSessions(match func(*client) bool) {
+func (h *Hub) endSessions(match func(*client) bool, code int) {
 	var ended []*client
 	projects := map[string]bool{}
 	h.mu.Lock()
@@ -54,7 +63,7 @@ func (h *Hub) endSessions(match func(*client) bool) {
 	}
 	h.mu.Unlock()
 	for _, c := range ended {
-		c.end(CloseSessionEnded)
+		c.end(code)
 	}
 	// Others see them leave now rather than when their pumps stop.
 	for p := range projects {

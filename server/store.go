@@ -33,6 +33,7 @@ type Store interface {
 	CreateProject(p *coding.Project, lead string) (*coding.Event, error)
 	UpdateProject(p *coding.Project, actor string) (*coding.Event, error)
 	Members(projectID string) ([]coding.Member, error)
+	RemoveMember(projectID, userID, actor string) (*coding.Member, error)
 	Role(projectID, userID string) (coding.Role, error)
 	SetMember(m coding.Member, actor string) (*coding.Event, error)
 

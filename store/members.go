@@ -34,6 +34,38 @@ func (db *DB) SetMember(m coding.Member, actor string) (*coding.Event, error) {
 	return &events[0], nil
 }
 
+// RemoveMember takes a user out of a project. Their codings and memos stay
+// (the project's history and the agreement figures need them); they can no
+// longer open the project. The event carries the role they had.
+func (db *DB) RemoveMember(projectID, userID, actor string) (*coding.Member, error) {
+	userKey, err := idKey("user", userID)
+	if err != nil {
+		return nil, err
+	}
+	m := &coding.Member{ProjectID: projectID, UserID: userID}
+	_, err = db.update(func(w *writeTx) error {
+		pb, err := w.project(projectID)
+		if err != nil {
+			return err
+		}
+		members := pb.Bucket(bucketMembers)
+		v := members.Get(userKey)
+		if v == nil {
+			return refuse(coding.Errorf(coding.ENOTFOUND, "user %s is not a member of this project", userID))
+		}
+		m.Role = coding.Role(v)
+		if err := members.Delete(userKey); err != nil {
+			return err
+		}
+		w.invalidate(projectID)
+		return w.event(pb, projectID, coding.EventMemberRemoved, actor, "", m)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
 // Members returns a project's members.
 func (db *DB) Members(projectID string) ([]coding.Member, error) {
 	var out []coding.Member

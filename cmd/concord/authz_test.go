@@ -88,6 +88,9 @@ var authzTable = map[string]authzRow{
 	"PUT /api/projects/{pid}/members/{login}": {"lead", authzJSON("PUT", "/api/projects/{pid}/members/extra", func(f *authzFixture) any {
 		return map[string]string{"role": "viewer"}
 	})},
+	"DELETE /api/projects/{pid}/members/{login}": {"lead", func(f *authzFixture) authzReq {
+		return authzReq{method: "DELETE", path: f.fill("/api/projects/{pid}/members/{member}")}
+	}},
 	"POST /api/projects/{pid}/invitations": {"lead", authzJSON("POST", "/api/projects/{pid}/invitations", func(f *authzFixture) any {
 		return map[string]string{"login": "inv-" + f.tag, "role": "viewer"}
 	})},
@@ -165,12 +168,13 @@ type authzFixture struct {
 	deleteCode     string
 	mergeCode      string
 	codings, memos []string // in the caller's layer (the lead's for callers without one)
+	member         string   // the login of a member the caller may try to remove
 	offset         int      // where the caller's new coding starts
 }
 
 func (f *authzFixture) fill(path string) string {
 	r := strings.NewReplacer("{pid}", f.pid, "{did}", f.did, "{code}", f.code, "{delete}", f.deleteCode, "{merge}", f.mergeCode,
-		"{coding0}", f.codings[0], "{coding1}", f.codings[1], "{memo0}", f.memos[0], "{memo1}", f.memos[1])
+		"{member}", f.member, "{coding0}", f.codings[0], "{coding1}", f.codings[1], "{memo0}", f.memos[0], "{memo1}", f.memos[1])
 	return r.Replace(path)
 }
 
@@ -203,6 +207,14 @@ func (ts *testServer) newAuthzFixture(t testing.TB, c authzCaller, pid, did, lea
 			t.Fatal(err)
 		}
 		f.codings = append(f.codings, cd.ID)
+	}
+	f.member = "walk-" + f.tag
+	u := &coding.User{Login: f.member, Name: "Walk " + f.tag}
+	if err := ts.Store.CreateUser(u); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.Store.SetMember(coding.Member{ProjectID: pid, UserID: u.ID, Role: coding.RoleViewer}, leadID); err != nil {
+		t.Fatal(err)
 	}
 	for i := 0; i < 2; i++ {
 		m := &coding.Memo{ProjectID: pid, AuthorID: owner, Title: "Walk", Text: fmt.Sprintf("memo %d of %s", i, f.tag)}

@@ -94,6 +94,16 @@ func TestBrowserTeamAndSettings(t *testing.T) {
 	})
 	b.waitFor("the blind tag in the top bar", `[...document.querySelectorAll(".topbar .tag")].some(e => e.textContent === "blind")`, "", 10*time.Second)
 
+	// Noor leaves the project: Remove, then confirm in the dialog.
+	b.run("remove noor", chromedp.Click(chromedp.CSS(`tr[data-member="noor"] button.danger`)))
+	b.waitFor("the remove dialog", `document.querySelector("dialog[open] button.danger") === document.activeElement`, "", 10*time.Second)
+	b.shot("remove-dialog")
+	b.run("confirm", keys("\r"))
+	b.waitFor("noor gone from the table", `!document.querySelector('tr[data-member="noor"]')`, "", 10*time.Second)
+	if status := noor.do("GET", "/api/projects/peer-support", nil, nil); status != http.StatusNotFound {
+		t.Fatalf("noor opening the project after her removal: %d, want 404", status)
+	}
+
 	// Downloads: the project archive and a backup of the database.
 	b.run("download the project", chromedp.Click(chromedp.CSS(`a[data-format="qdpx"]`)))
 	qdpx := b.waitDownload(downloads, ".qdpx")

@@ -179,6 +179,12 @@ project.on("status", (s) => {
 project.on("presence", drawOnline);
 project.on("project", drawTopbar);
 project.on("notice", (text) => toast(text, "error"));
+project.on("removed", () => {
+  const name = project.project ? project.project.name : "the project";
+  project.close();
+  toast(`You are no longer a member of “${name}”. A lead can add you again.`, "error");
+  navigate("/");
+});
 outbox.subscribe((change) => {
   drawConn();
   if (change && change.type === "failed") {

@@ -12,6 +12,7 @@ import { Emitter } from "./emitter.js";
 const PING_EVERY = 20000;
 const SILENT_LIMIT = 50000; // no message for this long: the connection is dead
 const SESSION_ENDED = 4001; // the server's close code for an ended session
+const NOT_A_MEMBER = 1008; // closed because we were removed from the project
 const REPLY_WAIT = 15000; // a change unanswered for this long is sent again later
 
 /** connections holds the open Live of each project, for liveFor. */
@@ -34,6 +35,7 @@ export function liveFor(pid) {
  *   "reset"    (msg)        the log does not reach our position: reload state
  *   "ready"    ()           replay done after (re)connecting
  *   "error"    (text)       the server refused something we sent
+ *   "removed"  ()           we are no longer a member of the project
  */
 export class Live extends Emitter {
   constructor(pid, since) {
@@ -99,7 +101,11 @@ export class Live extends Emitter {
       if (ws !== this.ws) return;
       this.ws = null;
       if (e.code === SESSION_ENDED) this.sessionEnded();
-      else this.scheduleReconnect(e.code);
+      else if (e.code === NOT_A_MEMBER) {
+        // Coming back would be refused: say so instead of retrying.
+        this.close();
+        this.emit("removed");
+      } else this.scheduleReconnect(e.code);
     };
     ws.onerror = () => {}; // onclose follows and decides
   }

@@ -100,7 +100,8 @@ function teamSection() {
   const box = h("section", { class: "card", "aria-labelledby": "team-h" }, h("h2", { id: "team-h", text: "Team" }));
   const members = [...project.members.values()].sort((a, b) => a.name.localeCompare(b.name));
   const table = h("table", { class: "team" },
-    h("thead", {}, h("tr", {}, h("th", { text: "Person" }), h("th", { text: "Login" }), h("th", { text: "Role" }))));
+    h("thead", {}, h("tr", {}, h("th", { text: "Person" }), h("th", { text: "Login" }), h("th", { text: "Role" }),
+      project.isLead ? h("th", { "aria-label": "Remove" }) : null)));
   const body = h("tbody");
   for (const m of members) {
     let role = h("span", { text: m.role });
@@ -120,14 +121,45 @@ function teamSection() {
         }
       });
     }
+    let remove = null;
+    if (project.isLead) {
+      remove = h("td");
+      if (m.id !== project.me) {
+        remove.append(h("button", { class: "small link danger", text: "Remove", title: `Take ${m.name} out of the project (their codings stay)`,
+          on: { click: () => removeMember(m) } }));
+      }
+    }
     body.append(h("tr", { "data-member": m.login },
       h("td", {}, avatar(m.name, m.colour), " ", m.name, m.id === project.me ? h("span", { class: "muted", text: " (you)" }) : null),
-      h("td", { text: m.login }), h("td", {}, role)));
+      h("td", { text: m.login }), h("td", {}, role), remove));
   }
   table.append(body);
   box.append(table);
   if (project.isLead) box.append(inviteForm());
   return box;
+}
+
+/** removeMember asks, then takes m out of the project; their codings and memos stay. */
+function removeMember(m) {
+  const go = h("button", { type: "submit", class: "danger", text: `Remove ${m.name}` });
+  const form = h("form", { class: "stack" },
+    h("p", { text: `${m.name} will no longer be able to open this project, and their open windows of it close. Their codings and memos stay in the project, and a lead can add them again.` }),
+    h("div", { class: "row" }, go));
+  const dlg = modal("Remove from the project", form);
+  go.focus();
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    go.disabled = true;
+    try {
+      await api("DELETE", projectPath(project.pid, "members", m.login));
+      dlg.close();
+      toast(`${m.name} is no longer a member.`, "ok");
+      await project.reload();
+    } catch (ex) {
+      go.disabled = false;
+      toast(ex.message, "error");
+    }
+  });
 }
 
 function inviteForm() {
