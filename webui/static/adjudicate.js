@@ -310,8 +310,7 @@ class Review {
       const who = d.by === project.me ? "you" : project.coderName(d.by);
       const when = new Date(d.at).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
       status = h("span", { class: "adj-badge rejected", text: `Rejected by ${who}: left out of the consensus`, title: `Rejected by ${who} on ${when}. Every lead sees this.` });
-    }
-    else if (how) status = h("span", { class: "adj-badge settled", text: "Settled: the consensus codes " + how.map((c) => `${c.start.toLocaleString()}–${c.end.toLocaleString()}`).join(", ") });
+    } else if (how) status = h("span", { class: "adj-badge settled", text: "Settled: the consensus codes " + how.map((c) => `${c.start.toLocaleString()}–${c.end.toLocaleString()}`).join(", ") });
     else status = h("span", { class: "adj-badge open", text: "Open" });
     const consensus = how && how !== "rejected"
       ? h("div", { class: "adj-col adj-consensus" }, h("div", { class: "adj-who" }, h("span", { class: "dot", style: { backgroundColor: project.coderColour(project.consensus) } }), " Consensus"),
