@@ -25,6 +25,11 @@ const (
 	EventCodingDeleted   = "coding.deleted"
 	EventMemoSaved       = "memo.saved"
 	EventMemoDeleted     = "memo.deleted"
+	// A lead's decision on a review case was recorded (payload: the
+	// decision) or taken back (payload: the decision as it was). Their
+	// owner is the consensus layer, whose visibility they share.
+	EventDecisionSet     = "decision.set"
+	EventDecisionCleared = "decision.cleared"
 	EventLogCompacted    = "log.compacted"
 )
 

@@ -58,6 +58,7 @@ func FuzzDecodeBodies(f *testing.F) {
 		`{"blind":true}`, `{"into":"c"}`, `{"role":"coder"}`,
 		`{"name":"Pilot","slug":"pilot","blind":false}`, `{"login":"noor","name":"Noor","role":"coder"}`,
 		`{"q":"boundaries","code":"c"}`, `{"ids":["a","b"]}`, `{"current":"x","new":"yyyyyyyy"}`,
+		`{"key":"d|c|a|b|1|4","document":"d","code":"c","coder_a":"a","coder_b":"b","start":1,"end":4,"decided":"rejected"}`,
 		`[[[[[[`, "\xff", `{"start":-1}`, `{"start":99999999999999999999}`,
 	} {
 		f.Add([]byte(seed))
@@ -80,6 +81,7 @@ func bodyTypes() []any {
 		new(inbound), new(codeRequest), new(projectPatch), new(mergeRequest),
 		new(memberRequest), new(documentRequest), new(documentPatch), new(memoRequest),
 		new(projectRequest), new(inviteRequest), new(autocodeRequest), new(deleteCodingsRequest),
+		new(decisionRequest),
 	}
 }
 

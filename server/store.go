@@ -69,6 +69,14 @@ type Store interface {
 	SaveMemo(m *coding.Memo, actor string) (*coding.Event, error)
 	DeleteMemo(projectID, id, actor string) (*coding.Event, error)
 
+	// Decisions lists a project's decisions on review cases (one
+	// document's when document is not ""); SetDecision upserts one (nil
+	// event when it was already recorded so) and ClearDecision removes
+	// the one on a case's key.
+	Decisions(projectID, document string) ([]coding.Decision, error)
+	SetDecision(projectID string, d *coding.Decision, actor string) (*coding.Event, error)
+	ClearDecision(projectID, key, actor string) (*coding.Decision, *coding.Event, error)
+
 	Events(projectID string, since uint64, limit int) ([]coding.Event, error)
 	LastSeq(projectID string) (uint64, error)
 	EventFloor(projectID string) (uint64, error)

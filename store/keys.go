@@ -28,12 +28,18 @@ var (
 	bucketCodings    = []byte("codings")    // doc(16) coding(16) → coding record
 	bucketCodingDocs = []byte("coding-doc") // coding(16) → doc(16)
 	bucketMemos      = []byte("memos")
-	bucketEvents     = []byte("events") // seq (8, big-endian) → event JSON
+	bucketEvents     = []byte("events")    // seq (8, big-endian) → event JSON
+	bucketDecisions  = []byte("decisions") // case key → decision JSON
 )
 
+// projectBuckets are created with every project. Projects made before a
+// bucket was added to this list lack it: code that reads such a bucket
+// must take its absence for emptiness and create it at its first write
+// (see decisionsBucket), so that older files need no migration and still
+// open read-only (a backup's check, a restore).
 var projectBuckets = [][]byte{
 	bucketMembers, bucketDocs, bucketTexts, bucketCodes, bucketCodings,
-	bucketCodingDocs, bucketMemos, bucketEvents,
+	bucketCodingDocs, bucketMemos, bucketEvents, bucketDecisions,
 }
 
 // idKey turns a textual UUID into its 16-byte key. An id that is not a UUID

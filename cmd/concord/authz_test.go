@@ -154,6 +154,14 @@ var authzTable = map[string]authzRow{
 		return authzReq{method: "GET", path: f.fill("/api/projects/{pid}/live?since=0"), live: true,
 			want: http.StatusSwitchingProtocols, wantText: `"hello"`}
 	}},
+	"GET /api/projects/{pid}/decisions": {"lead", authzGet("/api/projects/{pid}/decisions?document={did}")},
+	"PUT /api/projects/{pid}/decisions": {"lead", authzJSON("PUT", "/api/projects/{pid}/decisions", func(f *authzFixture) any {
+		return map[string]any{"key": "walk|" + f.tag + "|put", "document": f.did, "code": f.code, "coder_a": f.lead, "coder_b": coding.ConsensusCoder,
+			"start": f.offset + 3, "end": f.offset + 8, "decided": coding.DecisionRejected}
+	})},
+	"DELETE /api/projects/{pid}/decisions": {"lead", func(f *authzFixture) authzReq {
+		return authzReq{method: "DELETE", path: f.fill("/api/projects/{pid}/decisions?key={decision}"), want: http.StatusOK, wantText: `"decided":"rejected"`}
+	}},
 	"POST /api/projects/{pid}/import": {"lead", func(f *authzFixture) authzReq {
 		return authzReq{method: "POST", path: f.fill("/api/projects/{pid}/import"), upload: "imported-" + f.tag + ".txt"}
 	}},
@@ -170,11 +178,14 @@ type authzFixture struct {
 	codings, memos []string // in the caller's layer (the lead's for callers without one)
 	member         string   // the login of a member the caller may try to remove
 	offset         int      // where the caller's new coding starts
+	lead           string   // the lead's user id
+	decision       string   // the key of a decision to clear
 }
 
 func (f *authzFixture) fill(path string) string {
 	r := strings.NewReplacer("{pid}", f.pid, "{did}", f.did, "{code}", f.code, "{delete}", f.deleteCode, "{merge}", f.mergeCode,
-		"{member}", f.member, "{coding0}", f.codings[0], "{coding1}", f.codings[1], "{memo0}", f.memos[0], "{memo1}", f.memos[1])
+		"{member}", f.member, "{coding0}", f.codings[0], "{coding1}", f.codings[1], "{memo0}", f.memos[0], "{memo1}", f.memos[1],
+		"{decision}", url.QueryEscape(f.decision))
 	return r.Replace(path)
 }
 
@@ -223,6 +234,13 @@ func (ts *testServer) newAuthzFixture(t testing.TB, c authzCaller, pid, did, lea
 		}
 		f.memos = append(f.memos, m.ID)
 	}
+	f.lead = leadID
+	d := &coding.Decision{Key: "walk|" + f.tag + "|clear", Document: did, Code: f.code, CoderA: leadID, CoderB: coding.ConsensusCoder,
+		Start: 500 + f.offset, End: 503 + f.offset, Decided: coding.DecisionRejected}
+	if _, err := ts.Store.SetDecision(pid, d, leadID); err != nil {
+		t.Fatal(err)
+	}
+	f.decision = d.Key
 	return f
 }
 

@@ -14,7 +14,9 @@ import (
 // TestBrowserReview has the lead open the agreement dashboard of the demo
 // project, watch it follow a coder's work live, click a cell, open a
 // disagreement side by side and accept coder A's version; ana, reading
-// the document, sees the consensus coding appear live.
+// the document, sees the consensus coding appear live. A rejection is
+// recorded on the server and follows another lead's changes live, and a
+// rejection an older version kept in the browser is handed to the server.
 func TestBrowserReview(t *testing.T) {
 	exe := chromiumPath(t)
 	started := time.Now()
@@ -24,6 +26,7 @@ func TestBrowserReview(t *testing.T) {
 	ben := ts.login(t, "ben", DemoPassword)
 
 	var proj struct {
+		Project   struct{ ID string }
 		Consensus string `json:"consensus"`
 		Members   []struct{ ID, Login string }
 	}
@@ -84,6 +87,11 @@ func TestBrowserReview(t *testing.T) {
 	b.run("sign in", chromedp.Navigate(ts.URL+"/p/peer-support"), chromedp.WaitVisible(chromedp.CSS("#login")),
 		chromedp.SendKeys(chromedp.CSS("#login"), "lead"), chromedp.SendKeys(chromedp.CSS("#password"), DemoPassword+"\r"),
 		chromedp.WaitVisible(chromedp.CSS(".topbar .nav-agreement")))
+	// A rejection from before the server kept them, in this browser only:
+	// opening a review hands it over.
+	oldKey := fmt.Sprintf("%s|%s|%s|%s|0|1", pick.Document, code, ids["ana"], ids["ben"])
+	oldList := "concord.rejected." + proj.Project.ID
+	b.run("keep a rejection the old way", chromedp.Evaluate[chromedp.Void](`localStorage.setItem(`+jsString(oldList)+`, JSON.stringify([`+jsString(oldKey)+`]))`))
 	b.run("open the dashboard", chromedp.Click(chromedp.CSS(".topbar .nav-agreement")))
 	cell := fmt.Sprintf(`.agr-cell[data-cell="%s|%s|%s"]`, code, ids["ana"], ids["ben"])
 	b.waitFor("the heatmap", `document.querySelector(`+jsString(cell)+`)`, `document.querySelector(".agreement") && document.querySelector(".agreement").innerText.slice(0, 300)`, 10*time.Second)
@@ -117,6 +125,10 @@ func TestBrowserReview(t *testing.T) {
 	b.run("open it side by side", chromedp.Click(chromedp.CSS(item)))
 	b.waitFor("the case of the disagreement to be focused", `document.activeElement && document.activeElement.matches("[data-case]") && +document.activeElement.dataset.start <= `+fmt.Sprint(pick.Start)+` && document.activeElement.textContent.includes(`+jsString(pick.Excerpt)+`)`, `document.querySelector(".adjudicate") && document.querySelector(".adjudicate").innerText.slice(0, 300)`, 10*time.Second)
 	b.shot("side-by-side")
+	b.waitFor("the browser's old rejection list to be handed over", `localStorage.getItem(`+jsString(oldList)+`) === null`, "", 10*time.Second)
+	if d, ok := decisionsOf(t, lead, pick.Document)[oldKey]; !ok || d.By != ids["lead"] || d.Start != 0 || d.End != 1 || d.CoderA != ids["ana"] {
+		t.Errorf("the rejection kept in the browser is on the server as %+v (found: %v); want it, by the lead", d, ok)
+	}
 	b.run("accept A", chromedp.Click(chromedp.CSS(`[data-case]:focus button[data-act="Accept A"]`)))
 	consensus := waitConsensus(t, lead, pick.Document, proj.Consensus, 1)[0]
 	if consensus.Start != anaCoding.Start || consensus.End != anaCoding.End || consensus.CodeID != anaCoding.CodeID {
@@ -161,8 +173,28 @@ func TestBrowserReview(t *testing.T) {
 		b.waitFor("the case to show as rejected", `document.querySelector(`+jsString(again+` .adj-badge.rejected`)+`)`, "", 10*time.Second)
 		b.shot("rejected")
 		waitConsensus(t, lead, pick.Document, proj.Consensus, 1)
+		// The rejection is on the server, by the lead, for every lead.
+		key := evalString(t, b, `document.querySelector(`+jsString(again)+`).dataset.case`)
+		rejected, ok := decisionsOf(t, lead, pick.Document)[key]
+		if !ok || rejected.By != ids["lead"] || rejected.Decided != coding.DecisionRejected || rejected.Start != caseStart {
+			t.Fatalf("after r the server holds %+v (found: %v) for case %q; want the lead's rejection", rejected, ok, key)
+		}
+		// A second lead takes it back and rejects it again, elsewhere: the
+		// review follows without a reload.
+		lead2 := ts.sessionFor(t, "lead2", proj.Project.ID, coding.RoleLead)
+		lead2.mustDo(200, "DELETE", "/api/projects/peer-support/decisions?"+url.Values{"key": {key}}.Encode(), nil, nil)
+		b.waitFor("the case to reopen live when another lead takes the rejection back", `document.querySelector(`+jsString(again+` .adj-badge.open`)+`)`, "", 10*time.Second)
+		body := map[string]any{"key": key, "document": rejected.Document, "code": rejected.Code, "coder_a": rejected.CoderA, "coder_b": rejected.CoderB,
+			"start": rejected.Start, "end": rejected.End, "decided": rejected.Decided}
+		lead2.mustDo(200, "PUT", "/api/projects/peer-support/decisions", body, nil)
+		b.waitFor("another lead's rejection to show live, with their name", `document.querySelector(`+jsString(again+` .adj-badge.rejected`)+`).textContent.includes("lead2")`,
+			`document.querySelector(`+jsString(again)+`).innerText`, 10*time.Second)
+		b.shot("rejected-by-another-lead")
 		clickWhenThere(b, "undo the rejection", again+` button[data-act="Undo the rejection"]`)
 		b.waitFor("the case to be open after undoing the rejection", `document.querySelector(`+jsString(again+` .adj-badge.open`)+`)`, "", 10*time.Second)
+		if _, ok := decisionsOf(t, lead2, pick.Document)[key]; ok {
+			t.Errorf("after undoing the rejection the server still holds it")
+		}
 	}
 
 	// Back on the dashboard, the consensus layer can join the comparison.
@@ -201,6 +233,18 @@ func waitConsensus(t *testing.T, c *apiClient, doc, consensus string, n int) []c
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// decisionsOf returns the leads' decisions on a document's cases, by key.
+func decisionsOf(t *testing.T, c *apiClient, doc string) map[string]coding.Decision {
+	t.Helper()
+	var out struct{ Decisions []coding.Decision }
+	c.mustDo(200, "GET", "/api/projects/peer-support/decisions?"+url.Values{"document": {doc}}.Encode(), nil, &out)
+	m := map[string]coding.Decision{}
+	for _, d := range out.Decisions {
+		m[d.Key] = d
+	}
+	return m
 }
 
 // clickWhenThere waits for a button and clicks it in the same step. The

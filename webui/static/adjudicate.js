@@ -6,10 +6,12 @@
 // overlapping codings (of the code or its descendants) by either coder
 // that holds at least one differing stretch — the unit a lead decides on.
 // A case is settled when the consensus layer has a coding of the code
-// overlapping it; nothing else is stored. "Reject" (neither coder was
-// right) writes nothing to the consensus layer, so it is remembered in
-// this browser only (localStorage) — see README, "Reviewing agreement and
-// adjudicating".
+// overlapping it, or when a lead rejected it. "Reject" (neither coder was
+// right) writes nothing to the consensus layer, so the server records it
+// as a decision of its own (/api/projects/{pid}/decisions), keyed by the
+// case's key: every lead sees it, live (decision.set / decision.cleared
+// events), with who decided and when — see README, "Reviewing agreement
+// and adjudicating", and docs/API.md.
 
 import { api, projectPath } from "./api.js";
 import { project } from "./state.js";
@@ -25,6 +27,20 @@ export async function mount(root, { pid }) {
   const v = new Review(root, pid, new URLSearchParams(location.search));
   await v.load();
   return () => v.destroy();
+}
+
+/**
+ * applyDecision applies a decision.set or decision.cleared event to the
+ * decisions of the document docId (a map of case key to decision), and
+ * says whether it changed them.
+ */
+function applyDecision(decisions, ev, docId) {
+  const d = ev.payload;
+  if (!d || d.document !== docId) return false;
+  if (ev.type === "decision.set") decisions.set(d.key, d);
+  else if (ev.type === "decision.cleared") decisions.delete(d.key);
+  else return false;
+  return true;
 }
 
 /** mergeSpans merges overlapping or touching [start, end) spans. */
@@ -56,9 +72,10 @@ class Review {
     this.cases = [];
     this.offs = [];
     this.editing = null; // the open span editor: {key, code, start, end}
+    this.decisions = new Map(); // case key -> the server's decision, for the document shown
+    this.decisionLog = null; // while decisions load: the decision events that arrive meanwhile
     this.timer = 0;
     this.seq = 0;
-    this.rejectKey = "concord.rejected." + project.project.id;
     this.build();
   }
 
@@ -109,6 +126,7 @@ class Review {
     this.offs.push(project.on("event", (ev) => this.onEvent(ev)));
     this.offs.push(project.on("reload", () => this.later()));
     if (project.live) project.live.setPresence(this.docId);
+    this.migrateLocal();
   }
 
   async loadDiffs() {
@@ -144,9 +162,10 @@ class Review {
         this.texts.set(this.docId, doc.text || "");
         this.docTitle = doc.title;
       }
-      const [a, b, c] = await Promise.all([codings(this.a), codings(this.b), codings(project.consensus)]);
+      const [a, b, c, decisions] = await Promise.all([codings(this.a), codings(this.b), codings(project.consensus), this.loadDecisions(this.docId)]);
       if (my !== this.seq) return;
       this.layers = { a, b, c };
+      this.decisions = decisions;
     } catch (e) {
       if (my === this.seq) this.summary.replaceChildren(h("span", { class: "error", role: "alert", text: "Could not load the review: " + e.message }));
       return;
@@ -181,37 +200,46 @@ class Review {
     }
   }
 
-  rejected() {
+  /**
+   * loadDecisions fetches the leads' decisions on a document's cases. A
+   * decision event that arrives while the request is out may or may not
+   * be in the answer, so the events of that time are applied again on
+   * top of it: each sets or removes one key, so applying one twice is
+   * harmless, and none is lost.
+   */
+  async loadDecisions(docId) {
+    const log = (this.decisionLog = []);
     try {
-      return new Set(JSON.parse(localStorage.getItem(this.rejectKey) || "[]"));
-    } catch {
-      return new Set();
+      const r = await api("GET", projectPath(this.pid, "decisions") + "?" + new URLSearchParams({ document: docId }));
+      const m = new Map(r.decisions.map((d) => [d.key, d]));
+      for (const ev of log) applyDecision(m, ev, docId);
+      return m;
+    } finally {
+      if (this.decisionLog === log) this.decisionLog = null;
     }
   }
 
-  setRejected(key, on) {
-    const s = this.rejected();
-    if (on) s.add(key);
-    else s.delete(key);
-    localStorage.setItem(this.rejectKey, JSON.stringify([...s].slice(-2000)));
+  /** rejection returns the lead's rejection of a case, if there is one. */
+  rejection(cs) {
+    const d = this.decisions.get(cs.key);
+    return d && d.decided === "rejected" ? d : null;
   }
 
   /** settled says how a case was decided: the consensus codings over it, "rejected", or "" while open. */
-  settled(cs, rejected) {
+  settled(cs) {
     const over = this.layers.c.filter((c) => c.start < cs.end && c.end > cs.start);
     if (over.length) return over;
-    return rejected.has(cs.key) ? "rejected" : "";
+    return this.rejection(cs) ? "rejected" : "";
   }
 
   draw() {
     const focused = document.activeElement && document.activeElement.closest && document.activeElement.closest("[data-case]");
     const focusedKey = focused && focused.dataset.case;
     const field = document.activeElement && document.activeElement.closest && document.activeElement.closest(".adj-edit") ? document.activeElement.dataset.field : "";
-    const rejected = this.rejected();
     let done = 0;
     const cards = [];
     this.cases.forEach((cs, i) => {
-      const how = this.settled(cs, rejected);
+      const how = this.settled(cs);
       if (how) done++;
       if (how && this.hideSettled.checked && cs.key !== focusedKey) return;
       cards.push(this.card(cs, i, how));
@@ -277,8 +305,12 @@ class Review {
         h("span", { class: "muted", text: codings.length ? " · " + [...new Set(codings.map((c) => project.codePath(c.code)))].join(", ") : " · did not code this" })),
       this.passage(from, to, codings, cs.diffs));
     let status;
-    if (how === "rejected") status = h("span", { class: "adj-badge rejected", text: "Rejected: left out of the consensus" });
-    else if (how) status = h("span", { class: "adj-badge settled", text: "Settled: the consensus codes " + how.map((c) => `${c.start.toLocaleString()}–${c.end.toLocaleString()}`).join(", ") });
+    if (how === "rejected") {
+      const d = this.rejection(cs);
+      const who = d.by === project.me ? "you" : project.coderName(d.by);
+      const when = new Date(d.at).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+      status = h("span", { class: "adj-badge rejected", text: `Rejected by ${who}: left out of the consensus`, title: `Rejected by ${who} on ${when}. Every lead sees this.` });
+    } else if (how) status = h("span", { class: "adj-badge settled", text: "Settled: the consensus codes " + how.map((c) => `${c.start.toLocaleString()}–${c.end.toLocaleString()}`).join(", ") });
     else status = h("span", { class: "adj-badge open", text: "Open" });
     const consensus = how && how !== "rejected"
       ? h("div", { class: "adj-col adj-consensus" }, h("div", { class: "adj-who" }, h("span", { class: "dot", style: { backgroundColor: project.coderColour(project.consensus) } }), " Consensus"),
@@ -355,15 +387,34 @@ class Review {
     return this.write(cs[side].map((c) => ({ code: c.code, start: c.start, end: c.end })));
   }
 
-  reject(cs, why) {
-    this.setRejected(cs.key, true);
-    toast(why || "Rejected: nothing goes into the consensus layer here.");
-    this.draw();
+  /** decisionFor is the body that records a decision on a case of the document shown. */
+  decisionFor(cs, decided) {
+    return { key: cs.key, document: this.docId, code: this.code, coder_a: this.a, coder_b: this.b, start: cs.start, end: cs.end, decided };
+  }
+
+  async reject(cs, why) {
+    try {
+      const r = await api("PUT", projectPath(this.pid, "decisions"), this.decisionFor(cs, "rejected"));
+      if (r.decision.document === this.docId) this.decisions.set(r.decision.key, r.decision);
+      toast(why || "Rejected: nothing goes into the consensus layer here. Every lead sees this.");
+      this.draw();
+    } catch (e) {
+      toast("Could not record the rejection: " + e.message, "error");
+    }
   }
 
   async reopen(cs, how) {
     if (how === "rejected") {
-      this.setRejected(cs.key, false);
+      try {
+        await api("DELETE", projectPath(this.pid, "decisions") + "?" + new URLSearchParams({ key: cs.key }));
+      } catch (e) {
+        // 404: another lead took it back first, which is what was wanted.
+        if (e.status !== 404) {
+          toast("Could not undo the rejection: " + e.message, "error");
+          return;
+        }
+      }
+      this.decisions.delete(cs.key);
       this.draw();
       return;
     }
@@ -482,7 +533,7 @@ class Review {
     const cards = [...this.list.querySelectorAll("[data-case]")];
     const i = cards.indexOf(card);
     const cs = this.cases.find((c) => c.key === card.dataset.case);
-    const how = cs && this.settled(cs, this.rejected());
+    const how = cs && this.settled(cs);
     const act = { a: () => this.accept(cs, "a"), b: () => this.accept(cs, "b"), o: () => this.accept(cs, "both"), r: () => this.reject(cs), e: () => this.editForm(cs, card) }[e.key];
     if (e.key === "j" || e.key === "ArrowDown") cards[Math.min(cards.length - 1, i + 1)].focus();
     else if (e.key === "k" || e.key === "ArrowUp") cards[Math.max(0, i - 1)].focus();
@@ -501,6 +552,51 @@ class Review {
       if (c && c.document === this.docId && [this.a, this.b, project.consensus].includes(c.coder)) this.later();
     } else if (ev.type === "code.deleted" || ev.type === "code.merged") {
       this.later();
+    } else if (ev.type === "decision.set" || ev.type === "decision.cleared") {
+      // Another lead's decision (or this tab's own, again): shown at once.
+      if (this.decisionLog) this.decisionLog.push(ev);
+      if (applyDecision(this.decisions, ev, this.docId)) this.draw();
+    }
+  }
+
+  /**
+   * migrateLocal hands over the rejections this browser kept before the
+   * server recorded them (localStorage "concord.rejected.<project id>", a
+   * list of case keys), once, then removes the list. A key holds all a
+   * decision needs (document|code|a|b|start|end), so each one is sent,
+   * whether its case is on screen or not; the server refuses those whose
+   * document or code is gone, and they are dropped. Only a failure to
+   * reach the server keeps the list, to try again next time.
+   */
+  async migrateLocal() {
+    const name = "concord.rejected." + project.project.id;
+    let keys;
+    try {
+      keys = JSON.parse(localStorage.getItem(name) || "[]");
+    } catch {
+      keys = [];
+    }
+    if (!Array.isArray(keys) || !keys.length) {
+      try { localStorage.removeItem(name); } catch { /* storage may be off */ }
+      return;
+    }
+    let sent = 0;
+    for (const key of keys) {
+      if (this.closed) return; // the review was left: the rest goes next time
+      const [document, code, a, b, start, end, ...rest] = String(key).split("|");
+      if (rest.length || !/^\d+$/.test(start || "") || !/^\d+$/.test(end || "")) continue;
+      try {
+        const r = await api("PUT", projectPath(this.pid, "decisions"), { key, document, code, coder_a: a, coder_b: b, start: +start, end: +end, decided: "rejected" });
+        sent++;
+        if (r.decision.document === this.docId) this.decisions.set(r.decision.key, r.decision);
+      } catch (e) {
+        if (e.network) return; // offline: keep the list for the next review
+      }
+    }
+    try { localStorage.removeItem(name); } catch { /* storage may be off */ }
+    if (sent) {
+      toast(`${plural(sent, "rejection")} kept in this browser ${sent === 1 ? "is" : "are"} now shared with every lead.`, "ok");
+      this.draw();
     }
   }
 
@@ -521,6 +617,7 @@ class Review {
   }
 
   destroy() {
+    this.closed = true;
     clearTimeout(this.timer);
     this.seq++;
     this.offs.forEach((f) => f());

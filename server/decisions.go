@@ -1,0 +1,78 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/concordqda/concord/coding"
+	"github.com/google/uuid"
+)
+
+// Decisions are the review's rulings that write nothing into the
+// consensus layer (a rejection), kept on the server so that every lead
+// sees them, live, with who decided and when. The routes are for leads
+// only, as the review is; the events are the consensus layer's, so coders
+// of a blind project never receive them.
+
+// handleDecisions lists a project's decisions, those about one document
+// with ?document=ID.
+func (s *Server) handleDecisions(w http.ResponseWriter, r *http.Request, c *caller) {
+	doc := r.URL.Query().Get("document")
+	if doc != "" {
+		if _, err := uuid.Parse(doc); err != nil {
+			s.writeError(w, r, coding.Errorf(coding.EINVALID, "document must be a document's id, not %.40q", doc))
+			return
+		}
+	}
+	out, err := s.store.Decisions(c.project.ID, doc)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"decisions": out})
+}
+
+// decisionRequest is a decision as a client sends it: who decided and when
+// are the server's to say.
+type decisionRequest struct {
+	Key      string `json:"key"`
+	Document string `json:"document"`
+	Code     string `json:"code"`
+	CoderA   string `json:"coder_a"`
+	CoderB   string `json:"coder_b"`
+	Start    int    `json:"start"`
+	End      int    `json:"end"`
+	Decided  string `json:"decided"`
+}
+
+// handleSetDecision records a decision, replacing the one on the same
+// case. Sending the same decision again changes nothing and answers the
+// stored one, so a retry is harmless.
+func (s *Server) handleSetDecision(w http.ResponseWriter, r *http.Request, c *caller) {
+	var req decisionRequest
+	if err := decodeBody(r, s.opts.MaxBody, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	d := &coding.Decision{Key: req.Key, Document: req.Document, Code: req.Code, CoderA: req.CoderA, CoderB: req.CoderB,
+		Start: req.Start, End: req.End, Decided: req.Decided}
+	if _, err := s.store.SetDecision(c.project.ID, d, c.user.ID); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"decision": d})
+}
+
+// handleClearDecision takes the decision on ?key= back, reopening its case.
+func (s *Server) handleClearDecision(w http.ResponseWriter, r *http.Request, c *caller) {
+	key := r.URL.Query().Get("key")
+	if key == "" {
+		s.writeError(w, r, coding.Errorf(coding.EINVALID, "give the key of the case whose decision to clear (?key=)"))
+		return
+	}
+	d, _, err := s.store.ClearDecision(c.project.ID, key, c.user.ID)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"decision": d})
+}
