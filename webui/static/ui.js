@@ -47,7 +47,14 @@ export function toast(text, kind = "info") {
   const close = h("button", { class: "link", "aria-label": "Close message", text: "×" });
   const t = h("div", { class: "toast " + kind }, h("span", { text }), close);
   close.addEventListener("click", () => t.remove());
+  // A message already showing is not shown twice, and a burst of them
+  // (a lead adjudicating case after case) keeps only the latest few
+  // instead of covering the page.
+  for (const old of [...box.children]) {
+    if (old.firstChild && old.firstChild.textContent === text) old.remove();
+  }
   box.append(t);
+  while (box.childElementCount > 3) box.firstElementChild.remove();
   if (kind !== "error") setTimeout(() => t.remove(), 4000);
   return t;
 }
