@@ -172,11 +172,11 @@ func (s *Server) routes() {
 	user("GET /api/projects", s.handleProjects)
 	// Starting a project is for administrators unless OpenProjects; the
 	// handler checks, and the declared access says which applies.
+	createAccess := "admin"
 	if s.opts.OpenProjects {
-		user("POST /api/projects", s.handleCreateProject)
-	} else {
-		handle("POST /api/projects", "admin", s.authed(s.handleCreateProject))
+		createAccess = "user"
 	}
+	handle("POST /api/projects", createAccess, s.authed(s.handleCreateProject))
 	handle("GET /api/backup", "admin", s.authed(s.handleBackup))
 
 	p("GET /api/projects/{pid}", read, s.handleProject)
