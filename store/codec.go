@@ -31,37 +31,58 @@ func encodeCoding(c *coding.Coding, code, coder []byte) []byte {
 	return append(b, c.Memo...)
 }
 
-func decodeCoding(key, v []byte, projectID string, c *coding.Coding) error {
+// codingHead is the fixed part of a coding record and its span: what
+// counting codings needs, read without making text of any id.
+type codingHead struct {
+	code, coder []byte // raw ids, pointing into the record
+	start, end  uint64
+	rest        []byte // created and memo
+}
+
+// decodeCodingHead reads a coding record up to its span.
+func decodeCodingHead(key, v []byte) (codingHead, error) {
 	if len(key) != 32 || len(v) < 33 || v[0] != codingRecordV1 {
-		return fmt.Errorf("store: damaged coding record %x", key)
+		return codingHead{}, damagedCoding(key)
 	}
-	c.ProjectID = projectID
-	c.DocumentID = keyID(key[:16])
-	c.ID = keyID(key[16:])
-	c.CodeID = keyID(v[1:17])
-	c.CoderID = keyID(v[17:33])
+	h := codingHead{code: v[1:17], coder: v[17:33]}
 	v = v[33:]
 	var n int
-	start, n := binary.Uvarint(v)
-	if n <= 0 {
-		return fmt.Errorf("store: damaged coding record %x", key)
+	if h.start, n = binary.Uvarint(v); n <= 0 {
+		return codingHead{}, damagedCoding(key)
 	}
 	v = v[n:]
-	end, n := binary.Uvarint(v)
-	if n <= 0 {
-		return fmt.Errorf("store: damaged coding record %x", key)
+	if h.end, n = binary.Uvarint(v); n <= 0 {
+		return codingHead{}, damagedCoding(key)
 	}
-	v = v[n:]
+	h.rest = v[n:]
+	return h, nil
+}
+
+func damagedCoding(key []byte) error {
+	return fmt.Errorf("store: damaged coding record %x", key)
+}
+
+func decodeCoding(key, v []byte, projectID string, c *coding.Coding) error {
+	h, err := decodeCodingHead(key, v)
+	if err != nil {
+		return err
+	}
+	v = h.rest
 	created, n := binary.Varint(v)
 	if n <= 0 {
-		return fmt.Errorf("store: damaged coding record %x", key)
+		return damagedCoding(key)
 	}
 	v = v[n:]
 	ml, n := binary.Uvarint(v)
 	if n <= 0 || uint64(len(v)-n) < ml {
-		return fmt.Errorf("store: damaged coding record %x", key)
+		return damagedCoding(key)
 	}
-	c.Start, c.End = int(start), int(end)
+	c.ProjectID = projectID
+	c.DocumentID = keyID(key[:16])
+	c.ID = keyID(key[16:])
+	c.CodeID = keyID(h.code)
+	c.CoderID = keyID(h.coder)
+	c.Start, c.End = int(h.start), int(h.end)
 	c.Created = time.Unix(0, created).UTC()
 	c.Memo = string(v[n : n+int(ml)])
 	return nil

@@ -1,9 +1,6 @@
 package store
 
 import (
-	"encoding/binary"
-	"fmt"
-
 	"github.com/concordqda/concord/coding"
 	bolt "go.etcd.io/bbolt"
 )
@@ -18,28 +15,20 @@ func (db *DB) Progress(projectID string) (map[string]map[string]*coding.Progress
 	counts := map[pair]*coding.Progress{}
 	err := db.view(projectID, func(tx *bolt.Tx, pb *bolt.Bucket) error {
 		return pb.Bucket(bucketCodings).ForEach(func(k, v []byte) error {
-			damaged := fmt.Errorf("store: damaged coding record %x", k)
-			if len(k) != 32 || len(v) < 33 || v[0] != codingRecordV1 {
-				return damaged
+			h, err := decodeCodingHead(k, v)
+			if err != nil {
+				return err
 			}
 			var p pair
 			copy(p.doc[:], k[:16])
-			copy(p.coder[:], v[17:33])
-			_, n := binary.Uvarint(v[33:])
-			if n <= 0 {
-				return damaged
-			}
-			end, m := binary.Uvarint(v[33+n:])
-			if m <= 0 {
-				return damaged
-			}
+			copy(p.coder[:], h.coder)
 			c := counts[p]
 			if c == nil {
 				c = &coding.Progress{}
 				counts[p] = c
 			}
 			c.Codings++
-			c.Reached = max(c.Reached, int(end))
+			c.Reached = max(c.Reached, int(h.end))
 			return nil
 		})
 	})
