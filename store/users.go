@@ -53,6 +53,17 @@ func (w *writeTx) createUser(u *coding.User) error {
 	return logins.Put([]byte(u.Login), key)
 }
 
+// changeUser reads a stored user, lets change alter it and stores it.
+func (w *writeTx) changeUser(key []byte, change func(*coding.User)) error {
+	users := w.tx.Bucket(bucketUsers)
+	u, err := getUser(users, key)
+	if err != nil {
+		return err
+	}
+	change(u)
+	return putUser(users, key, u)
+}
+
 func putUser(users *bolt.Bucket, key []byte, u *coding.User) error {
 	data, err := encodeJSON(userRecord{User: *u, Hash: u.PasswordHash})
 	if err != nil {
@@ -69,13 +80,7 @@ func (db *DB) SetPassword(userID string, hash []byte) error {
 		return err
 	}
 	_, err = db.update(func(w *writeTx) error {
-		users := w.tx.Bucket(bucketUsers)
-		u, err := getUser(users, key)
-		if err != nil {
-			return err
-		}
-		u.PasswordHash = hash
-		return putUser(users, key, u)
+		return w.changeUser(key, func(u *coding.User) { u.PasswordHash = hash })
 	})
 	db.sessions.forgetUser(userID)
 	return err
@@ -92,14 +97,11 @@ func (db *DB) ResetPassword(userID string, hash []byte, oneTime bool) error {
 		return err
 	}
 	_, err = db.update(func(w *writeTx) error {
-		users := w.tx.Bucket(bucketUsers)
-		u, err := getUser(users, key)
+		err := w.changeUser(key, func(u *coding.User) {
+			u.PasswordHash = hash
+			u.MustChangePassword = oneTime
+		})
 		if err != nil {
-			return err
-		}
-		u.PasswordHash = hash
-		u.MustChangePassword = oneTime
-		if err := putUser(users, key, u); err != nil {
 			return err
 		}
 		return deleteUserSessions(w.tx.Bucket(bucketSessions), userID)
