@@ -244,6 +244,23 @@ func (ts *testServer) newAuthzFixture(t testing.TB, c authzCaller, pid, did, lea
 	return f
 }
 
+// authzWalkStart readies the demo project for a walk of the routes: it
+// returns the project, its documents and its lead, and creates "extra",
+// the user PUT …/members/{login} adds.
+func (ts *testServer) authzWalkStart(t testing.TB) (*coding.Project, []coding.Document, *coding.User) {
+	t.Helper()
+	p, err := ts.Store.ProjectBySlug("peer-support")
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs, _ := ts.Store.Documents(p.ID)
+	lead, _ := ts.Store.UserByLogin("lead")
+	if err := ts.Store.CreateUser(&coding.User{Login: "extra", Name: "Extra"}); err != nil {
+		t.Fatal(err)
+	}
+	return p, docs, lead
+}
+
 // allowedFor says whether a caller kind may use a route of an access level.
 func allowedFor(caller, access string) bool {
 	switch access {
@@ -291,17 +308,8 @@ func TestAuthorizationTable(t *testing.T) {
 	}
 
 	ts := startServer(t)
-	p, err := ts.Store.ProjectBySlug("peer-support")
-	if err != nil {
-		t.Fatal(err)
-	}
-	docs, _ := ts.Store.Documents(p.ID)
-	lead, _ := ts.Store.UserByLogin("lead")
+	p, docs, lead := ts.authzWalkStart(t)
 	ana, _ := ts.Store.UserByLogin("ana")
-	// The target of PUT …/members/{login}.
-	if err := ts.Store.CreateUser(&coding.User{Login: "extra", Name: "Extra"}); err != nil {
-		t.Fatal(err)
-	}
 	// A viewer of the demo, and a stranger who leads another project only.
 	viewer := ts.sessionFor(t, "vera", p.ID, coding.RoleViewer)
 	stranger := ts.sessionFor(t, "sam", "", "")

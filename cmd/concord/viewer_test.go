@@ -20,15 +20,7 @@ func TestViewerCannotChangeAnything(t *testing.T) {
 	t.Parallel()
 	// No compaction loop: its first pass could commit during the test.
 	ts := startServer(t, "--keep-events", "0")
-	p, err := ts.Store.ProjectBySlug("peer-support")
-	if err != nil {
-		t.Fatal(err)
-	}
-	docs, _ := ts.Store.Documents(p.ID)
-	lead, _ := ts.Store.UserByLogin("lead")
-	if err := ts.Store.CreateUser(&coding.User{Login: "extra", Name: "Extra"}); err != nil {
-		t.Fatal(err)
-	}
+	p, docs, lead := ts.authzWalkStart(t)
 	vera := ts.sessionFor(t, "vera", p.ID, coding.RoleViewer)
 	base, _ := url.Parse(ts.URL)
 	viewer := authzCaller{kind: "viewer", userID: vera.userID(t), cookies: vera.http.Jar.Cookies(base)}
@@ -98,15 +90,7 @@ func TestViewerCannotChangeAnything(t *testing.T) {
 func TestCrossSiteWritesChangeNothing(t *testing.T) {
 	t.Parallel()
 	ts := startServer(t, "--keep-events", "0")
-	p, err := ts.Store.ProjectBySlug("peer-support")
-	if err != nil {
-		t.Fatal(err)
-	}
-	docs, _ := ts.Store.Documents(p.ID)
-	u, _ := ts.Store.UserByLogin("lead")
-	if err := ts.Store.CreateUser(&coding.User{Login: "extra", Name: "Extra"}); err != nil {
-		t.Fatal(err)
-	}
+	p, docs, u := ts.authzWalkStart(t)
 	token, _, err := ts.Store.CreateSession(u.ID, time.Hour)
 	if err != nil {
 		t.Fatal(err)
