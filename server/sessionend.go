@@ -30,25 +30,25 @@ func closeReason(code int) string {
 // EndSession closes the live connections opened with a session, once it
 // has been deleted (sign-out).
 func (h *Hub) EndSession(sessionID string) {
-	h.endSessions(func(c *client) bool { return c.session == sessionID }, CloseSessionEnded)
+	h.closeClients(func(c *client) bool { return c.session == sessionID }, CloseSessionEnded)
 }
 
 // EndUserSessions closes every live connection of a user, once all their
 // sessions have been deleted (a password change).
 func (h *Hub) EndUserSessions(userID string) {
-	h.endSessions(func(c *client) bool { return c.user.ID == userID }, CloseSessionEnded)
+	h.closeClients(func(c *client) bool { return c.user.ID == userID }, CloseSessionEnded)
 }
 
 // EndMembership closes a user's live connections to a project they were
 // just removed from.
 func (h *Hub) EndMembership(projectID, userID string) {
-	h.endSessions(func(c *client) bool { return c.project == projectID && c.user.ID == userID }, websocket.ClosePolicyViolation)
+	h.closeClients(func(c *client) bool { return c.project == projectID && c.user.ID == userID }, websocket.ClosePolicyViolation)
 }
 
-// endSessions takes the matching clients out of their rooms before it
+// closeClients takes the matching clients out of their rooms before it
 // returns, so that nothing committed afterwards is queued for them, then
 // tells their writers to close.
-func (h *Hub) endSessions(match func(*client) bool, code int) {
+func (h *Hub) closeClients(match func(*client) bool, code int) {
 	var ended []*client
 	projects := map[string]bool{}
 	h.mu.Lock()
