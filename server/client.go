@@ -158,7 +158,7 @@ func (c *client) writePump(since uint64) {
 			c.closeWith(code, closeReason(code))
 			return
 		case <-h.shutdown:
-			c.closeWith(CloseGoingAway, "server is going away: reconnect soon")
+			c.closeWith(CloseGoingAway, closeReason(CloseGoingAway))
 			return
 		}
 	}

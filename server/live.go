@@ -58,14 +58,14 @@ func (s *Server) handleLive(w http.ResponseWriter, r *http.Request, c *caller) {
 		return now.project.Blind, now.role, nil
 	}
 	if err := h.join(cl, access); err != nil {
-		code, msg := CloseGoingAway, "server is going away: reconnect soon"
-		if err != errStopping {
-			code, msg = websocket.ClosePolicyViolation, "you are no longer a member of this project"
-			if coding.ErrorCode(err) != coding.ENOTFOUND {
-				code, msg = websocket.CloseInternalServerErr, "internal error"
-			}
+		switch {
+		case err == errStopping:
+			cl.closeWith(CloseGoingAway, closeReason(CloseGoingAway))
+		case coding.ErrorCode(err) == coding.ENOTFOUND:
+			cl.closeWith(websocket.ClosePolicyViolation, closeReason(websocket.ClosePolicyViolation))
+		default:
+			cl.closeWith(websocket.CloseInternalServerErr, "internal error")
 		}
-		cl.closeWith(code, msg)
 		conn.Close()
 		return
 	}
