@@ -140,19 +140,43 @@ type CodePair struct{ A, B string }
 // pair; a pair of codings counts once. It sweeps spans sorted by start, so
 // the cost grows with the codings and the pairs found.
 func Cooccurrence(codings []Coding, gap int) map[CodePair]int {
+	out, _ := CooccurrenceWithin(codings, gap, 0)
+	return out
+}
+
+// MaxCooccurrenceGap bounds the gap of a co-occurrence count: a wider gap
+// pairs nearly every coding of a document with every other.
+const MaxCooccurrenceGap = 10_000
+
+// CooccurrenceWithin is Cooccurrence that stops after budget comparisons
+// of two codings (none if budget <= 0) and then reports capped: the counts
+// so far are then lower bounds. Documents are counted in a fixed order
+// (by id) so that a capped answer is the same every time.
+func CooccurrenceWithin(codings []Coding, gap, budget int) (out map[CodePair]int, capped bool) {
 	if gap < 0 {
 		gap = 0
 	}
-	out := map[CodePair]int{}
+	out = map[CodePair]int{}
 	byDoc := map[string][]*Coding{}
 	for i := range codings {
 		c := &codings[i]
 		byDoc[c.DocumentID] = append(byDoc[c.DocumentID], c)
 	}
-	for _, cs := range byDoc {
-		sort.Slice(cs, func(i, j int) bool { return cs[i].Start < cs[j].Start })
+	docs := make([]string, 0, len(byDoc))
+	for d := range byDoc {
+		docs = append(docs, d)
+	}
+	sort.Strings(docs)
+	work := 0
+	for _, d := range docs {
+		cs := byDoc[d]
+		sort.SliceStable(cs, func(i, j int) bool { return cs[i].Start < cs[j].Start })
 		var active []*Coding
 		for _, c := range cs {
+			// Each coding is compared with every active one, twice.
+			if work += 2 * len(active); budget > 0 && work > budget {
+				return out, true
+			}
 			// Keep only codings that reach into c's span (plus the gap).
 			kept := active[:0]
 			for _, a := range active {
@@ -174,5 +198,5 @@ func Cooccurrence(codings []Coding, gap int) map[CodePair]int {
 			active = append(active, c)
 		}
 	}
-	return out
+	return out, false
 }

@@ -2,7 +2,6 @@ package coding
 
 import (
 	"bufio"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
@@ -17,7 +16,7 @@ import (
 func WriteCodebookCSV(w io.Writer, d *ProjectData) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString("\ufeff")
-	cw := csv.NewWriter(bw)
+	cw := newSafeCSV(bw)
 	cb := d.Codebook()
 	own := CountByCode(d.Codings, cb, false)
 	all := CountByCode(d.Codings, cb, true)
@@ -32,8 +31,8 @@ func WriteCodebookCSV(w io.Writer, d *ProjectData) error {
 			parent = cb.PathString(c.ParentID)
 		}
 		err = cw.Write([]string{
-			cellSafe(cb.PathString(c.ID)), cellSafe(c.Name), cellSafe(parent), strconv.Itoa(depth),
-			strconv.FormatBool(c.Codable), c.Colour, cellSafe(c.Description),
+			cb.PathString(c.ID), c.Name, parent, strconv.Itoa(depth),
+			strconv.FormatBool(c.Codable), c.Colour, c.Description,
 			strconv.Itoa(own[c.ID].Segments), strconv.Itoa(own[c.ID].Documents), strconv.Itoa(all[c.ID].Segments),
 		})
 	})

@@ -15,13 +15,14 @@ import (
 // with line breaks stays exactly as stored.
 //
 // A cell that a spreadsheet would take for a formula (starting with =, +,
-// -, @, a tab or a carriage return) is written with a leading apostrophe,
+// -, @, a tab or a carriage return), header cells included, is written
+// with a leading apostrophe,
 // as OWASP advises against CSV injection: survey answers come from
 // strangers. The JSON and XLSX exports keep such text exactly.
 func WriteSegmentsCSV(w io.Writer, d *ProjectData) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	bw.WriteString("\ufeff")
-	cw := csv.NewWriter(bw)
+	cw := newSafeCSV(bw)
 	t := d.segmentTable()
 	if err := cw.Write(t.columns()); err != nil {
 		return err
@@ -29,14 +30,14 @@ func WriteSegmentsCSV(w io.Writer, d *ProjectData) error {
 	row := make([]string, 0, len(t.attrNames)+8)
 	var num [2][20]byte
 	err := t.each(func(s *segmentRow) error {
-		row = append(row[:0], cellSafe(s.doc.Title))
+		row = append(row[:0], s.doc.Title)
 		for _, a := range t.attrNames {
-			row = append(row, cellSafe(s.doc.Attributes[a]))
+			row = append(row, s.doc.Attributes[a])
 		}
-		row = append(row, cellSafe(s.path), cellSafe(s.coder.Login), cellSafe(s.coder.Name),
+		row = append(row, s.path, s.coder.Login, s.coder.Name,
 			string(strconv.AppendInt(num[0][:0], int64(s.coding.Start), 10)),
 			string(strconv.AppendInt(num[1][:0], int64(s.coding.End), 10)),
-			cellSafe(s.text), cellSafe(s.coding.Memo))
+			s.text, s.coding.Memo)
 		return cw.Write(row)
 	})
 	if err != nil {
@@ -47,6 +48,24 @@ func WriteSegmentsCSV(w io.Writer, d *ProjectData) error {
 		return err
 	}
 	return bw.Flush()
+}
+
+// safeCSV is the one way Concord writes CSV: every cell, header cells
+// included (attribute names become column names), goes through cellSafe.
+type safeCSV struct {
+	*csv.Writer
+	cells []string
+}
+
+func newSafeCSV(w io.Writer) *safeCSV { return &safeCSV{Writer: csv.NewWriter(w)} }
+
+// Write writes one row with every cell neutralised.
+func (c *safeCSV) Write(row []string) error {
+	c.cells = c.cells[:0]
+	for _, s := range row {
+		c.cells = append(c.cells, cellSafe(s))
+	}
+	return c.Writer.Write(c.cells)
 }
 
 // cellSafe keeps a spreadsheet from reading s as a formula.

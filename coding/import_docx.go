@@ -18,7 +18,7 @@ func ImportDOCX(name string, data []byte, limits ZipLimits) (*Document, error) {
 // importZippedXML reads the text of an office document: a zip archive whose
 // entry holds XML that extract turns into text. kind names the format in
 // the error for a missing entry.
-func importZippedXML(name string, data []byte, limits ZipLimits, entry, kind string, extract func([]byte) (string, error)) (*Document, error) {
+func importZippedXML(name string, data []byte, limits ZipLimits, entry, kind string, extract func(io.Reader) (string, error)) (*Document, error) {
 	z, err := openZip(name, bytes.NewReader(data), int64(len(data)), limits)
 	if err != nil {
 		return nil, err
@@ -27,10 +27,13 @@ func importZippedXML(name string, data []byte, limits ZipLimits, entry, kind str
 	if f == nil {
 		return nil, Errorf(EINVALID, "%s: not %s (%s is missing)", name, kind, entry)
 	}
-	body, err := z.readFile(f, 4*MaxDocumentBytes)
+	// The entry is read as it is parsed, not first inflated whole: a bomb
+	// is refused at its first token past a limit (see xmlLimits).
+	body, err := z.open(f, 4*MaxDocumentBytes)
 	if err != nil {
 		return nil, err
 	}
+	defer body.Close()
 	text, err := extract(body)
 	if err != nil {
 		return nil, xmlError(name, f.Name, err)
@@ -38,9 +41,9 @@ func importZippedXML(name string, data []byte, limits ZipLimits, entry, kind str
 	return NewImportedDocument(name, "", text)
 }
 
-func docxText(body []byte) (string, error) {
+func docxText(body io.Reader) (string, error) {
 	var sb strings.Builder
-	dec := newXMLDecoder(bytes.NewReader(body))
+	dec := newXMLReader(body, documentXMLLimits)
 	inText := false
 	skip := 0 // depth inside a subtree whose text is a duplicate (mc:Fallback)
 	for {
@@ -92,16 +95,8 @@ func docxText(body []byte) (string, error) {
 
 var errTooMuchText = errors.New("the text is longer than a document may be")
 
-// newXMLDecoder returns a decoder for XML from other tools: any of the
-// common Unicode and Latin-1 encodings their declarations name.
-func newXMLDecoder(r io.Reader) *xml.Decoder {
-	dec := xml.NewDecoder(r)
-	dec.CharsetReader = charsetReader
-	return dec
-}
-
 // charsetReader accepts the encodings files declare that Concord can read;
-// UTF-16 input has already been turned into UTF-8 by then (see xmlBytes).
+// UTF-16 input has already been turned into UTF-8 by then (see xmlInput).
 func charsetReader(charset string, input io.Reader) (io.Reader, error) {
 	switch strings.ToLower(charset) {
 	case "utf-8", "utf8", "us-ascii", "ascii", "utf-16", "utf16", "utf-16le", "utf-16be", "unicode":
@@ -120,19 +115,6 @@ func charsetReader(charset string, input io.Reader) (io.Reader, error) {
 	return nil, errors.New("the XML is in the " + charset + " encoding, which Concord does not read; save it as UTF-8")
 }
 
-// xmlBytes prepares XML from another tool for the decoder: UTF-16 (with a
-// byte order mark) becomes UTF-8, a UTF-8 byte order mark is dropped.
-func xmlBytes(name string, data []byte) ([]byte, error) {
-	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
-		s, err := DecodeText(name, data)
-		if err != nil {
-			return nil, err
-		}
-		return []byte(s), nil
-	}
-	return bytes.TrimPrefix(data, []byte{0xEF, 0xBB, 0xBF}), nil
-}
-
 // xmlError names the file, the entry and the line of an XML problem.
 func xmlError(name, entry string, err error) error {
 	var e *Error
@@ -142,6 +124,10 @@ func xmlError(name, entry string, err error) error {
 	where := name
 	if entry != "" {
 		where += ": " + entry
+	}
+	var lim *xmlLimitError
+	if errors.As(err, &lim) {
+		return Errorf(lim.code, "%s: %s", where, lim.msg)
 	}
 	var syn *xml.SyntaxError
 	if errors.As(err, &syn) {

@@ -1,7 +1,6 @@
 package coding
 
 import (
-	"bytes"
 	"encoding/xml"
 	"io"
 	"strconv"
@@ -16,9 +15,9 @@ func ImportODT(name string, data []byte, limits ZipLimits) (*Document, error) {
 	return importZippedXML(name, data, limits, "content.xml", "an OpenDocument file", odtText)
 }
 
-func odtText(body []byte) (string, error) {
+func odtText(body io.Reader) (string, error) {
 	var sb strings.Builder
-	dec := newXMLDecoder(bytes.NewReader(body))
+	dec := newXMLReader(body, documentXMLLimits)
 	para := 0     // depth of open text:p / text:h elements
 	skip := 0     // depth inside notes, comments and tracked changes
 	space := true // the last character written was white space

@@ -12,12 +12,12 @@ import (
 // break the schema in harmless ways (an empty <Sets/>, as Taguette writes)
 // are accepted.
 func ReadQDC(name string, data []byte) (*ProjectData, error) {
-	data, err := xmlBytes(name, data)
+	in, err := xmlInput(name, bytes.NewReader(data))
 	if err != nil {
 		return nil, err
 	}
 	var cb qdcCodebook
-	if err := newXMLDecoder(bytes.NewReader(data)).Decode(&cb); err != nil {
+	if err := newXMLReader(in, projectXMLLimits).Decode(&cb); err != nil {
 		return nil, xmlError(name, "", err)
 	}
 	switch ns := cb.XMLName.Space; {

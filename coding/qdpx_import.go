@@ -41,10 +41,13 @@ func ReadQDPX(name string, r io.ReaderAt, size int64, opts ImportOptions) (*Proj
 	if err != nil {
 		return nil, err
 	}
-	data, err := z.readFile(qde, 0)
+	// The project is parsed as it is inflated, so a bomb is refused at its
+	// first token past a limit rather than after it was read whole.
+	in, err := z.open(qde, 0)
 	if err != nil {
 		return nil, err
 	}
+	defer in.Close()
 	dir := path.Dir(strings.ReplaceAll(qde.Name, `\`, "/"))
 	var byBase map[string][]string
 	read := func(p string) ([]byte, string, error) {
@@ -68,7 +71,7 @@ func ReadQDPX(name string, r io.ReaderAt, size int64, opts ImportOptions) (*Proj
 		}
 		return nil, "", Errorf(EINVALID, "%s: the source file %s is missing from the archive", name, p)
 	}
-	return readProject(name, qde.Name, data, read)
+	return readProject(name, qde.Name, in, read)
 }
 
 // ReadQDE reads a project.qde on its own, outside its archive: only
@@ -77,7 +80,7 @@ func ReadQDE(name string, data []byte) (*ProjectData, error) {
 	read := func(p string) ([]byte, string, error) {
 		return nil, "", Errorf(EINVALID, "%s: the text of source %s is in a separate file; import the whole .qdpx archive instead", name, p)
 	}
-	return readProject(name, "", data, read)
+	return readProject(name, "", bytes.NewReader(data), read)
 }
 
 // findQDE picks the project document of an archive: project.qde (nearest
@@ -143,14 +146,13 @@ type refiImport struct {
 	skipped    map[string]int
 }
 
-func readProject(name, entry string, data []byte, read func(string) ([]byte, string, error)) (*ProjectData, error) {
-	data, err := xmlBytes(name, data)
+func readProject(name, entry string, r io.Reader, read func(string) ([]byte, string, error)) (*ProjectData, error) {
+	in, err := xmlInput(name, r)
 	if err != nil {
 		return nil, err
 	}
 	var p qdeProject
-	dec := newXMLDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&p); err != nil {
+	if err := newXMLReader(in, projectXMLLimits).Decode(&p); err != nil {
 		return nil, xmlError(name, entry, err)
 	}
 	where := name

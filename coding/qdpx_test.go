@@ -109,7 +109,7 @@ func TestNVivoCodingsCoverTheComments(t *testing.T) {
 	raw := strings.TrimPrefix(string(files["Sources/56a79789-d535-4fb8-bedd-a915504c54ba.txt"]), "\ufeff")
 	units := utf16.Encode([]rune(raw))
 	var qde qdeProject
-	if err := newXMLDecoder(bytes.NewReader(files["project.qde"])).Decode(&qde); err != nil {
+	if err := newXMLReader(bytes.NewReader(files["project.qde"]), projectXMLLimits).Decode(&qde); err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]string{} // coding guid → text

@@ -17,11 +17,15 @@ type ZipLimits struct {
 	MaxTotal int64
 	// MaxEntry is the most bytes one entry may expand to.
 	MaxEntry int64
+	// MaxRatio is the most an entry larger than 1 MiB may expand to per
+	// byte it takes in the archive. Real documents and projects expand up
+	// to about 35-fold; a bomb, a thousandfold (deflate's ceiling).
+	MaxRatio int64
 }
 
 // DefaultZipLimits are generous for real projects: a QDPX of a thousand
 // interviews with their DOCX copies lists a few thousand entries.
-var DefaultZipLimits = ZipLimits{MaxEntries: 100_000, MaxTotal: 2 << 30, MaxEntry: 512 << 20}
+var DefaultZipLimits = ZipLimits{MaxEntries: 100_000, MaxTotal: 2 << 30, MaxEntry: 512 << 20, MaxRatio: 250}
 
 func (l ZipLimits) orDefault() ZipLimits {
 	if l.MaxEntries <= 0 {
@@ -32,6 +36,9 @@ func (l ZipLimits) orDefault() ZipLimits {
 	}
 	if l.MaxEntry <= 0 {
 		l.MaxEntry = DefaultZipLimits.MaxEntry
+	}
+	if l.MaxRatio <= 0 {
+		l.MaxRatio = DefaultZipLimits.MaxRatio
 	}
 	return l
 }
@@ -107,9 +114,21 @@ func (z *safeZip) lookup(name string) *zip.File {
 // readFile reads one entry whole, within the per-entry and total limits;
 // max, when positive, lowers the per-entry limit.
 func (z *safeZip) readFile(f *zip.File, max int64) ([]byte, error) {
+	rc, err := z.open(f, max)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	return io.ReadAll(rc)
+}
+
+// open returns a reader of one entry that stops with a clear error past the
+// per-entry and total limits; max, when positive, lowers the per-entry
+// limit. What it reads counts towards the archive's total.
+func (z *safeZip) open(f *zip.File, most int64) (io.ReadCloser, error) {
 	limit := z.limits.MaxEntry
-	if max > 0 && max < limit {
-		limit = max
+	if most > 0 && most < limit {
+		limit = most
 	}
 	if left := z.limits.MaxTotal - z.read; left < limit {
 		limit = left
@@ -117,22 +136,50 @@ func (z *safeZip) readFile(f *zip.File, max int64) ([]byte, error) {
 	if f.UncompressedSize64 > uint64(limit) {
 		return nil, z.tooLarge(f, limit)
 	}
+	// archive/zip holds an entry to both sizes it declares, so the ratio
+	// can be judged before a byte is inflated.
+	if f.UncompressedSize64 > 1<<20 && f.UncompressedSize64 > uint64(z.limits.MaxRatio)*f.CompressedSize64 {
+		return nil, Errorf(ETOOLARGE, "%s: entry %s expands %d-fold (%d bytes to %d), more than the %d-fold of any real file; is it a zip bomb?",
+			z.name, f.Name, f.UncompressedSize64/max(f.CompressedSize64, 1), f.CompressedSize64, f.UncompressedSize64, z.limits.MaxRatio)
+	}
 	rc, err := f.Open()
 	if err != nil {
 		return nil, Errorf(EINVALID, "%s: entry %s: %s", z.name, f.Name, zipProblem(err))
 	}
-	defer rc.Close()
-	// The declared size may lie: read one byte past the limit to know.
-	data, err := io.ReadAll(io.LimitReader(rc, limit+1))
-	if err != nil {
-		return nil, Errorf(EINVALID, "%s: entry %s is damaged (%s)", z.name, f.Name, zipProblem(err))
-	}
-	if int64(len(data)) > limit {
-		return nil, z.tooLarge(f, limit)
-	}
-	z.read += int64(len(data))
-	return data, nil
+	return &zipEntryReader{z: z, f: f, rc: rc, limit: limit, left: limit}, nil
 }
+
+// zipEntryReader reads an entry within its limit: the declared size may
+// lie, so it counts what it inflates.
+type zipEntryReader struct {
+	z     *safeZip
+	f     *zip.File
+	rc    io.ReadCloser
+	limit int64
+	left  int64 // below zero once the entry proved larger than limit
+}
+
+func (r *zipEntryReader) Read(p []byte) (int, error) {
+	if r.left < 0 {
+		return 0, r.z.tooLarge(r.f, r.limit)
+	}
+	// Read one byte past the limit to know whether the entry exceeds it.
+	if int64(len(p)) > r.left+1 {
+		p = p[:r.left+1]
+	}
+	n, err := r.rc.Read(p)
+	r.left -= int64(n)
+	r.z.read += int64(n)
+	if r.left < 0 {
+		return 0, r.z.tooLarge(r.f, r.limit)
+	}
+	if err != nil && err != io.EOF {
+		return n, Errorf(EINVALID, "%s: entry %s is damaged (%s)", r.z.name, r.f.Name, zipProblem(err))
+	}
+	return n, err
+}
+
+func (r *zipEntryReader) Close() error { return r.rc.Close() }
 
 func (z *safeZip) tooLarge(f *zip.File, limit int64) error {
 	return Errorf(ETOOLARGE, "%s: entry %s expands to more than %d bytes, more than Concord reads from one archive", z.name, f.Name, limit)

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -81,8 +82,15 @@ type cooccurrenceCell struct {
 	Count int    `json:"count"`
 }
 
+// cooccurrenceBudget bounds the comparisons of two codings one count may
+// make (about a third of a second here): past it the answer says it was
+// cut short rather than keep a core busy for as long as a member likes.
+const cooccurrenceBudget = 10_000_000
+
 // handleCooccurrence counts pairs of codes applied to overlapping text (or
-// within ?gap=N characters), with the same filters as segments.
+// within ?gap=N characters, at most MaxCooccurrenceGap), with the same
+// filters as segments. An answer cut short by the budget says so in
+// "truncated" and "reason".
 func (s *Server) handleCooccurrence(w http.ResponseWriter, r *http.Request, c *caller) {
 	ps, _, err := s.slice(r, c)
 	if err != nil {
@@ -91,13 +99,14 @@ func (s *Server) handleCooccurrence(w http.ResponseWriter, r *http.Request, c *c
 	}
 	gap := 0
 	if v := r.URL.Query().Get("gap"); v != "" {
-		if gap, err = strconv.Atoi(v); err != nil || gap < 0 || gap > 100000 {
-			s.writeError(w, r, coding.Errorf(coding.EINVALID, "gap must be a number of characters between 0 and 100000"))
+		if gap, err = strconv.Atoi(v); err != nil || gap < 0 || gap > coding.MaxCooccurrenceGap {
+			s.writeError(w, r, coding.Errorf(coding.EINVALID, "gap must be a number of characters between 0 and %d", coding.MaxCooccurrenceGap))
 			return
 		}
 	}
+	counts, capped := coding.CooccurrenceWithin(ps.codings, gap, cooccurrenceBudget)
 	cells := []cooccurrenceCell{}
-	for p, n := range coding.Cooccurrence(ps.codings, gap) {
+	for p, n := range counts {
 		cells = append(cells, cooccurrenceCell{A: p.A, B: p.B, Count: n})
 	}
 	codes := []map[string]string{}
@@ -106,5 +115,9 @@ func (s *Server) handleCooccurrence(w http.ResponseWriter, r *http.Request, c *c
 			codes = append(codes, map[string]string{"id": code.ID, "path": ps.codebook.PathString(code.ID), "colour": code.Colour})
 		}
 	})
-	writeJSON(w, http.StatusOK, map[string]any{"codes": codes, "cells": cells, "gap": gap})
+	answer := map[string]any{"codes": codes, "cells": cells, "gap": gap, "truncated": capped}
+	if capped {
+		answer["reason"] = fmt.Sprintf("counting stopped after %d comparisons of codings, so the counts are too low; narrow the filters or lower the gap", cooccurrenceBudget)
+	}
+	writeJSON(w, http.StatusOK, answer)
 }

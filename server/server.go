@@ -60,6 +60,8 @@ type Server struct {
 	mux    *http.ServeMux
 	static *staticFiles
 	limits *loginLimiter
+	// heavyLimits bounds each user's expensive requests in flight.
+	heavyLimits *heavyLimiter
 
 	routeList []Route
 }
@@ -91,6 +93,8 @@ func New(st Store, opts Options) *Server {
 		log:    opts.Logger.With("component", "http"),
 		mux:    http.NewServeMux(),
 		limits: newLoginLimiter(),
+
+		heavyLimits: newHeavyLimiter(),
 	}
 	s.hub = opts.Hub
 	if s.hub == nil {
@@ -156,6 +160,8 @@ func (s *Server) routes() {
 	p := func(pattern string, min access, h projectHandler) {
 		handle(pattern, [...]string{read: "read", code: "code", lead: "lead"}[min], s.project(min, h))
 	}
+	// Expensive routes: at most maxHeavyPerUser in flight per user.
+	heavy := func(pattern string, min access, h projectHandler) { p(pattern, min, s.heavy(h)) }
 	handle("GET /api/health", "public", http.HandlerFunc(s.handleHealth))
 	handle("GET /healthz", "public", http.HandlerFunc(s.handleHealth))
 	handle("POST /api/login", "public", http.HandlerFunc(s.handleLogin))
@@ -200,21 +206,21 @@ func (s *Server) routes() {
 	p("PATCH /api/projects/{pid}/codings/{id}", code, s.handleUpdateCoding)
 	p("DELETE /api/projects/{pid}/codings/{id}", code, s.handleDeleteCoding)
 	p("POST /api/projects/{pid}/codings/delete", code, s.handleDeleteCodings)
-	p("GET /api/projects/{pid}/search", read, s.handleSearch)
+	heavy("GET /api/projects/{pid}/search", read, s.handleSearch)
 	p("GET /api/projects/{pid}/segments", read, s.handleSegments)
-	p("GET /api/projects/{pid}/analysis/frequencies", read, s.handleFrequencies)
-	p("GET /api/projects/{pid}/analysis/cooccurrence", read, s.handleCooccurrence)
-	p("POST /api/projects/{pid}/autocode", code, s.handleAutocode)
+	heavy("GET /api/projects/{pid}/analysis/frequencies", read, s.handleFrequencies)
+	heavy("GET /api/projects/{pid}/analysis/cooccurrence", read, s.handleCooccurrence)
+	heavy("POST /api/projects/{pid}/autocode", code, s.handleAutocode)
 	p("GET /api/projects/{pid}/memos", read, s.handleMemos)
 	p("POST /api/projects/{pid}/memos", code, s.handleSaveMemo)
 	p("PUT /api/projects/{pid}/memos/{id}", code, s.handleSaveMemo)
 	p("DELETE /api/projects/{pid}/memos/{id}", code, s.handleDeleteMemo)
-	p("GET /api/projects/{pid}/agreement", lead, s.handleAgreement)
-	p("GET /api/projects/{pid}/agreement/disagreements", lead, s.handleDisagreements)
+	heavy("GET /api/projects/{pid}/agreement", lead, s.handleAgreement)
+	heavy("GET /api/projects/{pid}/agreement/disagreements", lead, s.handleDisagreements)
 	p("GET /api/projects/{pid}/decisions", lead, s.handleDecisions)
 	p("PUT /api/projects/{pid}/decisions", lead, s.handleSetDecision)
 	p("DELETE /api/projects/{pid}/decisions", lead, s.handleClearDecision)
-	p("GET /api/projects/{pid}/export", code, s.handleExport)
+	heavy("GET /api/projects/{pid}/export", code, s.handleExport)
 	p("GET /api/projects/{pid}/events", read, s.handleEvents)
 	p("GET /api/projects/{pid}/live", read, s.handleLive)
 	p("POST /api/projects/{pid}/import", lead, s.handleImport)

@@ -53,7 +53,7 @@ export async function mount(root, { pid }) {
   // ---- co-occurrence ----
   const mode = h("select", { id: "co-mode", "aria-label": "When do two codes meet" },
     h("option", { value: "overlap", text: "on overlapping text" }), h("option", { value: "near", text: "within N characters" }));
-  const gap = h("input", { type: "number", id: "co-gap", min: "0", max: "100000", value: "200", "aria-label": "N characters", disabled: true });
+  const gap = h("input", { type: "number", id: "co-gap", min: "0", max: "10000", value: "200", "aria-label": "N characters", disabled: true });
   const coBox = h("div", { class: "chart", id: "co-chart" });
   let co = null;
   const coSection = section("Co-occurrence", "co",
@@ -85,6 +85,8 @@ export async function mount(root, { pid }) {
       value: (i, j) => count(co.codes[i].id, co.codes[j].id),
       describe: (i, j, v) => (v === null ? labels[i] : `${labels[i]} × ${labels[j]}: ${v} ${v === 1 ? "pair" : "pairs"} of codings`),
     }));
+    // The server stops a count that would take too long; say so.
+    if (r.truncated) coBox.append(h("p", { class: "muted", id: "co-truncated", text: "Counts cut short: " + r.reason + "." }));
   };
 
   // ---- crosstab by attribute ----
