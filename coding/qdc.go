@@ -17,7 +17,7 @@ func ReadQDC(name string, data []byte) (*ProjectData, error) {
 		return nil, err
 	}
 	var cb qdcCodebook
-	if err := newXMLReader(in, projectXMLLimits).Decode(&cb); err != nil {
+	if err := newXMLReader(in, codebookXMLLimits).Decode(&cb); err != nil {
 		return nil, xmlError(name, "", err)
 	}
 	switch ns := cb.XMLName.Space; {

@@ -26,13 +26,16 @@ type xmlLimits struct {
 // The limits by kind of file. An office document's XML is read with at
 // most 4×MaxDocumentBytes (64 MiB); a real DOCX (oltas.qdpx's) holds about
 // one element or attribute per 16 bytes of XML, so 4M is what that cap
-// admits (that DOCX itself holds 1.1M). A project (.qde) or codebook
-// (.qdc) is unmarshalled whole, which costs far more per element: 2M keeps
-// that to seconds and a few hundred megabytes at worst, and still admits a
-// project of some 130,000 codings (about 15 items each).
+// admits (that DOCX itself holds 1.1M). A codebook (.qdc) is unmarshalled
+// whole, which costs far more per element; 2M is some 200,000 codes. A
+// project (.qde) holds about 15 items per coding, so Concord's own export
+// of a 200,000-coding project is 3M: 16M admits a million codings. What
+// keeps a small hostile archive from reaching that is the compression-ratio
+// check in zipsafe.go, which refuses the entry before it is inflated.
 var (
 	documentXMLLimits = xmlLimits{depth: 256, items: 4 << 20}
-	projectXMLLimits  = xmlLimits{depth: 256, items: 2 << 20}
+	codebookXMLLimits = xmlLimits{depth: 256, items: 2 << 20}
+	projectXMLLimits  = xmlLimits{depth: 256, items: 16 << 20}
 )
 
 // xmlLimitError says which bound a file broke; xmlError names the file.

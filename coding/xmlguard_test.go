@@ -107,7 +107,7 @@ func TestXMLBombsRefused(t *testing.T) {
 		{"docx flat stored", docx("flat.docx", bombZip(t, zip.Store, "word/document.xml", "<w:document>", "<a/>", documentXMLLimits.items, "</w:document>")),
 			"flat.docx: word/document.xml: the XML holds more than 4194304 elements and attributes"},
 		{"qdc flat", func() error {
-			_, err := ReadQDC("flat.qdc", []byte(`<CodeBook xmlns="urn:QDA-XML:codebook:1.0">`+strings.Repeat("<x/>", projectXMLLimits.items)+`</CodeBook>`))
+			_, err := ReadQDC("flat.qdc", []byte(`<CodeBook xmlns="urn:QDA-XML:codebook:1.0">`+strings.Repeat("<x/>", codebookXMLLimits.items)+`</CodeBook>`))
 			return err
 		}, "flat.qdc: the XML holds more than 2097152 elements and attributes"},
 	}
