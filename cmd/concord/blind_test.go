@@ -174,9 +174,9 @@ func TestBlindProjectHidesOtherCodersEverywhere(t *testing.T) {
 				if msg.Type != "presence" {
 					return false
 				}
-				var p struct{ Online []map[string]any }
+				var p struct{ Online, Changed []map[string]any }
 				json.Unmarshal([]byte(msg.Raw), &p)
-				for _, e := range p.Online {
+				for _, e := range append(p.Online, p.Changed...) {
 					if e["user"] == anaID && e["document"] == quokka {
 						entry = e
 						return true
