@@ -79,6 +79,7 @@ func (m *Main) benchLive(ctx context.Context, args []string) error {
 	user := fs.String("user", "", "login of the coder to simulate, with --url")
 	password := fs.String("password", m.Getenv("CONCORD_PASSWORD"), "password, with --url (env CONCORD_PASSWORD)")
 	ackedPath := fs.String("acked", "", "append the id of every acknowledged coding to this file, one per line, before counting it")
+	idle := fs.Int("idle", 0, "instead of writing, open this many idle live connections (spread over the coders) and report the memory they cost; a local server's caps are raised to allow them")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of this process (server and simulated coders) to this file")
 	if _, err := parse(fs, args); err != nil {
 		return err
@@ -89,6 +90,9 @@ func (m *Main) benchLive(ctx context.Context, args []string) error {
 			return err
 		}
 		defer stop()
+	}
+	if *idle < 0 || *idle > 100000 {
+		return usagef("--idle must be between 0 and 100000")
 	}
 	if *coders < 1 || *coders > 5000 {
 		return usagef("--coders must be between 1 and 5000")
@@ -121,12 +125,19 @@ func (m *Main) benchLive(ctx context.Context, args []string) error {
 			return err
 		}
 	} else {
-		stop, t, err := m.localTarget(ctx, *coders)
+		var extra []string
+		if *idle > 0 {
+			extra = []string{"--live-per-session", "100000", "--live-per-user", "100000"}
+		}
+		stop, t, err := m.localTarget(ctx, *coders, extra...)
 		if err != nil {
 			return err
 		}
 		defer stop()
 		lt = t
+	}
+	if *idle > 0 {
+		return runIdleBench(ctx, m.Stdout, lt, *idle, *asJSON)
 	}
 	res, err := runLiveBench(ctx, lt, *dur, *rate, *via, acked)
 	if err != nil {
@@ -147,7 +158,7 @@ func (m *Main) benchLive(ctx context.Context, args []string) error {
 
 // localTarget serves a fresh temporary database through the real serve
 // path and creates the project and coders directly in its store.
-func (m *Main) localTarget(ctx context.Context, coders int) (func(), *liveTarget, error) {
+func (m *Main) localTarget(ctx context.Context, coders int, serveArgs ...string) (func(), *liveTarget, error) {
 	dir, err := os.MkdirTemp("", "concord-bench-live-")
 	if err != nil {
 		return nil, nil, err
@@ -167,7 +178,7 @@ func (m *Main) localTarget(ctx context.Context, coders int) (func(), *liveTarget
 	}
 	done := make(chan error, 1)
 	go func() {
-		done <- srv.Run(ctx, []string{"serve", "--db", filepath.Join(dir, "bench.db"), "--addr", "127.0.0.1:0", "--no-demo", "--log-level", "warn"})
+		done <- srv.Run(ctx, append([]string{"serve", "--db", filepath.Join(dir, "bench.db"), "--addr", "127.0.0.1:0", "--no-demo", "--log-level", "warn"}, serveArgs...))
 	}()
 	stop := func() {
 		cancel()
