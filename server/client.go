@@ -23,9 +23,12 @@ type client struct {
 	session string       // the session's ID (a hash, never the token): it ends with it
 	role    atomic.Value // coding.Role as string; members' roles can change live
 	room    *room
-	send    chan []message
+	send    *sendQueue
 	kick    chan int // close code, buffered 1
 	kicked  atomic.Bool
+	// release gives back the connection's place under the caps
+	// (livecaps.go); leave calls it once the reader stops.
+	release func()
 
 	mu       sync.Mutex
 	presence presence
@@ -71,9 +74,7 @@ func (c *client) blinded(rm *room) bool {
 // means the client cannot keep up, and it is closed with CloseTooSlow. The
 // slice is shared between clients and must not be changed.
 func (c *client) enqueue(ms []message) {
-	select {
-	case c.send <- ms:
-	default:
+	if !c.send.push(ms) {
 		c.drop(CloseTooSlow)
 	}
 }
@@ -106,10 +107,16 @@ func (c *client) writePump(since uint64) {
 	var frame bytes.Buffer
 	for {
 		select {
-		case ms := <-c.send:
+		case <-c.send.ready:
+			// One frame of up to about 1 MB per turn, so that pings and
+			// kicks are not kept waiting behind a long queue.
 			frame.Reset()
 			n := 0
-			add := func(ms []message) {
+			for frame.Len() < 1<<20 {
+				ms, ok := c.send.pop()
+				if !ok {
+					break
+				}
 				for _, m := range ms {
 					if m.seq != 0 {
 						if m.seq <= last {
@@ -124,15 +131,8 @@ func (c *client) writePump(since uint64) {
 					n++
 				}
 			}
-			add(ms)
-		more:
-			for frame.Len() < 1<<20 {
-				select {
-				case ms := <-c.send:
-					add(ms)
-				default:
-					break more
-				}
+			if c.send.waiting() {
+				c.send.wake()
 			}
 			if n == 0 {
 				continue
@@ -141,9 +141,10 @@ func (c *client) writePump(since uint64) {
 				return
 			}
 			h.Delivered.Add(uint64(n))
-			if frame.Cap() > 64<<10 {
-				// One burst must not leave every connection holding a
-				// frame-sized buffer for the rest of its life.
+			if !c.send.waiting() {
+				// An idle connection holds no frame buffer: kept, the
+				// presence list each got on joining made 2,000 idle
+				// connections hold 40 MB.
 				frame = bytes.Buffer{}
 			}
 		case <-ticker.C:
@@ -320,7 +321,7 @@ func (c *client) readPump() {
 			c.mu.Lock()
 			c.presence.Document, c.presence.Start, c.presence.End = in.Document, in.Start, in.End
 			c.mu.Unlock()
-			h.broadcastPresence(c.project)
+			h.markPresence(c)
 		case "ping":
 			c.enqueue([]message{{data: []byte(`{"type":"pong"}`)}})
 		default:
@@ -340,42 +341,6 @@ func quoteShort(s string) string {
 	}
 	b, _ := json.Marshal(s)
 	return string(b)
-}
-
-// broadcastPresence sends every client of a project who is online and
-// where. In a blind project coders see where others are, but not what they
-// select.
-func (h *Hub) broadcastPresence(project string) {
-	h.mu.RLock()
-	defer h.mu.RUnlock()
-	rm := h.rooms[project]
-	if rm == nil {
-		return
-	}
-	all := make([]presence, 0, len(rm.clients))
-	for c := range rm.clients {
-		c.mu.Lock()
-		all = append(all, c.presence)
-		c.mu.Unlock()
-	}
-	full, _ := json.Marshal(map[string]any{"type": "presence", "online": all})
-	var masked []byte
-	for c := range rm.clients {
-		if !rm.blind.Load() || c.lead() {
-			c.enqueue([]message{{data: full}})
-			continue
-		}
-		if masked == nil {
-			// A coder's own selection is on their screen already.
-			hidden := make([]presence, len(all))
-			for i, p := range all {
-				hidden[i] = p
-				hidden[i].Start, hidden[i].End = 0, 0
-			}
-			masked, _ = json.Marshal(map[string]any{"type": "presence", "online": hidden})
-		}
-		c.enqueue([]message{{data: masked}})
-	}
 }
 
 // tokenBucket limits a rate without a timer goroutine.

@@ -9,6 +9,11 @@ import (
 type documentView struct {
 	coding.Document
 	Progress map[string]*coding.Progress `json:"progress"`
+	// Started is how many coders have coded the document at all (the
+	// consensus layer is not a coder). It is all a blinded coder learns
+	// of the others: their progress entries carry where their furthest
+	// coding ends and how many they made.
+	Started int `json:"started"`
 }
 
 func (s *Server) handleDocuments(w http.ResponseWriter, r *http.Request, c *caller) {
@@ -17,7 +22,6 @@ func (s *Server) handleDocuments(w http.ResponseWriter, r *http.Request, c *call
 		s.writeError(w, r, err)
 		return
 	}
-	// Progress is aggregate: a blind project shows it to everyone.
 	byDoc, err := s.store.Progress(c.project.ID)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -25,11 +29,23 @@ func (s *Server) handleDocuments(w http.ResponseWriter, r *http.Request, c *call
 	}
 	out := make([]documentView, 0, len(docs))
 	for _, d := range docs {
-		pr := byDoc[d.ID]
-		if pr == nil {
-			pr = map[string]*coding.Progress{}
+		all := byDoc[d.ID]
+		v := documentView{Document: d, Progress: all}
+		for coder := range all {
+			if coder != coding.ConsensusCoder {
+				v.Started++
+			}
 		}
-		out = append(out, documentView{Document: d, Progress: pr})
+		if c.blinded() {
+			v.Progress = map[string]*coding.Progress{}
+			if mine := all[c.user.ID]; mine != nil {
+				v.Progress[c.user.ID] = mine
+			}
+		}
+		if v.Progress == nil {
+			v.Progress = map[string]*coding.Progress{}
+		}
+		out = append(out, v)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"documents": out})
 }

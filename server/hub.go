@@ -35,6 +35,14 @@ type HubOptions struct {
 	// second (and in a burst); HTTP has no such bound, and neither should
 	// a coder working fast.
 	WriteRate int
+	// PerSession and PerUser cap the live connections one sign-in and one
+	// person may hold open at once (livecaps.go).
+	PerSession int
+	PerUser    int
+	// PresenceEvery is how often a room's presence changes are sent, at
+	// most: changes in between are coalesced into one message
+	// (presence.go).
+	PresenceEvery time.Duration
 }
 
 func (o *HubOptions) defaults() {
@@ -69,6 +77,15 @@ func (o *HubOptions) defaults() {
 	if o.MessageBurst == 0 {
 		o.MessageBurst = 100
 	}
+	if o.PerSession == 0 {
+		o.PerSession = 8
+	}
+	if o.PerUser == 0 {
+		o.PerUser = 32
+	}
+	if o.PresenceEvery == 0 {
+		o.PresenceEvery = 200 * time.Millisecond
+	}
 }
 
 // Hub fans committed events out to the live clients of each project and
@@ -91,6 +108,15 @@ type Hub struct {
 	// whether the session goes on (see sessionend.go).
 	keepSession func(sessionID string) error
 
+	// capMu guards the live connections counted per user and session
+	// against the caps (livecaps.go).
+	capMu      sync.Mutex
+	perUser    map[string]int
+	perSession map[string]int
+	// writeBuffers lends every live connection its write buffer for the
+	// time of one write.
+	writeBuffers sync.Pool
+
 	// Counters for tests and the load tool.
 	Delivered atomic.Uint64
 	Dropped   atomic.Uint64
@@ -100,6 +126,12 @@ type Hub struct {
 type room struct {
 	blind   atomic.Bool
 	clients map[*client]struct{}
+
+	// Presence changes waiting for the room's next flush (presence.go).
+	pmu      sync.Mutex
+	changed  map[*client]struct{}
+	left     map[string]struct{}
+	flushing bool
 }
 
 // message is one JSON object queued for a client; seq is its event
@@ -115,7 +147,8 @@ func NewHub(opts HubOptions, log *slog.Logger) *Hub {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Hub{opts: opts, log: log, rooms: map[string]*room{}, shutdown: make(chan struct{})}
+	return &Hub{opts: opts, log: log, rooms: map[string]*room{}, shutdown: make(chan struct{}),
+		perUser: map[string]int{}, perSession: map[string]int{}}
 }
 
 // Publish delivers committed events, in order, to every client allowed to
@@ -243,6 +276,7 @@ func (h *Hub) join(c *client, access func() (blind bool, role coding.Role, err e
 	}
 	c.room = rm
 	rm.clients[c] = struct{}{}
+	h.joinPresence(rm, c)
 	h.wg.Add(2)
 	return nil
 }
@@ -250,7 +284,8 @@ func (h *Hub) join(c *client, access func() (blind bool, role coding.Role, err e
 // errStopping refuses a join while the server shuts down.
 var errStopping = coding.Errorf(coding.EUNAVAILABLE, "server is going away: reconnect soon")
 
-// leave unregisters a client; it never blocks on the client.
+// leave unregisters a client and gives back its place under the caps; it
+// never blocks on the client.
 func (h *Hub) leave(c *client) {
 	h.mu.Lock()
 	rm := h.rooms[c.project]
@@ -261,7 +296,10 @@ func (h *Hub) leave(c *client) {
 		}
 	}
 	h.mu.Unlock()
-	h.broadcastPresence(c.project)
+	if c.release != nil {
+		c.release()
+	}
+	h.markLeft(c)
 }
 
 // Clients returns how many clients are connected to a project.

@@ -18,9 +18,20 @@ func (s *Server) handleLive(w http.ResponseWriter, r *http.Request, c *caller) {
 		s.writeError(w, r, err)
 		return
 	}
+	h := s.hub
+	release, err := h.admit(c.user.ID, sessionFrom(r.Context()))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	up := websocket.Upgrader{
-		ReadBufferSize:  4096,
+		// A small read buffer (clients send small messages), and the
+		// write buffer borrowed from a pool only while a message is
+		// written: an idle connection then holds 1 KB of buffers rather
+		// than 20.
+		ReadBufferSize:  1024,
 		WriteBufferSize: 16384,
+		WriteBufferPool: &h.writeBuffers,
 		// Only pages of this server may open a coder's live connection:
 		// a websocket is not covered by the same-origin policy.
 		CheckOrigin: func(r *http.Request) bool {
@@ -36,9 +47,9 @@ func (s *Server) handleLive(w http.ResponseWriter, r *http.Request, c *caller) {
 	}
 	conn, err := up.Upgrade(w, r, nil)
 	if err != nil {
+		release()
 		return // the upgrader has answered
 	}
-	h := s.hub
 	cl := &client{
 		hub:     h,
 		conn:    conn,
@@ -46,8 +57,9 @@ func (s *Server) handleLive(w http.ResponseWriter, r *http.Request, c *caller) {
 		project: c.project.ID,
 		user:    c.user,
 		session: sessionFrom(r.Context()),
-		send:    make(chan []message, h.opts.SendQueue),
+		send:    newSendQueue(h.opts.SendQueue),
 		kick:    make(chan int, 1),
+		release: release,
 	}
 	cl.presence = presence{Conn: cl.id, User: c.user.ID, Name: c.user.Name, Colour: c.user.Colour}
 	access := func() (bool, coding.Role, error) {
@@ -67,11 +79,11 @@ func (s *Server) handleLive(w http.ResponseWriter, r *http.Request, c *caller) {
 			cl.closeWith(websocket.CloseInternalServerErr, "internal error")
 		}
 		conn.Close()
+		release()
 		return
 	}
 	go cl.writePump(since)
 	go cl.readPump()
-	h.broadcastPresence(c.project.ID)
 }
 
 // handleEvents serves the log over plain HTTP: ?since=SEQ&limit=N.

@@ -50,24 +50,20 @@ func (h *Hub) EndMembership(projectID, userID string) {
 // tells their writers to close.
 func (h *Hub) closeClients(match func(*client) bool, code int) {
 	var ended []*client
-	projects := map[string]bool{}
 	h.mu.Lock()
 	for _, rm := range h.rooms {
 		for c := range rm.clients {
 			if match(c) {
 				delete(rm.clients, c)
 				ended = append(ended, c)
-				projects[c.project] = true
 			}
 		}
 	}
 	h.mu.Unlock()
 	for _, c := range ended {
 		c.end(code)
-	}
-	// Others see them leave now rather than when their pumps stop.
-	for p := range projects {
-		h.broadcastPresence(p)
+		// Others see them leave now rather than when their pumps stop.
+		h.markLeft(c)
 	}
 }
 

@@ -79,6 +79,7 @@ func (m *Main) benchLive(ctx context.Context, args []string) error {
 	user := fs.String("user", "", "login of the coder to simulate, with --url")
 	password := fs.String("password", m.Getenv("CONCORD_PASSWORD"), "password, with --url (env CONCORD_PASSWORD)")
 	ackedPath := fs.String("acked", "", "append the id of every acknowledged coding to this file, one per line, before counting it")
+	idle := fs.Int("idle", 0, "instead of writing, open this many idle live connections (spread over the coders) and report the memory they cost; a local server's caps are raised to allow them")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of this process (server and simulated coders) to this file")
 	if _, err := parse(fs, args); err != nil {
 		return err
@@ -89,6 +90,9 @@ func (m *Main) benchLive(ctx context.Context, args []string) error {
 			return err
 		}
 		defer stop()
+	}
+	if *idle < 0 || *idle > 100000 {
+		return usagef("--idle must be between 0 and 100000")
 	}
 	if *coders < 1 || *coders > 5000 {
 		return usagef("--coders must be between 1 and 5000")
@@ -121,12 +125,19 @@ func (m *Main) benchLive(ctx context.Context, args []string) error {
 			return err
 		}
 	} else {
-		stop, t, err := m.localTarget(ctx, *coders)
+		var extra []string
+		if *idle > 0 {
+			extra = []string{"--live-per-session", "100000", "--live-per-user", "100000"}
+		}
+		stop, t, err := m.localTarget(ctx, *coders, extra...)
 		if err != nil {
 			return err
 		}
 		defer stop()
 		lt = t
+	}
+	if *idle > 0 {
+		return runIdleBench(ctx, m.Stdout, lt, *idle, *asJSON)
 	}
 	res, err := runLiveBench(ctx, lt, *dur, *rate, *via, acked)
 	if err != nil {
@@ -147,7 +158,7 @@ func (m *Main) benchLive(ctx context.Context, args []string) error {
 
 // localTarget serves a fresh temporary database through the real serve
 // path and creates the project and coders directly in its store.
-func (m *Main) localTarget(ctx context.Context, coders int) (func(), *liveTarget, error) {
+func (m *Main) localTarget(ctx context.Context, coders int, serveArgs ...string) (func(), *liveTarget, error) {
 	dir, err := os.MkdirTemp("", "concord-bench-live-")
 	if err != nil {
 		return nil, nil, err
@@ -167,7 +178,7 @@ func (m *Main) localTarget(ctx context.Context, coders int) (func(), *liveTarget
 	}
 	done := make(chan error, 1)
 	go func() {
-		done <- srv.Run(ctx, []string{"serve", "--db", filepath.Join(dir, "bench.db"), "--addr", "127.0.0.1:0", "--no-demo", "--log-level", "warn"})
+		done <- srv.Run(ctx, append([]string{"serve", "--db", filepath.Join(dir, "bench.db"), "--addr", "127.0.0.1:0", "--no-demo", "--log-level", "warn"}, serveArgs...))
 	}()
 	stop := func() {
 		cancel()
@@ -206,9 +217,19 @@ func benchLiveFixture(st *store.DB, base string, coders int) (*liveTarget, error
 	return lt, nil
 }
 
+// benchHTTPClient gives up on a request after 15 s: a server that stopped
+// answering must end the run with an error, not hang it.
 func benchHTTPClient(jar http.CookieJar) *http.Client {
-	return &http.Client{Jar: jar, Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 4, DisableCompression: true}}
+	return &http.Client{Jar: jar, Timeout: 15 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 4, DisableCompression: true}}
 }
+
+// A live connection of the load tool is dead when nothing, not even the
+// pong to its own ping, arrived for benchSilence: the server was killed,
+// stopped or cut off, and the run ends with an error instead of waiting.
+const (
+	benchPingEvery = 2 * time.Second
+	benchSilence   = 6 * time.Second
+)
 
 // remoteTarget signs in to a running server and finds the project's
 // longest document and its codable codes.
@@ -321,8 +342,9 @@ type benchReply struct {
 }
 
 // send adds a coding over the coder's live connection and waits for the
-// server's answer, which comes on the same stream as the events.
-func (bc *benchCoder) send(id string, coding map[string]any) error {
+// server's answer, which comes on the same stream as the events, until
+// ctx ends (the run is over, or a connection died).
+func (bc *benchCoder) send(ctx context.Context, id string, coding map[string]any) error {
 	msg, _ := json.Marshal(map[string]any{"type": "coding.add", "req": id, "coding": coding})
 	if err := bc.conn.WriteMessage(websocket.TextMessage, msg); err != nil {
 		return err
@@ -341,6 +363,8 @@ func (bc *benchCoder) send(id string, coding map[string]any) error {
 			return nil
 		case <-timeout.C:
 			return fmt.Errorf("no answer to coding %s within 30s", id)
+		case <-ctx.Done():
+			return ctx.Err()
 		}
 	}
 }
@@ -351,9 +375,26 @@ func runLiveBench(ctx context.Context, lt *liveTarget, dur time.Duration, rate f
 	wsBase := strings.Replace(strings.Replace(lt.base, "https://", "wss://", 1), "http://", "ws://", 1)
 	var disconnects atomic.Int64
 	var readers sync.WaitGroup
+	// run ends, with its cause, as soon as a live connection dies for any
+	// reason but the end of the run (closing) or the server finding a
+	// coder too slow (which is counted, and part of what is measured).
+	run, abort := context.WithCancelCause(ctx)
+	defer abort(nil)
+	var closing atomic.Bool
+	defer func() {
+		// On every way out: no reader or pinger outlives the run.
+		closing.Store(true)
+		abort(nil) // a cause set before stays
+		for _, bc := range coders {
+			if bc != nil {
+				bc.conn.Close()
+			}
+		}
+		readers.Wait()
+	}()
 	for i := range coders {
 		bc := &benchCoder{id: i, client: lt.clients[i], mine: map[string]bool{}, replies: make(chan benchReply, 1)}
-		d := websocket.Dialer{Jar: bc.client.Jar, HandshakeTimeout: 30 * time.Second}
+		d := websocket.Dialer{Jar: bc.client.Jar, HandshakeTimeout: 15 * time.Second}
 		conn, _, err := d.DialContext(ctx, wsBase+"/api/projects/"+lt.project+"/live?since="+strconv.FormatUint(1<<62, 10), nil)
 		if err != nil {
 			return nil, fmt.Errorf("coder %d: open the live connection: %w", i, err)
@@ -366,10 +407,17 @@ func runLiveBench(ctx context.Context, lt *liveTarget, dur time.Duration, rate f
 		}
 		bc.last = bc.first
 		coders[i] = bc
-		readers.Add(1)
+		readers.Add(2)
 		go func() {
 			defer readers.Done()
-			bc.read(&disconnects)
+			err := bc.read(&disconnects)
+			if err != nil && !closing.Load() {
+				abort(fmt.Errorf("coder %d: the live connection to %s ended: %w", bc.id, lt.base, err))
+			}
+		}()
+		go func() {
+			defer readers.Done()
+			bc.ping(run)
 		}()
 	}
 
@@ -379,7 +427,7 @@ func runLiveBench(ctx context.Context, lt *liveTarget, dur time.Duration, rate f
 	offset := rand.IntN(lt.docLen)
 	var ackN, conflicts, errs atomic.Int64
 	var ackMu sync.Mutex
-	wctx, cancel := context.WithTimeout(ctx, dur)
+	wctx, cancel := context.WithTimeout(run, dur)
 	defer cancel()
 	var writers sync.WaitGroup
 	start := time.Now()
@@ -419,9 +467,9 @@ func runLiveBench(ctx context.Context, lt *liveTarget, dur time.Duration, rate f
 				bc.mu.Unlock()
 				var err error
 				if via == "ws" {
-					err = bc.send(id, body)
+					err = bc.send(run, id, body)
 				} else {
-					err = benchCall(context.Background(), bc.client, "POST", lt.base+"/api/projects/"+lt.project+"/codings", body, nil)
+					err = benchCall(run, bc.client, "POST", lt.base+"/api/projects/"+lt.project+"/codings", body, nil)
 				}
 				var he *benchHTTPError
 				switch {
@@ -449,14 +497,18 @@ func runLiveBench(ctx context.Context, lt *liveTarget, dur time.Duration, rate f
 	}
 	writers.Wait()
 	elapsed := time.Since(start)
+	if run.Err() != nil {
+		mem.finish(&liveBenchResult{}) // stops the sampler
+		return nil, context.Cause(run)
+	}
 
 	// Wait until every coder has caught up with the head, or give up.
 	var head struct{ Seq uint64 }
-	if err := benchCall(ctx, coders[0].client, "GET", lt.base+"/api/projects/"+lt.project, nil, &head); err != nil {
+	if err := benchCall(run, coders[0].client, "GET", lt.base+"/api/projects/"+lt.project, nil, &head); err != nil {
 		return nil, err
 	}
 	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
+	for time.Now().Before(deadline) && run.Err() == nil {
 		behind := false
 		for _, bc := range coders {
 			if bc.closed.Load() {
@@ -479,7 +531,12 @@ func runLiveBench(ctx context.Context, lt *liveTarget, dur time.Duration, rate f
 		Conflicts: conflicts.Load(), Errors: errs.Load(), Disconnects: disconnects.Load(),
 	}
 	mem.finish(res)
+	if run.Err() != nil {
+		return nil, context.Cause(run)
+	}
 	var all latencyHist
+	closing.Store(true)
+	abort(nil)
 	for _, bc := range coders {
 		bc.conn.Close()
 	}
@@ -530,8 +587,15 @@ func asHTTP(err error, target **benchHTTPError) bool {
 // of decoding JSON, so that the load generator stays light next to the
 // server it measures (on two shared cores, every microsecond it spends is
 // one the server does not get).
-func (bc *benchCoder) read(disconnects *atomic.Int64) {
+//
+// It returns why the connection ended, nil when the server dropped the
+// coder for being too slow (counted in disconnects). Nothing arriving for
+// benchSilence, not even a pong, ends it too.
+func (bc *benchCoder) read(disconnects *atomic.Int64) error {
 	defer bc.closed.Store(true)
+	alive := func() { bc.conn.SetReadDeadline(time.Now().Add(benchSilence)) }
+	alive()
+	bc.conn.SetPongHandler(func(string) error { alive(); return nil })
 	var buf bytes.Buffer
 	for {
 		_, r, err := bc.conn.NextReader()
@@ -540,11 +604,15 @@ func (bc *benchCoder) read(disconnects *atomic.Int64) {
 			_, err = buf.ReadFrom(r)
 		}
 		if err != nil {
-			if _, ok := err.(*websocket.CloseError); ok {
+			if ce, ok := err.(*websocket.CloseError); ok {
 				disconnects.Add(1)
+				if ce.Code == 4008 {
+					return nil
+				}
 			}
-			return
+			return err
 		}
+		alive()
 		now := time.Now()
 		data := buf.Bytes()
 		for len(data) > 0 {
@@ -555,6 +623,24 @@ func (bc *benchCoder) read(disconnects *atomic.Int64) {
 				data = nil
 			}
 			bc.record(line, now)
+		}
+	}
+}
+
+// ping asks the server for a pong every benchPingEvery until ctx ends or
+// the connection fails, so that read notices a server that went silent.
+// WriteControl may run beside the coder's writer.
+func (bc *benchCoder) ping(ctx context.Context) {
+	t := time.NewTicker(benchPingEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if bc.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(benchPingEvery)) != nil {
+				return
+			}
 		}
 	}
 }

@@ -1,8 +1,12 @@
 package main
 
 import (
+	"context"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/concordqda/concord/coding"
 )
 
 // The load tool reads events by their layout, not by decoding JSON; these
@@ -40,4 +44,63 @@ func TestBenchRecordScansEvents(t *testing.T) {
 			}
 		})
 	}
+}
+
+// bench live --url against a server that stops mid-run reports it and
+// fails, instead of waiting for a server that is gone.
+func TestBenchLiveEndsWhenTheServerStops(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t)
+	before, err := ts.Store.Codings(ts.demoProjectID(t), coding.CodingFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := &syncBuffer{}
+	m := &Main{Stdin: strings.NewReader(""), Stdout: out, Stderr: out, Getenv: func(string) string { return "" }}
+	done := make(chan error, 1)
+	go func() {
+		done <- m.Run(context.Background(), []string{"bench", "live", "--url", ts.URL, "--project", "peer-support",
+			"--user", "ana", "--password", "concord-demo", "--coders", "3", "--duration", "1h", "--rate", "50"})
+	}()
+	// Stop the server once the run is writing.
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		cs, err := ts.Store.Codings(ts.demoProjectID(t), coding.CodingFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cs) > len(before)+5 {
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("bench live ended before the server stopped: %v\n%s", err, out)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("bench live wrote no codings in 60s\n%s", out)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err := ts.Stop(); err != nil {
+		t.Fatalf("serve: %v", err)
+	}
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "ended") {
+			t.Fatalf("bench live after the server stopped = %v, want an error saying the connection ended\n%s", err, out)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatalf("bench live still runs 15s after the server stopped\n%s", out)
+	}
+}
+
+// demoProjectID is the id of the demo project.
+func (ts *testServer) demoProjectID(t testing.TB) string {
+	t.Helper()
+	p, err := ts.Store.ProjectBySlug("peer-support")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.ID
 }

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -174,9 +175,9 @@ func TestBlindProjectHidesOtherCodersEverywhere(t *testing.T) {
 				if msg.Type != "presence" {
 					return false
 				}
-				var p struct{ Online []map[string]any }
+				var p struct{ Online, Changed []map[string]any }
 				json.Unmarshal([]byte(msg.Raw), &p)
-				for _, e := range p.Online {
+				for _, e := range append(p.Online, p.Changed...) {
 					if e["user"] == anaID && e["document"] == quokka {
 						entry = e
 						return true
@@ -198,22 +199,76 @@ func TestBlindProjectHidesOtherCodersEverywhere(t *testing.T) {
 	})
 
 	t.Run("progress", func(t *testing.T) {
+		// Ben learns how many coders started each document, and his own
+		// progress; nothing of how many codings ana made or where.
 		var docs struct {
+			Documents []struct {
+				ID       string
+				Started  int
+				Progress map[string]struct{ Codings, Reached int }
+			}
+		}
+		ben.mustDo(http.StatusOK, "GET", pp+"/documents", nil, &docs)
+		type view struct {
+			started int
+			layers  []string
+		}
+		// From the store: the coders of each document, and ben's layer if
+		// he coded it.
+		want := map[string]view{}
+		for _, doc := range []string{quokka, ids.Doc} {
+			cs, err := ts.Store.Codings(ids.Project, coding.CodingFilter{DocumentID: doc})
+			if err != nil {
+				t.Fatal(err)
+			}
+			coders := map[string]bool{}
+			for _, c := range cs {
+				if c.CoderID != coding.ConsensusCoder {
+					coders[c.CoderID] = true
+				}
+			}
+			v := view{started: len(coders)}
+			if coders[benID] {
+				v.layers = []string{benID}
+			}
+			want[doc] = v
+		}
+		if want[quokka].started != 1 || want[ids.Doc].layers == nil {
+			t.Fatalf("fixture: quokka coded by %d coders, ben's layer on the demo document %v; want ana alone and ben's", want[quokka].started, want[ids.Doc].layers)
+		}
+		seen := 0
+		for _, d := range docs.Documents {
+			w, ok := want[d.ID]
+			if !ok {
+				continue
+			}
+			seen++
+			var layers []string
+			for id := range d.Progress {
+				layers = append(layers, id)
+			}
+			if d.Started != w.started || fmt.Sprint(layers) != fmt.Sprint(w.layers) {
+				t.Errorf("ben's view of document %s: started %d, progress of %v; want started %d, progress of %v only", d.ID, d.Started, layers, w.started, w.layers)
+			}
+		}
+		if seen != len(want) {
+			t.Fatalf("ben's list holds %d of the %d documents", seen, len(want))
+		}
+		// The lead still sees everyone's progress.
+		var leads struct {
 			Documents []struct {
 				ID       string
 				Progress map[string]struct{ Codings, Reached int }
 			}
 		}
-		ben.mustDo(http.StatusOK, "GET", pp+"/documents", nil, &docs)
-		for _, d := range docs.Documents {
+		lead.mustDo(http.StatusOK, "GET", pp+"/documents", nil, &leads)
+		for _, d := range leads.Documents {
 			if d.ID == quokka {
 				if p := d.Progress[anaID]; p.Codings != 1 || p.Reached != qEnd {
-					t.Errorf("ben's view of ana's progress on the quokka document: %+v, want 1 coding reaching %d", p, qEnd)
+					t.Errorf("the lead's view of ana's progress on the quokka document: %+v, want 1 coding reaching %d", p, qEnd)
 				}
-				return
 			}
 		}
-		t.Fatal("the quokka document is not in ben's list")
 	})
 
 	t.Run("rest", func(t *testing.T) {

@@ -19,11 +19,21 @@ type liveMsg struct {
 	Owner   string          `json:"owner"`
 	Payload json.RawMessage `json:"payload"`
 	Head    uint64          `json:"head"`
-	Online  []struct {
-		User     string `json:"user"`
-		Document string `json:"document"`
-	} `json:"online"`
-	Raw string `json:"-"`
+	// Online is presence's whole list (sent on joining); Changed and
+	// Left are its changes afterwards.
+	Online  []presenceEntry `json:"online"`
+	Changed []presenceEntry `json:"changed"`
+	Left    []string        `json:"left"`
+	Raw     string          `json:"-"`
+}
+
+// presenceEntry is one connection's presence.
+type presenceEntry struct {
+	Conn     string `json:"conn"`
+	User     string `json:"user"`
+	Document string `json:"document"`
+	Start    *int   `json:"start"`
+	End      *int   `json:"end"`
 }
 
 // liveConn is a real websocket client of a project's live stream. A

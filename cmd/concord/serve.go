@@ -33,6 +33,10 @@ type serveConfig struct {
 	LogLevel       slog.Level
 	LiveQueue      int
 	LiveTimeout    time.Duration
+	// LivePerSession and LivePerUser cap the live connections one sign-in
+	// and one person may hold open.
+	LivePerSession int
+	LivePerUser    int
 	Backups        backupRotation
 	KeepEvents     int
 	Limits         limits
@@ -61,6 +65,8 @@ func (m *Main) parseServe(args []string) (*serveConfig, error) {
 	key := fs.String("tls-key", m.env("CONCORD_TLS_KEY", ""), "TLS key file (env CONCORD_TLS_KEY)")
 	level := fs.String("log-level", m.env("CONCORD_LOG_LEVEL", "info"), "debug, info, warn or error (env CONCORD_LOG_LEVEL)")
 	queue := fs.Int("live-queue", 4096, "messages buffered for each live connection; a client that falls further behind is disconnected and resumes")
+	perSession := fs.String("live-per-session", m.env("CONCORD_LIVE_PER_SESSION", "8"), "most live connections (open project windows) one sign-in may hold; more are refused with 429 (env CONCORD_LIVE_PER_SESSION)")
+	perUser := fs.String("live-per-user", m.env("CONCORD_LIVE_PER_USER", "32"), "most live connections one person may hold over all their sign-ins (env CONCORD_LIVE_PER_USER)")
 	liveTimeout := fs.Duration("live-timeout", time.Minute, "a live connection that answers no ping for this long is closed")
 	every := fs.Duration("backup-every", 0, "write a backup this often while serving, e.g. 1h (needs --backup-dir)")
 	backupDir := fs.String("backup-dir", m.env("CONCORD_BACKUP_DIR", ""), "where scheduled backups go (env CONCORD_BACKUP_DIR)")
@@ -103,6 +109,12 @@ func (m *Main) parseServe(args []string) (*serveConfig, error) {
 	}
 	if c.LiveTimeout < time.Second || c.LiveTimeout > time.Hour {
 		return nil, usagef("--live-timeout must be between 1s and 1h")
+	}
+	if c.LivePerSession, err = strconv.Atoi(*perSession); err != nil || c.LivePerSession < 1 || c.LivePerSession > 100000 {
+		return nil, usagef("--live-per-session %q must be a whole number between 1 and 100000", *perSession)
+	}
+	if c.LivePerUser, err = strconv.Atoi(*perUser); err != nil || c.LivePerUser < 1 || c.LivePerUser > 100000 {
+		return nil, usagef("--live-per-user %q must be a whole number between 1 and 100000", *perUser)
 	}
 	if c.LiveQueue < 16 || c.LiveQueue > 1<<20 {
 		return nil, usagef("--live-queue must be between 16 and 1048576")
@@ -148,6 +160,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	log := slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	hub := server.NewHub(server.HubOptions{
 		SendQueue: cfg.LiveQueue, PongTimeout: cfg.LiveTimeout,
+		PerSession: cfg.LivePerSession, PerUser: cfg.LivePerUser,
 		MaxMessage: cfg.Limits.message, MessageRate: cfg.Limits.rate, MessageBurst: int(2 * cfg.Limits.rate),
 	}, log.With("component", "hub"))
 	db, err := openServingDB(cfg.DB, log, hub.Publish)

@@ -44,6 +44,9 @@ type testServer struct {
 	DB    string
 	Out   *syncBuffer
 	Store *store.DB // the server's own open database
+	// Stop stops the server before the test ends (it stops by itself
+	// then) and returns what serve returned.
+	Stop func() error
 }
 
 // startServer runs "concord serve" through Main and stops it when the test
@@ -79,9 +82,17 @@ func startServerAt(t testing.TB, db string, args ...string) *testServer {
 		cancel()
 		t.Fatalf("serve did not become ready in time\n%s", ts.Out)
 	}
+	var once sync.Once
+	var served error
+	ts.Stop = func() error {
+		once.Do(func() {
+			cancel()
+			served = <-done
+		})
+		return served
+	}
 	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
+		if err := ts.Stop(); err != nil {
 			t.Errorf("serve returned %v", err)
 		}
 	})

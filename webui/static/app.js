@@ -154,12 +154,13 @@ function drawConn() {
   if (!el || !project.live) return;
   clear(el);
   const s = project.live.status;
-  const label = { connecting: "Connecting…", connected: "Live", reconnecting: "Reconnecting…", offline: "Offline" }[s] || s;
+  const label = { connecting: "Connecting…", connected: "Live", reconnecting: "Reconnecting…", offline: "Offline", refused: "Too many windows" }[s] || s;
   const title = {
     connected: "Connected: changes by others appear as they happen.",
     reconnecting: "The live connection dropped; trying again. Your codings are kept and sent when it is back.",
     offline: "No connection to the server. Keep working: your codings are kept and sent when it is back.",
     connecting: "Connecting to the server…",
+    refused: "Too many Concord windows or tabs are open: close some and reload this one to see others' changes live. Your codings are still saved.",
   }[s];
   el.className = "conn " + s;
   el.title = title || "";

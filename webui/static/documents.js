@@ -49,7 +49,11 @@ export async function mount(root, { pid }) {
       const attrs = Object.entries(d.attributes || {}).map(([k, v]) => `${k}: ${v}`).join(" · ");
       if (q && !fold(d.title + " " + attrs).includes(q)) continue;
       const bars = h("div", { class: "progress-list" });
-      const layers = [...coders.map((m) => m.id), project.consensus];
+      // A blinded coder gets only their own progress and how many coders
+      // have started; the others' progress would show where they coded.
+      const blinded = project.blinded;
+      const layers = blinded ? [project.me] : [...coders.map((m) => m.id), project.consensus];
+      if (blinded) bars.append(h("p", { class: "muted started", text: `${d.started || 0} of ${plural(coders.length, "coder")} started` }));
       for (const id of layers) {
         const pr = d.progress[id];
         if (!pr && id === project.consensus) continue;

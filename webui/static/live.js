@@ -5,6 +5,10 @@
 // The one exception is 4001 "signed out": the session ended (sign-out,
 // password change, expiry), so reconnecting with it would be refused; it
 // asks over HTTP instead, whose 401 sends the page to sign in.
+// A connection refused before it opened (a browser hides the HTTP status
+// of a failed websocket handshake) is asked about over HTTP too: a 429
+// means this person has too many windows open, which retrying fast cannot
+// fix, so it says so and tries again only every minute.
 
 import { api, ApiError, projectPath } from "./api.js";
 import { Emitter } from "./emitter.js";
@@ -14,6 +18,7 @@ const SILENT_LIMIT = 50000; // no message for this long: the connection is dead
 const SESSION_ENDED = 4001; // the server's close code for an ended session
 const NOT_A_MEMBER = 1008; // closed because we were removed from the project
 const REPLY_WAIT = 15000; // a change unanswered for this long is sent again later
+const REFUSED_RETRY = 60000; // over the server's cap on open windows: try again this rarely
 
 /** connections holds the open Live of each project, for liveFor. */
 const connections = new Map();
@@ -31,7 +36,8 @@ export function liveFor(pid) {
  * Live is one project's live connection. Listeners:
  *   "event"    (ev)         every log event, replayed or new, in order
  *   "presence" (online)     who is connected, without this connection
- *   "status"   (status)     "connecting" | "connected" | "reconnecting" | "offline"
+ *   "status"   (status)     "connecting" | "connected" | "reconnecting" | "offline" | "refused"
+ *   "refused"  (text)       the server refused the connection: too many open windows
  *   "reset"    (msg)        the log does not reach our position: reload state
  *   "ready"    ()           replay done after (re)connecting
  *   "error"    (text)       the server refused something we sent
@@ -45,6 +51,7 @@ export class Live extends Emitter {
     this.status = "connecting";
     this.conn = "";
     this.online = [];
+    this.peers = new Map(); // conn → presence, kept from the server's list and its changes
     this.attempt = 0;
     this.closed = false;
     this.ws = null;
@@ -82,7 +89,9 @@ export class Live extends Emitter {
     }
     this.ws = ws;
     this.lastMessage = Date.now();
+    let opened = false; // the server said hello: the connection was accepted
     ws.onmessage = (m) => {
+      opened = true;
       if (ws !== this.ws) return;
       this.lastMessage = Date.now();
       for (const line of String(m.data).split("\n")) {
@@ -105,7 +114,8 @@ export class Live extends Emitter {
         // Coming back would be refused: say so instead of retrying.
         this.close();
         this.emit("removed");
-      } else this.scheduleReconnect(e.code);
+      } else if (!opened) this.askWhyRefused(e.code);
+      else this.scheduleReconnect(e.code);
     };
     ws.onerror = () => {}; // onclose follows and decides
   }
@@ -137,7 +147,11 @@ export class Live extends Emitter {
         break;
       }
       case "presence":
-        this.online = (msg.online || []).filter((p) => p.conn !== this.conn);
+        // The whole list once on joining, then only changes.
+        if (msg.online) this.peers = new Map(msg.online.map((p) => [p.conn, p]));
+        for (const p of msg.changed || []) this.peers.set(p.conn, p);
+        for (const id of msg.left || []) this.peers.delete(id);
+        this.online = [...this.peers.values()].filter((p) => p.conn !== this.conn);
         this.emit("presence", this.online);
         break;
       case "error":
@@ -160,6 +174,7 @@ export class Live extends Emitter {
     this.attempt++;
     this.setStatus(!navigator.onLine || this.attempt > 3 ? "offline" : "reconnecting");
     this.online = [];
+    this.peers = new Map();
     this.emit("presence", this.online);
     // 4008 means only that we were slow: come straight back. Anything else
     // backs off, with jitter so that a restarted server is not stormed.
@@ -167,6 +182,31 @@ export class Live extends Emitter {
     const delay = base * (0.75 + Math.random() / 2);
     clearTimeout(this.retry);
     this.retry = setTimeout(() => this.reconnect(), delay);
+  }
+
+  /**
+   * askWhyRefused asks over HTTP why a connection closed before the server
+   * said hello: 401 (api.js sends the page to sign in), 429 (too many
+   * windows: say so, retry rarely), or anything else (retry as usual).
+   */
+  async askWhyRefused(code) {
+    try {
+      await api("GET", projectPath(this.pid, "live"));
+    } catch (e) {
+      if (this.closed) return;
+      if (e.status === 401) return;
+      if (e.status === 429) {
+        this.online = [];
+        this.peers = new Map();
+        this.emit("presence", this.online);
+        this.setStatus("refused");
+        this.emit("refused", e.message);
+        clearTimeout(this.retry);
+        this.retry = setTimeout(() => this.open(), REFUSED_RETRY * (0.75 + Math.random() / 2));
+        return;
+      }
+    }
+    this.scheduleReconnect(code);
   }
 
   async reconnect() {

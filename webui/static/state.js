@@ -52,6 +52,7 @@ class ProjectState extends Emitter {
     this.live.on("status", (s) => this.emit("status", s));
     this.live.on("ready", () => this.emit("ready"));
     this.live.on("error", (text) => this.emit("notice", text));
+    this.live.on("refused", (text) => this.emit("notice", text));
     this.live.on("removed", () => this.emit("removed"));
     this.emit("status", this.live.status);
   }
