@@ -178,9 +178,6 @@ func (v *verifier) userRecords() error {
 		if err := r.Validate(); err != nil {
 			return coding.ErrorMessage(err)
 		}
-		if len(r.Hash) == 0 {
-			return "the user has no password hash"
-		}
 		if got := v.tx.Bucket(bucketLogins).Get([]byte(r.Login)); !bytes.Equal(got, k) {
 			return fmt.Sprintf("the login %q does not lead to this user", r.Login)
 		}
