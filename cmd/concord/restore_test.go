@@ -242,7 +242,13 @@ func TestRestoreSurvivesFlippedBytes(t *testing.T) {
 			used = append(used, i)
 		}
 	}
-	const variants = 200
+	// Each variant starts two children; under the race detector each
+	// costs seconds, so fewer variants run there (the parent's code is
+	// the same, and the children are what the flips exercise).
+	variants := 200
+	if raceEnabled || testing.Short() {
+		variants = 40
+	}
 	rng := rand.New(rand.NewPCG(11, 5))
 	var restored, refused atomic.Int32
 	t.Run("variants", func(t *testing.T) {
