@@ -27,7 +27,10 @@ const (
 // its own meta pages say. bbolt maps the file into memory and trusts those
 // pages: opening a truncated copy would read past the end of the file and
 // crash the process (SIGBUS) instead of failing.
-func checkFile(path string) error {
+func checkFile(path string) error { return checkFileAs(path, path) }
+
+// checkFileAs is checkFile calling the file name in its messages.
+func checkFileAs(path, name string) error {
 	f, err := os.Open(path)
 	if os.IsNotExist(err) {
 		return nil // a new database
@@ -50,11 +53,11 @@ func checkFile(path string) error {
 	}
 	head = head[:n]
 	if len(head) < metaMinBytes || binary.LittleEndian.Uint32(head[metaMagicAt:]) != boltMagic {
-		return fmt.Errorf("%s is not a Concord database", path)
+		return fmt.Errorf("%s is not a Concord database", name)
 	}
 	pageSize := int64(binary.LittleEndian.Uint32(head[metaPageSizeAt:]))
 	if pageSize < minPageSize || pageSize > maxPageSize {
-		return fmt.Errorf("%s is damaged (page size %d)", path, pageSize)
+		return fmt.Errorf("%s is damaged (page size %d)", name, pageSize)
 	}
 	highWater := binary.LittleEndian.Uint64(head[metaHighWaterAt:])
 	second := make([]byte, metaMinBytes)
@@ -62,7 +65,7 @@ func checkFile(path string) error {
 		highWater = max(highWater, binary.LittleEndian.Uint64(second[metaHighWaterAt:]))
 	}
 	if need := int64(highWater) * pageSize; info.Size() < need {
-		return fmt.Errorf("%s is truncated: %d bytes, but its pages reach %d", path, info.Size(), need)
+		return fmt.Errorf("%s is truncated: %d bytes, but its pages reach %d", name, info.Size(), need)
 	}
 	return nil
 }

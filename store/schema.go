@@ -26,6 +26,18 @@ var migrations = map[uint32]func(tx *bolt.Tx) error{
 }
 
 func (db *DB) migrate() error {
+	// A file already at this schema is left as it is: every bbolt commit
+	// rewrites a meta page, so even an empty one would change a backup
+	// opened to look at it, and its checksum would no longer match.
+	current := false
+	db.bolt.View(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		current = meta != nil && readVersion(meta) == schemaVersion
+		return nil
+	})
+	if current {
+		return nil
+	}
 	return db.bolt.Update(func(tx *bolt.Tx) error {
 		meta, err := tx.CreateBucketIfNotExists(bucketMeta)
 		if err != nil {

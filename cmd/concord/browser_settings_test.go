@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -123,6 +124,9 @@ func TestBrowserTeamAndSettings(t *testing.T) {
 	m := &Main{Stdout: &out, Stderr: &out, Getenv: func(string) string { return "" }}
 	if err := m.Run(context.Background(), []string{"restore", backup, "--db", filepath.Join(t.TempDir(), "restored.db")}); err != nil {
 		t.Fatalf("concord restore refused the backup downloaded from the UI: %v\n%s", err, out.String())
+	}
+	if strings.Contains(out.String(), "no checksum") {
+		t.Errorf("the backup downloaded from the UI carried no checksum: restore said %q", out.String())
 	}
 	b.shot("settings-after")
 

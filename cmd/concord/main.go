@@ -105,7 +105,9 @@ func (m *Main) run(ctx context.Context, args []string) error {
 	case "backup":
 		return m.backup(ctx, args)
 	case "restore":
-		return m.restore(args)
+		return m.restore(ctx, args)
+	case verifyChildCommand:
+		return m.verifyChild(args)
 	case "agreement":
 		return m.agreement(args)
 	case "reliability":
