@@ -112,3 +112,45 @@ func (s *Sample) Draw(ids []string) []string {
 	}
 	return out
 }
+
+// MaxAssignCoders bounds the coders one assignment names.
+const MaxAssignCoders = MaxAgreementCoders
+
+// AssignRequest is what a lead assigns: Documents to Coders (user ids),
+// chosen one of three ways — the documents listed, All of them, or a
+// random Sample of them, the same documents for every coder so that
+// their work overlaps.
+type AssignRequest struct {
+	Coders    []string
+	Documents []string
+	All       bool
+	Sample    *Sample
+}
+
+// Validate checks the request's shape: whether its coders and documents
+// exist is the store's to check.
+func (r *AssignRequest) Validate() error {
+	if len(r.Coders) == 0 {
+		return Errorf(EINVALID, "choose the coders to assign documents to")
+	}
+	if len(r.Coders) > MaxAssignCoders {
+		return Errorf(EINVALID, "at most %d coders can be assigned documents at once", MaxAssignCoders)
+	}
+	ways := 0
+	if len(r.Documents) > 0 {
+		ways++
+	}
+	if r.All {
+		ways++
+	}
+	if r.Sample != nil {
+		ways++
+		if err := r.Sample.Validate(); err != nil {
+			return err
+		}
+	}
+	if ways != 1 {
+		return Errorf(EINVALID, "choose the documents one way: a list of documents, all documents, or a random sample")
+	}
+	return nil
+}
