@@ -391,3 +391,48 @@ func TestBlindCodersSeeAssignmentsNotOthersDone(t *testing.T) {
 		}
 	}
 }
+
+// TestAssignCommand: concord assign draws a sample for two coders, the
+// agreement then says what it compares and warns about documents not
+// done; --clear takes them back; mistakes name what is wrong.
+func TestAssignCommand(t *testing.T) {
+	db := demoDB(t)
+	before := mustRun(t, "agreement", "--project", "peer-support", "--db", db, "--bootstrap", "0")
+	if !strings.Contains(before, "No document is assigned to or marked done by these coders, so every document counts as read") {
+		t.Errorf("agreement without assignments does not say what it compares:\n%s", before)
+	}
+	out := mustRun(t, "assign", "--project", "peer-support", "--db", db, "--coders", "ana,ben", "--sample", "40", "--seed", "3")
+	if !strings.Contains(out, "Assigned 2 documents (a 40% sample, seed 3) for ana,ben.") {
+		t.Errorf("assign --sample 40 printed %q", out)
+	}
+	table := mustRun(t, "agreement", "--project", "peer-support", "--db", db, "--bootstrap", "0")
+	for _, want := range []string{"ana (2 documents), ben (2 documents)", "Each coder is compared on the documents assigned to them or marked done by them.",
+		"Warning: ana has 2 documents assigned but not marked done", "Warning: ana coded in 3 documents neither assigned to nor marked done by them"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("agreement after the sample lacks %q:\n%s", want, table)
+		}
+	}
+	r := agreementJSON(t, "--project", "peer-support", "--db", db, "--bootstrap", "0", "--all-documents")
+	if r.DocumentsBasis != coding.BasisAllDocuments || r.Coders[0].Documents != 5 {
+		t.Errorf("--all-documents: basis %q, coders %+v; want every document", r.DocumentsBasis, r.Coders)
+	}
+	out = mustRun(t, "assign", "--project", "peer-support", "--db", db, "--coders", "ana,ben", "--clear")
+	if !strings.Contains(out, "Took back 2 documents") {
+		t.Errorf("assign --clear printed %q", out)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--coders", "ana", "--documents", "No such interview"}, `has no document titled "No such interview"`},
+		{[]string{"--coders", "nobody", "--all"}, `there is no user "nobody"`},
+		{[]string{"--coders", "ana", "--sample", "120"}, "at most 100 percent"},
+		{[]string{"--coders", "ana", "--all", "--sample", "20"}, "choose the documents one way"},
+		{[]string{"--coders", "ana", "--clear", "--all"}, "--clear takes --documents"},
+	} {
+		_, _, err := run(t, "", append([]string{"assign", "--project", "peer-support", "--db", db}, tc.args...)...)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("assign %v: %v, want an error mentioning %q", tc.args, err, tc.want)
+		}
+	}
+}
