@@ -390,6 +390,33 @@ func TestBlindCodersSeeAssignmentsNotOthersDone(t *testing.T) {
 			t.Errorf("the lead sees %+v, want every done mark", a)
 		}
 	}
+
+	// Exports follow the same rule.
+	var export struct {
+		Assignments []struct {
+			Coder          string
+			Assigned, Done bool
+		}
+	}
+	for _, tc := range []struct {
+		who     string
+		c       *apiClient
+		anaDone bool
+	}{{"ben", ben, false}, {"the lead", lead, true}} {
+		tc.c.mustDo(http.StatusOK, "GET", pp+"/export?format=json", nil, &export)
+		seen := false
+		for _, a := range export.Assignments {
+			if a.Coder == "ana" {
+				seen = true
+				if a.Done != tc.anaDone || !a.Assigned {
+					t.Errorf("%s's export has ana's assignment as %+v, want assigned, done %v", tc.who, a, tc.anaDone)
+				}
+			}
+		}
+		if !seen {
+			t.Errorf("%s's export lacks ana's assignment: %+v", tc.who, export.Assignments)
+		}
+	}
 }
 
 // TestAssignCommand: concord assign draws a sample for two coders, the
