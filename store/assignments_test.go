@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -244,4 +245,28 @@ func TestAssignmentsInAnOlderProject(t *testing.T) {
 		t.Fatalf("after the first done mark, Assignments = %+v", all)
 	}
 	must(t, db.Check())
+}
+
+// Assignments live in the database, so a backup carries them.
+func TestBackupKeepsAssignments(t *testing.T) {
+	f := newFixture(t)
+	_, _, err := f.db.Assign(f.project.ID, coding.AssignRequest{Coders: []string{f.ana.ID, f.ben.ID}, All: true}, f.lead.ID)
+	must(t, err)
+	_, _, err = f.db.SetDone(f.project.ID, f.doc.ID, f.ana.ID, true, f.ana.ID)
+	must(t, err)
+	path := filepath.Join(t.TempDir(), "backup.db")
+	out, err := os.Create(path)
+	must(t, err)
+	_, err = f.db.Backup(out)
+	must(t, err)
+	must(t, out.Close())
+	copyDB, err := Open(path, Options{ReadOnly: true})
+	must(t, err)
+	defer copyDB.Close()
+	want, _ := f.db.Assignments(f.project.ID)
+	got, err := copyDB.Assignments(f.project.ID)
+	must(t, err)
+	if len(got) != 2 || len(want) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("the backup's assignments = %+v, want %+v", got, want)
+	}
 }
