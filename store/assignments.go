@@ -141,11 +141,8 @@ func (db *DB) Unassign(projectID string, coders, documents []string, actor strin
 		if err != nil {
 			return err
 		}
-		for _, c := range coders {
-			if _, ok := st.members[c]; !ok {
-				return refuse(coding.Errorf(coding.ENOTFOUND, "%.40q is not a member of this project", c))
-			}
-		}
+		// Coders need not be members any more: a lead may tidy up the
+		// assignments of someone who left.
 		for _, d := range documents {
 			if _, ok := st.docs[d]; !ok {
 				return refuse(coding.Errorf(coding.ENOTFOUND, "document %.40q does not exist in this project", d))

@@ -126,6 +126,14 @@ func TestAssignListClear(t *testing.T) {
 	if got := assignedTo(all, f.ben.ID); len(got) != 0 || len(all) != 3 {
 		t.Errorf("after undo: %+v, want ana's three assignments only", all)
 	}
+	// A former member's assignments can still be taken back.
+	_, _, err = f.db.Assign(f.project.ID, coding.AssignRequest{Coders: []string{f.ben.ID}, Documents: docs[3:4]}, f.lead.ID)
+	must(t, err)
+	_, err = f.db.RemoveMember(f.project.ID, f.ben.ID, f.lead.ID)
+	must(t, err)
+	if change, ev, err := f.db.Unassign(f.project.ID, []string{f.ben.ID}, nil, f.lead.ID); err != nil || ev == nil || len(change.Documents) != 1 {
+		t.Errorf("Unassign of a former member = %+v, %v, %v; want their one document back", change, ev, err)
+	}
 	// Clearing one of ana's documents.
 	_, _, err = f.db.Unassign(f.project.ID, []string{f.ana.ID}, docs[:1], f.lead.ID)
 	must(t, err)
@@ -139,7 +147,7 @@ func TestAssignListClear(t *testing.T) {
 	for _, ev := range evs {
 		types = append(types, ev.Type)
 	}
-	want := []string{"assignment.set", "assignment.set", "document.done", "assignment.cleared", "document.undone", "assignment.cleared"}
+	want := []string{"assignment.set", "assignment.set", "document.done", "assignment.cleared", "document.undone", "assignment.set", "assignment.cleared", "assignment.cleared"}
 	if !slices.Equal(types, want) {
 		t.Errorf("events %v, want %v", types, want)
 	}
