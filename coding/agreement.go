@@ -60,9 +60,10 @@ type AgreementOptions struct {
 	// Code limits the report to one code and its descendants.
 	Code string `json:"code,omitempty"`
 	// AllDocuments counts every document as read by every compared coder.
-	// Without it a coder takes part in a document only if they coded
-	// something in it (with any code): a document nobody assigned to them
-	// is missing data, not a string of "absent" decisions.
+	// Without it a coder takes part in the documents assigned to them or
+	// marked done by them (AgreementInput.Assignments), or in every
+	// document when no compared coder has any: a document a coder was not
+	// given is missing data, not a string of "absent" decisions.
 	AllDocuments bool `json:"all_documents"`
 	// Bootstrap is the number of resamples for confidence intervals of α
 	// (0: none); Seed makes them reproducible.
@@ -78,6 +79,9 @@ type AgreementInput struct {
 	Codings   []Coding
 	// CoderNames optionally names coders by id, for the report.
 	CoderNames map[string]string
+	// Assignments are the documents assigned to or marked done by each
+	// coder: they choose the documents each coder is compared on.
+	Assignments []Assignment
 }
 
 // AgreementReport is a project's agreement for one unit: overall, per
@@ -100,6 +104,12 @@ type AgreementReport struct {
 	Matrix    AgreementMatrix     `json:"matrix"`
 	// UnusedCodes are the codes in scope that no compared coder applied.
 	UnusedCodes []string `json:"unused_codes"`
+	// DocumentsBasis says which documents each coder was compared on, and
+	// DocumentsNote says it in a sentence; Warnings name documents whose
+	// place in the comparison a lead should check.
+	DocumentsBasis DocumentsBasis     `json:"documents_basis"`
+	DocumentsNote  string             `json:"documents_note"`
+	Warnings       []AgreementWarning `json:"warnings"`
 }
 
 // AgreementCoder is one compared coder.

@@ -37,7 +37,23 @@ func randomProject(rng *rand.Rand, coders, docs, codings int, skip bool) Agreeme
 			CoderID: fmt.Sprintf("coder%d", coder), Start: start, End: start + 1 + rng.Intn(d.Length-start),
 		})
 	}
+	in.Assignments = doneWhereCoded(in)
 	return in
+}
+
+// doneWhereCoded marks every document done by every coder who coded in
+// it, so that a coder who left a document alone is missing there: the
+// brute-force tables below take part where a coder coded.
+func doneWhereCoded(in AgreementInput) []Assignment {
+	seen := map[[2]string]bool{}
+	var out []Assignment
+	for _, c := range in.Codings {
+		if k := [2]string{c.DocumentID, c.CoderID}; !seen[k] {
+			seen[k] = true
+			out = append(out, Assignment{Document: c.DocumentID, Coder: c.CoderID, Done: true})
+		}
+	}
+	return out
 }
 
 // bruteTable is the units × coders table of a code (with descendants),
@@ -370,6 +386,7 @@ func TestUnitizedAgreementAcrossDocuments(t *testing.T) {
 			offset += doc.Length
 		}
 		joined.Length = offset
+		in.Assignments = nil // every coder has units in every document
 		r := mustAgree(t, in, AgreementOptions{Unit: UnitUnitized})
 		if got, want := r.code("x").Coefficients[MetricUnitizedAlpha1995Cat], UnitizedAlpha1995(joined, "x"); !sameCoefficient(got, want) {
 			t.Fatalf("α_u over documents %v, joined %v\n%+v", got, want, joined)
@@ -417,6 +434,7 @@ func TestUnitizedResampleIsRepeatedDocuments(t *testing.T) {
 			continue
 		}
 		results := tally.bootstrap(s, boot)
+		repeated.Assignments = doneWhereCoded(repeated)
 		r := mustAgree(t, repeated, AgreementOptions{Unit: UnitUnitized, Coders: s.coders})
 		for ri, code := range s.rows {
 			row := r.code(code.ID)

@@ -187,11 +187,12 @@ func TestProjectAgreementCounts(t *testing.T) {
 	}
 }
 
-// A coder who coded nothing in a document is missing there, not absent:
-// with C, who coded only d2, X's presence table is d1 (A 1, B 1, C —),
+// A coder who did not mark a document done is missing there, not absent:
+// with C, who marked only d2 done, X's presence table is d1 (A 1, B 1, C —),
 // d2 (A 0, B 0, C 0).
 func TestProjectAgreementMissingCoders(t *testing.T) {
 	in := handProject(true)
+	in.Assignments = doneWhereCoded(in)
 	r := mustAgree(t, in, AgreementOptions{Unit: UnitPresence})
 	x := Ratings{Coders: []string{"A", "B", "C"}, Units: [][]string{{"1", "1", ""}, {"0", "0", "0"}}}
 	y := Ratings{Coders: []string{"A", "B", "C"}, Units: [][]string{{"0", "0", ""}, {"1", "1", "1"}}}

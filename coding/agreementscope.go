@@ -23,11 +23,15 @@ type agreementScope struct {
 	names  []string
 	docs   []Document
 	cover  []uint64 // per document, the coders taking part in it
-	rows   []*Code  // codes with codings, in codebook order
-	rollup []bool
-	unused []string
-	stack  []string // codes applied, in codebook order
-	groups []agreementGroup
+	// basis says how cover was chosen; warnings name documents whose
+	// place in it a lead should check (see applyBasis).
+	basis    DocumentsBasis
+	warnings []AgreementWarning
+	rows     []*Code // codes with codings, in codebook order
+	rollup   []bool
+	unused   []string
+	stack    []string // codes applied, in codebook order
+	groups   []agreementGroup
 	// entries of document d are entries[docStart[d]:docStart[d+1]],
 	// sorted by group, start and end.
 	entries  []agreementEntry
@@ -208,12 +212,7 @@ func newAgreementScope(in AgreementInput, opt *AgreementOptions) (*agreementScop
 		}
 		refs[i] = ref{d, code, coder, c.Start, c.End}
 	}
-	if opt.AllDocuments && len(s.coders) > 0 {
-		all := ^uint64(0) >> (64 - len(s.coders))
-		for d := range s.cover {
-			s.cover[d] = all
-		}
-	}
+	s.basis, s.warnings = s.applyBasis()
 
 	// Which codes have codings of compared coders, as applied and with
 	// their descendants'.
@@ -379,6 +378,14 @@ func (s *agreementScope) chooseCoders() {
 				s.coders = append(s.coders, id)
 			}
 		}
+		// A coder who read their documents and coded nothing is a
+		// coder too.
+		for _, a := range s.in.Assignments {
+			if a.Counts() && a.Coder != ConsensusCoder && !seen[a.Coder] {
+				seen[a.Coder] = true
+				s.coders = append(s.coders, a.Coder)
+			}
+		}
 		slices.SortFunc(s.coders, func(a, b string) int {
 			if c := strings.Compare(name(a), name(b)); c != 0 {
 				return c
@@ -423,6 +430,8 @@ func (s *agreementScope) describe(r *AgreementReport) {
 		r.Coders[i] = AgreementCoder{ID: id, Name: s.names[i], Documents: n}
 	}
 	r.UnusedCodes = append([]string{}, s.unused...)
+	r.DocumentsBasis, r.DocumentsNote = s.basis, s.basisNote(s.basis)
+	r.Warnings = append([]AgreementWarning{}, s.warnings...)
 	r.Matrix.Codes = make([]string, len(s.rows))
 	for i, c := range s.rows {
 		r.Matrix.Codes[i] = c.ID

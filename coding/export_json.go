@@ -50,6 +50,15 @@ type (
 		Memo          string    `json:"memo"`
 		Created       time.Time `json:"created"`
 	}
+	jsonExportAssignment struct {
+		Document   string    `json:"document"`
+		Coder      string    `json:"coder"`
+		CoderName  string    `json:"coder_name"`
+		Assigned   bool      `json:"assigned"`
+		AssignedAt time.Time `json:"assigned_at,omitzero"`
+		Done       bool      `json:"done"`
+		DoneAt     time.Time `json:"done_at,omitzero"`
+	}
 	jsonExportMemo struct {
 		ID       string    `json:"id"`
 		Document string    `json:"document,omitempty"`
@@ -63,7 +72,8 @@ type (
 
 // WriteJSON writes the project as one JSON object with "project",
 // "coders", "documents" (without their text), "codes" (with their paths),
-// "codings" and "memos". Each coding has its id, document (id) and
+// "codings", "memos" and "assignments" (document id, coder login and
+// name, assigned, done, and when). Each coding has its id, document (id) and
 // document_title, code (id) and code_path, coder (login) and coder_name,
 // start and end (code points, half-open), text and memo. It is written as
 // it goes, so large projects need little memory.
@@ -132,6 +142,13 @@ func WriteJSON(w io.Writer, d *ProjectData) error {
 	if err := list("memos", len(d.Memos), func(i int) any {
 		m := &d.Memos[i]
 		return jsonExportMemo{m.ID, m.DocumentID, m.CodeID, t.users.get(m.AuthorID).Login, m.Title, m.Text, m.Updated}
+	}); err != nil {
+		return err
+	}
+	if err := list("assignments", len(d.Assignments), func(i int) any {
+		a := &d.Assignments[i]
+		u := t.users.get(a.Coder)
+		return jsonExportAssignment{a.Document, u.Login, u.Name, a.Assigned, a.AssignedAt, a.Done, a.DoneAt}
 	}); err != nil {
 		return err
 	}

@@ -17,6 +17,9 @@ type ProjectData struct {
 	Codes     []Code
 	Codings   []Coding
 	Memos     []Memo
+	// Assignments are the documents assigned to and marked done by each
+	// coder (exports only; imports leave them empty).
+	Assignments []Assignment
 	// Warnings says what an import changed or left out, one sentence
 	// each (nothing that would make it refuse the file).
 	Warnings []string

@@ -2,7 +2,10 @@ package coding
 
 import (
 	"io"
+	"maps"
+	"slices"
 	"sort"
+	"strings"
 )
 
 // Origin names Concord in the files it writes for other tools.
@@ -149,16 +152,29 @@ func writeQDE(w io.Writer, d *ProjectData) error {
 		x.raw("</Codes></CodeBook>\n")
 	}
 	attrNames := AttributeNames(d.Documents)
-	if len(attrNames) > 0 {
+	progress := d.assignmentVariables(users)
+	varNames := attrNames
+	if len(progress) > 0 {
+		varNames = slices.Clone(attrNames)
+		for _, name := range []string{VariableAssignedTo, VariableDoneBy} {
+			if !slices.Contains(varNames, name) { // an attribute of that name gives way
+				varNames = append(varNames, name)
+			}
+		}
+	}
+	if len(varNames) > 0 {
 		x.raw("<Variables>\n")
-		for _, name := range attrNames {
+		for _, name := range varNames {
 			x.raw("<Variable")
 			x.attr("guid", derivedID("variable/"+name))
 			x.attr("name", name)
 			x.attr("typeOfVariable", "Text")
 			x.raw("/>\n")
 		}
-		x.raw("</Variables>\n<Cases>\n")
+		x.raw("</Variables>\n")
+	}
+	if len(attrNames) > 0 {
+		x.raw("<Cases>\n")
 		for i := range d.Documents {
 			doc := &d.Documents[i]
 			if len(doc.Attributes) == 0 {
@@ -182,7 +198,7 @@ func writeQDE(w io.Writer, d *ProjectData) error {
 			byDoc[c.DocumentID] = append(byDoc[c.DocumentID], c)
 		}
 		for i := range d.Documents {
-			writeTextSource(x, &d.Documents[i], byDoc[d.Documents[i].ID], memos.doc[d.Documents[i].ID])
+			writeTextSource(x, &d.Documents[i], byDoc[d.Documents[i].ID], memos.doc[d.Documents[i].ID], progress[d.Documents[i].ID])
 		}
 		x.raw("</Sources>\n")
 	}
@@ -256,6 +272,41 @@ func writeNoteRefs(x *xmlWriter, memos []*Memo) {
 	}
 }
 
+// The text variables of a source that say who was assigned it and who
+// marked it done: the coders' logins, comma-separated.
+const (
+	VariableAssignedTo = "Concord: assigned to"
+	VariableDoneBy     = "Concord: done by"
+)
+
+// assignmentVariables returns, per document with any assignment or done
+// mark, its VariableAssignedTo and VariableDoneBy values.
+func (d *ProjectData) assignmentVariables(users userIndex) map[string]map[string]string {
+	assigned, done := map[string][]string{}, map[string][]string{}
+	for _, a := range d.Assignments {
+		login := users.get(a.Coder).Login
+		if a.Assigned {
+			assigned[a.Document] = append(assigned[a.Document], login)
+		}
+		if a.Done {
+			done[a.Document] = append(done[a.Document], login)
+		}
+	}
+	out := map[string]map[string]string{}
+	for _, a := range d.Assignments {
+		if out[a.Document] != nil || !a.Counts() {
+			continue
+		}
+		logins := func(m map[string][]string) string {
+			l := slices.Clone(m[a.Document])
+			slices.Sort(l)
+			return strings.Join(l, ", ")
+		}
+		out[a.Document] = map[string]string{VariableAssignedTo: logins(assigned), VariableDoneBy: logins(done)}
+	}
+	return out
+}
+
 func writeVariableValues(x *xmlWriter, attrs map[string]string) {
 	names := make([]string, 0, len(attrs))
 	for k := range attrs {
@@ -271,7 +322,10 @@ func writeVariableValues(x *xmlWriter, attrs map[string]string) {
 	}
 }
 
-func writeTextSource(x *xmlWriter, doc *Document, codings []*Coding, memos []*Memo) {
+// writeTextSource writes a document as a source; progress holds its
+// Concord variables (see assignmentVariables), which go with its
+// attributes.
+func writeTextSource(x *xmlWriter, doc *Document, codings []*Coding, memos []*Memo, progress map[string]string) {
 	id := guidOf("document", doc.ID)
 	x.raw("<TextSource")
 	x.attr("guid", id)
@@ -301,6 +355,14 @@ func writeTextSource(x *xmlWriter, doc *Document, codings []*Coding, memos []*Me
 		x.raw("/></Coding></PlainTextSelection>\n")
 	}
 	writeNoteRefs(x, memos)
-	writeVariableValues(x, doc.Attributes)
+	values := doc.Attributes
+	if len(progress) > 0 {
+		values = maps.Clone(doc.Attributes)
+		if values == nil {
+			values = map[string]string{}
+		}
+		maps.Copy(values, progress)
+	}
+	writeVariableValues(x, values)
 	x.raw("</TextSource>\n")
 }

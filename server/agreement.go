@@ -18,6 +18,7 @@ type AgreementStore interface {
 	Codings(projectID string, f coding.CodingFilter) ([]coding.Coding, error)
 	Members(projectID string) ([]coding.Member, error)
 	Users() ([]coding.User, error)
+	Assignments(projectID string) ([]coding.Assignment, error)
 }
 
 // DefaultBootstrap is the number of bootstrap resamples an agreement gets
@@ -128,14 +129,17 @@ func agreementInput(st AgreementStore, projectID string, req AgreementRequest) (
 	if in.Codings, err = st.Codings(projectID, coding.CodingFilter{}); err != nil {
 		return in, opt, err
 	}
+	if in.Assignments, err = st.Assignments(projectID); err != nil {
+		return in, opt, err
+	}
 	if len(opt.Coders) == 0 {
 		opt.Coders, err = defaultCoders(st, projectID, in)
 	}
 	return in, opt, err
 }
 
-// defaultCoders are the members with the coder role who coded something,
-// ordered by login, if there are two or more; otherwise nil, which
+// defaultCoders are the members with the coder role who coded something
+// or have a document assigned or marked done, ordered by login, if there are two or more; otherwise nil, which
 // compares everyone who coded.
 func defaultCoders(st AgreementStore, projectID string, in coding.AgreementInput) ([]string, error) {
 	members, err := st.Members(projectID)
@@ -145,6 +149,9 @@ func defaultCoders(st AgreementStore, projectID string, in coding.AgreementInput
 	coded := map[string]bool{}
 	for _, c := range in.Codings {
 		coded[c.CoderID] = true
+	}
+	for _, a := range in.Assignments {
+		coded[a.Coder] = coded[a.Coder] || a.Counts() // read and found nothing
 	}
 	var out []string
 	for _, m := range members {

@@ -58,6 +58,7 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request, c *caller)
 		}
 	}
 	d.Memos = memos
+	d.Assignments = visibleAssignments(c, d.Assignments)
 	lw := &lazyWriter{w: w, header: func(h http.Header) {
 		h.Set("Content-Type", f.ContentType)
 		h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.FileName(c.project.Slug, layer)}))

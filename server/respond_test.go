@@ -59,6 +59,7 @@ func FuzzDecodeBodies(f *testing.F) {
 		`{"name":"Pilot","slug":"pilot","blind":false}`, `{"login":"noor","name":"Noor","role":"coder"}`,
 		`{"q":"boundaries","code":"c"}`, `{"ids":["a","b"]}`, `{"current":"x","new":"yyyyyyyy"}`,
 		`{"key":"d|c|a|b|1|4","document":"d","code":"c","coder_a":"a","coder_b":"b","start":1,"end":4,"decided":"rejected"}`,
+		`{"coders":["ana","ben"],"sample":{"percent":20,"seed":7}}`, `{"coders":["ana"],"documents":["d"],"all":false}`,
 		`[[[[[[`, "\xff", `{"start":-1}`, `{"start":99999999999999999999}`,
 	} {
 		f.Add([]byte(seed))
@@ -81,7 +82,7 @@ func bodyTypes() []any {
 		new(inbound), new(codeRequest), new(projectPatch), new(mergeRequest),
 		new(memberRequest), new(documentRequest), new(documentPatch), new(memoRequest),
 		new(projectRequest), new(inviteRequest), new(autocodeRequest), new(deleteCodingsRequest),
-		new(decisionRequest),
+		new(decisionRequest), new(assignRequest), new(clearAssignRequest),
 	}
 }
 

@@ -77,6 +77,15 @@ type Store interface {
 	SetDecision(projectID string, d *coding.Decision, actor string) (*coding.Event, error)
 	ClearDecision(projectID, key, actor string) (*coding.Decision, *coding.Event, error)
 
+	// Assignments lists a project's assignments and done marks; Assign
+	// and Unassign add and take back a lead's assignments, SetDone marks
+	// a document done by a coder or takes the mark back (nil events when
+	// nothing changed).
+	Assignments(projectID string) ([]coding.Assignment, error)
+	Assign(projectID string, req coding.AssignRequest, actor string) (*coding.AssignmentChange, *coding.Event, error)
+	Unassign(projectID string, coders, documents []string, actor string) (*coding.AssignmentChange, *coding.Event, error)
+	SetDone(projectID, document, coder string, done bool, actor string) (*coding.Assignment, *coding.Event, error)
+
 	Events(projectID string, since uint64, limit int) ([]coding.Event, error)
 	LastSeq(projectID string) (uint64, error)
 	EventFloor(projectID string) (uint64, error)

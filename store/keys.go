@@ -30,6 +30,8 @@ var (
 	bucketMemos      = []byte("memos")
 	bucketEvents     = []byte("events")    // seq (8, big-endian) → event JSON
 	bucketDecisions  = []byte("decisions") // case key → decision JSON
+	// document(16) coder(16) → assignment JSON
+	bucketAssignments = []byte("assignments")
 )
 
 // projectBuckets are created with every project. Projects made before a
@@ -39,7 +41,7 @@ var (
 // open read-only (a backup's check, a restore).
 var projectBuckets = [][]byte{
 	bucketMembers, bucketDocs, bucketTexts, bucketCodes, bucketCodings,
-	bucketCodingDocs, bucketMemos, bucketEvents, bucketDecisions,
+	bucketCodingDocs, bucketMemos, bucketEvents, bucketDecisions, bucketAssignments,
 }
 
 // idKey turns a textual UUID into its 16-byte key. An id that is not a UUID

@@ -60,6 +60,18 @@ func (db *DB) ProjectData(projectID string, f coding.CodingFilter) (*coding.Proj
 		}); err != nil {
 			return err
 		}
+		if b := pb.Bucket(bucketAssignments); b != nil {
+			if err := b.ForEach(func(k, v []byte) error {
+				var a coding.Assignment
+				if err := decodeJSON(v, &a); err != nil {
+					return err
+				}
+				d.Assignments = append(d.Assignments, a)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
 		// Members first, then anyone else the data names.
 		var ids []string
 		seen := map[string]bool{}

@@ -21,7 +21,7 @@ func (m *Main) agreement(args []string) error {
 	coders := fs.String("coders", "", "comma-separated logins to compare (\"consensus\" for the consensus layer); default: everyone who coded, without the consensus layer")
 	codedOnly := fs.Bool("coded-only", false, "characters unit: count only text at least one coder coded with the code")
 	overlap := fs.Float64("overlap", 0, fmt.Sprintf("segments unit: the share of the shorter of two codings they must share to match (default %g)", coding.DefaultOverlap))
-	allDocs := fs.Bool("all-documents", false, "count every document as read by every coder, even one who coded nothing in it")
+	allDocs := fs.Bool("all-documents", false, "count every document as read by every coder, whatever is assigned or marked done")
 	bootstrap := fs.Int("bootstrap", -1, fmt.Sprintf("resamples for α's confidence intervals (default %d; 0 for none)", server.DefaultBootstrap))
 	seed := fs.Int64("seed", 1, "seed of the bootstrap resamples")
 	asJSON := fs.Bool("json", false, "print the whole report as JSON (documented in README.md)")
@@ -103,6 +103,10 @@ func (m *Main) printAgreement(p *coding.Project, r *coding.AgreementReport) erro
 		names = append(names, fmt.Sprintf("%s (%d documents)", c.Name, c.Documents))
 	}
 	fmt.Fprintf(w, "Agreement in %s by %s: %s\n", p.Slug, r.Unit, strings.Join(names, ", "))
+	fmt.Fprintln(w, r.DocumentsNote)
+	for _, warn := range r.Warnings {
+		fmt.Fprintf(w, "Warning: %s\n", warn.Message)
+	}
 	if r.Options.Bootstrap > 0 {
 		fmt.Fprintf(w, "Intervals: %.0f%% bootstrap over documents, %d resamples, seed %d.\n", coding.ConfidenceLevel*100, r.Options.Bootstrap, r.Options.Seed)
 	}

@@ -162,6 +162,20 @@ var authzTable = map[string]authzRow{
 	"DELETE /api/projects/{pid}/decisions": {"lead", func(f *authzFixture) authzReq {
 		return authzReq{method: "DELETE", path: f.fill("/api/projects/{pid}/decisions?key={decision}"), want: http.StatusOK, wantText: `"decided":"rejected"`}
 	}},
+	"GET /api/projects/{pid}/assignments": {"read", authzGet("/api/projects/{pid}/assignments")},
+	"PUT /api/projects/{pid}/assignments": {"lead", authzJSON("PUT", "/api/projects/{pid}/assignments", func(f *authzFixture) any {
+		return map[string]any{"coders": []string{"ana"}, "documents": []string{f.did}}
+	})},
+	"POST /api/projects/{pid}/assignments/clear": {"lead", func(f *authzFixture) authzReq {
+		return authzReq{method: "POST", path: f.fill("/api/projects/{pid}/assignments/clear"), body: map[string]any{"coders": []string{f.lead}, "documents": []string{f.did}},
+			wantText: `"cleared"`}
+	}},
+	"PUT /api/projects/{pid}/documents/{did}/done": {"code", func(f *authzFixture) authzReq {
+		return authzReq{method: "PUT", path: f.fill("/api/projects/{pid}/documents/{did}/done"), body: map[string]any{}, wantText: `"done":true`}
+	}},
+	"DELETE /api/projects/{pid}/documents/{did}/done": {"code", func(f *authzFixture) authzReq {
+		return authzReq{method: "DELETE", path: f.fill("/api/projects/{pid}/documents/{did}/done"), wantText: `"done":false`}
+	}},
 	"POST /api/projects/{pid}/import": {"lead", func(f *authzFixture) authzReq {
 		return authzReq{method: "POST", path: f.fill("/api/projects/{pid}/import"), upload: "imported-" + f.tag + ".txt"}
 	}},
@@ -241,6 +255,9 @@ func (ts *testServer) newAuthzFixture(t testing.TB, c authzCaller, pid, did, lea
 		t.Fatal(err)
 	}
 	f.decision = d.Key
+	if _, _, err := ts.Store.Assign(pid, coding.AssignRequest{Coders: []string{leadID}, Documents: []string{did}}, leadID); err != nil {
+		t.Fatal(err)
+	}
 	return f
 }
 

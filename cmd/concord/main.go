@@ -67,6 +67,7 @@ Usage:
   concord backup  FILE
   concord restore BACKUP_FILE --db NEW_DATABASE
   concord agreement --project SLUG [--unit characters|segments|presence|unitized] [--code NAME] [--coders a,b] [--json]
+  concord assign  --project SLUG --coders a,b (--documents T1,T2 | --all | --sample 20 [--seed N]) [--clear]
   concord reliability FILE.csv [--level nominal|ordinal|interval|ratio] [--json]
   concord reliability --spans FILE.csv --length L [--json]
   concord bench   store ...
@@ -110,6 +111,8 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		return m.verifyChild(args)
 	case "agreement":
 		return m.agreement(args)
+	case "assign":
+		return m.assign(args)
 	case "reliability":
 		return m.reliability(args)
 	case "bench":

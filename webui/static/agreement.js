@@ -96,6 +96,7 @@ export async function mount(root, { pid }) {
   const consensusBox = h("input", { type: "checkbox", checked: st.withConsensus });
   const status = h("div", { class: "agr-status", role: "status", "aria-live": "polite" });
   const overall = h("div", { class: "agr-overall" });
+  const basis = h("div", { class: "agr-basis", "aria-label": "Which documents are compared" });
   const legend = h("div", { class: "agr-legend", "aria-label": "Colour scale" });
   const grid = h("div", { class: "agr-grid" });
   const list = h("section", { class: "agr-list", "aria-label": "Disagreements", "aria-live": "polite" });
@@ -105,7 +106,7 @@ export async function mount(root, { pid }) {
     h("div", { class: "toolbar agr-tools" },
       h("label", {}, "Unit ", unitSel), h("label", {}, "Order ", sortSel),
       h("label", { title: "Add columns comparing each coder with the consensus layer" }, consensusBox, " Compare with consensus"), status),
-    overall, legend, grid, list);
+    overall, basis, legend, grid, list);
   root.append(h("div", { class: "layout" }, page));
   document.title = "Agreement · Concord";
 
@@ -167,6 +168,17 @@ export async function mount(root, { pid }) {
         h("span", { class: "muted", text: `${who} · ${plural(r.overall.counts.compared, unitWords(r.unit)[0])} compared` })));
   };
 
+  // drawBasis says which documents each coder is compared on, and warns
+  // about documents assigned but not done or coded but not compared.
+  const drawBasis = (r) => {
+    const warnings = r.warnings || [];
+    clear(basis).append(h("p", { class: "muted agr-basis-note", text: r.documents_note || "" }));
+    if (warnings.length) {
+      basis.append(h("ul", { class: "agr-warnings", role: "note" },
+        warnings.map((w) => h("li", { class: "warning", "data-kind": w.kind, text: "⚠ " + w.message }))));
+    }
+  };
+
   const drawLegend = (r) => {
     clear(legend).append(h("span", { class: "muted", text: (METRICS[r.pair_metric] || r.pair_metric) + ":" }));
     for (const [, colour, label] of SCALE) {
@@ -209,6 +221,7 @@ export async function mount(root, { pid }) {
     const r = st.report;
     if (!r) return;
     drawOverall(r);
+    drawBasis(r);
     drawLegend(r);
     grid.dataset.unit = r.unit;
     const focused = document.activeElement && document.activeElement.dataset.cell;
@@ -377,7 +390,7 @@ export async function mount(root, { pid }) {
   };
   const offs = [
     project.on("event", (ev) => {
-      if (ev.type.startsWith("coding.") || ev.type.startsWith("code.") || ev.type.startsWith("document.") || ev.type === "member.set") later();
+      if (ev.type.startsWith("coding.") || ev.type.startsWith("code.") || ev.type.startsWith("document.") || ev.type.startsWith("assignment.") || ev.type === "member.set") later();
     }),
     project.on("reload", later),
   ];

@@ -1,5 +1,6 @@
 // documents.js: a project's documents, each with how far every coder has
-// got and who has it open right now; the codebook sits beside the list.
+// got, who is assigned it and who marked it done, and who has it open
+// right now; the codebook sits beside the list.
 
 import { api, projectPath } from "./api.js";
 import { project } from "./state.js";
@@ -8,6 +9,7 @@ import { h, clear, listKeys, fold, plural, avatar } from "./ui.js";
 import * as codebook from "./codebook.js";
 import { tabs } from "./views.js";
 import { openImport } from "./importer.js";
+import { loadAssignments, openAssign, isAssignmentEvent } from "./assignments.js";
 
 export async function mount(root, { pid }) {
   await project.open(pid);
@@ -22,10 +24,32 @@ export async function mount(root, { pid }) {
   const list = h("ul", { class: "doclist", role: "list" });
   const status = h("p", { class: "muted", text: "Loading documents…" });
   const importBtn = project.isLead ? h("button", { id: "import-open", text: "Import documents…", title: "Add documents from files" }) : null;
+  const assignBtn = project.isLead ? h("button", { id: "assign-open", text: "Assign…", title: "Give coders documents to read and code, or a random reliability sample" }) : null;
+  // "Assigned to you" narrows the list to my documents; it shows once I
+  // have any.
+  const mineBox = h("input", { type: "checkbox", id: "mine-only" });
+  const mine = h("label", { class: "check", hidden: true, title: "Show only the documents assigned to you" }, mineBox, " Assigned to you");
   main.append(tabs("documents"), h("h1", { text: p.name }), p.description ? h("p", { class: "desc", text: p.description }) : null,
-    h("div", { class: "toolbar" }, filter, importBtn), status, list);
+    h("div", { class: "toolbar" }, filter, mine, importBtn, assignBtn), status, list);
 
   let docs = [];
+  let assignments = new Map();
+  // progressLine says who is assigned a document and who marked it done
+  // (a blind coder only learns their own done marks from the server).
+  const progressLine = (d) => {
+    const a = assignments.get(d.id);
+    if (!a || (!a.assigned.size && !a.done.size)) return null;
+    const line = h("span", { class: "assigned-row" });
+    if (a.assigned.has(project.me)) line.append(h("span", { class: "badge mine", text: "Assigned to you" }));
+    const who = [...new Set([...a.assigned, ...a.done])].sort((x, y) => project.coderName(x).localeCompare(project.coderName(y)));
+    for (const id of who) {
+      const done = a.done.has(id);
+      const text = project.coderName(id) + (done ? " ✓" : "");
+      const title = `${project.coderName(id)}: ${a.assigned.has(id) ? "assigned" : "not assigned"}, ${done ? "marked done" : "not marked done"}`;
+      line.append(h("span", { class: "badge" + (done ? " done" : ""), "data-coder": id, "data-done": done ? "1" : "", title, "aria-label": title, text }));
+    }
+    return line;
+  };
   const drawPresence = () => {
     const online = project.live ? project.live.online : [];
     for (const li of list.querySelectorAll("[data-doc]")) {
@@ -48,6 +72,7 @@ export async function mount(root, { pid }) {
     for (const d of docs) {
       const attrs = Object.entries(d.attributes || {}).map(([k, v]) => `${k}: ${v}`).join(" · ");
       if (q && !fold(d.title + " " + attrs).includes(q)) continue;
+      if (mineBox.checked && !(assignments.get(d.id) && assignments.get(d.id).assigned.has(project.me))) continue;
       const bars = h("div", { class: "progress-list" });
       // A blinded coder gets only their own progress and how many coders
       // have started; the others' progress would show where they coded.
@@ -71,6 +96,7 @@ export async function mount(root, { pid }) {
         h("a", { class: "card item doc", href, "data-link": "", "data-item": "", "data-doc": d.id },
           h("span", { class: "title-row" }, h("span", { class: "title", text: d.title }), h("span", { class: "here" })),
           h("span", { class: "meta", text: [plural(d.length, "character"), attrs].filter(Boolean).join(" · ") }),
+          progressLine(d),
           bars)));
     }
     if (!list.childElementCount) list.append(h("li", { class: "muted", text: docs.length ? "No document matches the filter." : "This project has no documents yet." }));
@@ -81,14 +107,23 @@ export async function mount(root, { pid }) {
     }
   };
   const load = async () => {
-    const r = await api("GET", projectPath(pid, "documents"));
+    const [r, a] = await Promise.all([api("GET", projectPath(pid, "documents")), loadAssignments(pid)]);
     docs = r.documents;
+    assignments = a;
+    mine.hidden = ![...assignments.values()].some((e) => e.assigned.has(project.me));
     status.remove();
+    draw();
+  };
+  const loadAssigned = async () => {
+    assignments = await loadAssignments(pid);
+    mine.hidden = ![...assignments.values()].some((e) => e.assigned.has(project.me));
     draw();
   };
   await load();
   if (importBtn) importBtn.addEventListener("click", () => openImport(pid, () => load().catch(() => {})));
+  if (assignBtn) assignBtn.addEventListener("click", () => openAssign(pid, docs, () => loadAssigned().catch(() => {})));
   filter.addEventListener("input", draw);
+  mineBox.addEventListener("change", draw);
   filter.addEventListener("keydown", (e) => {
     if (e.key === "ArrowDown") {
       const first = list.querySelector("[data-item]");
@@ -110,7 +145,9 @@ export async function mount(root, { pid }) {
   const offs = [
     project.on("presence", drawPresence),
     project.on("event", (ev) => {
-      if (ev.type.startsWith("coding.") || ev.type.startsWith("document.") || ev.type === "code.deleted" || ev.type === "code.merged") later();
+      // Assignments and done marks are small and shown at once.
+      if (isAssignmentEvent(ev)) loadAssigned().catch(() => {});
+      else if (ev.type.startsWith("coding.") || ev.type.startsWith("document.") || ev.type === "code.deleted" || ev.type === "code.merged") later();
     }),
     project.on("reload", later),
   ];

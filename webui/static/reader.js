@@ -16,6 +16,7 @@ import { openPicker, closePicker } from "./picker.js";
 import { splitBlocks, blockAt, utf16ToCp, cpToUtf16, cpSlice } from "./offsets.js";
 import { h, clear, toast, avatar, plural, rgba } from "./ui.js";
 import * as codebook from "./codebook.js";
+import { doneControl } from "./assignments.js";
 
 const LANES = 4; // bars drawn under a piece of text; more overlaps show as a grey "more" bar
 const BAR = 3; // px
@@ -74,8 +75,10 @@ class Reader {
     this.docEl = h("div", { class: "doc-text", "aria-label": "Document text. Select text and press c to code it.", lang: "" });
     this.scroller = h("div", { class: "scroller", tabindex: "-1" }, this.progress, this.docEl);
     this.codeBtn = h("button", { class: "code-btn", hidden: true, title: "Code the selection (c)", text: "Code  c" });
+    // Mark done: "read and coded, possibly with nothing" (assignments.js).
+    this.done = project.canCode ? doneControl(this.pid, this.did) : null;
     const main = h("section", { class: "reader", "aria-label": "Document" },
-      h("header", { class: "reader-head" }, h("div", { class: "title-row" }, this.back, this.titleEl, this.here), this.layerBar),
+      h("header", { class: "reader-head" }, h("div", { class: "title-row" }, this.back, this.titleEl, this.here, this.done && this.done.el), this.layerBar),
       this.scroller, this.status);
     this.side = h("aside", { class: "side", "aria-label": "Codebook" });
     this.page = h("div", { class: "layout reader-layout" }, main, this.side);
@@ -939,6 +942,11 @@ class Reader {
         e.preventDefault();
         navigate(this.back.getAttribute("href"));
         break;
+      case "d":
+        if (!this.done) return;
+        e.preventDefault();
+        this.done.toggle();
+        break;
     }
   }
 
@@ -948,6 +956,7 @@ class Reader {
     cancelAnimationFrame(this.frame);
     if (this.io) this.io.disconnect();
     this.offs.forEach((f) => f());
+    if (this.done) this.done.destroy();
     if (this.sideUnmount) this.sideUnmount();
     this.codeBtn.remove();
     document.title = "Concord";
