@@ -257,17 +257,18 @@ func (v *verifier) projects() error {
 // be there, the others may be missing in a project made before they
 // existed (see projectBuckets).
 var projectParts = map[string]struct{ bucket, required bool }{
-	string(keyProject):       {false, true},
-	string(keyEventFloor):    {false, false},
-	string(bucketMembers):    {true, true},
-	string(bucketDocs):       {true, true},
-	string(bucketTexts):      {true, true},
-	string(bucketCodes):      {true, true},
-	string(bucketCodings):    {true, true},
-	string(bucketCodingDocs): {true, true},
-	string(bucketMemos):      {true, true},
-	string(bucketEvents):     {true, true},
-	string(bucketDecisions):  {true, false},
+	string(keyProject):        {false, true},
+	string(keyEventFloor):     {false, false},
+	string(bucketMembers):     {true, true},
+	string(bucketDocs):        {true, true},
+	string(bucketTexts):       {true, true},
+	string(bucketCodes):       {true, true},
+	string(bucketCodings):     {true, true},
+	string(bucketCodingDocs):  {true, true},
+	string(bucketMemos):       {true, true},
+	string(bucketEvents):      {true, true},
+	string(bucketDecisions):   {true, false},
+	string(bucketAssignments): {true, false},
 }
 
 // project checks one project's bucket.
@@ -308,7 +309,7 @@ func (v *verifier) project(key []byte, pb *bolt.Bucket) error {
 		return &DamageError{Where: where, Key: `"event-floor"`, Problem: "damaged"}
 	}
 	pv := &projectVerifier{verifier: v, pb: pb, id: id, name: fmt.Sprintf("project %q (%s)", p.Slug, id), docs: map[string]*coding.Document{}}
-	for _, step := range []func() error{pv.members, pv.documents, pv.texts, pv.codes, pv.codings, pv.codingDocs, pv.memos, pv.decisions, pv.events} {
+	for _, step := range []func() error{pv.members, pv.documents, pv.texts, pv.codes, pv.codings, pv.codingDocs, pv.memos, pv.decisions, pv.assignments, pv.events} {
 		if err := step(); err != nil {
 			return err
 		}
@@ -514,6 +515,37 @@ func (v *projectVerifier) decisions() error {
 			return coding.ErrorMessage(err)
 		}
 		v.rep.Decisions++
+		return ""
+	})
+}
+
+// assignments checks the assignments and done marks: the server looks up
+// each one's document when it lists them and compares agreement by them.
+func (v *projectVerifier) assignments() error {
+	b := v.pb.Bucket(bucketAssignments)
+	if b == nil {
+		return nil // a project made before assignments were stored
+	}
+	return records(b, v.where(bucketAssignments), func(k, val []byte) string {
+		if len(k) != 32 {
+			return badKey(k, 32)
+		}
+		var a coding.Assignment
+		if p := decodeStrict(val, &a); p != "" {
+			return p
+		}
+		if a.Document != keyID(k[:16]) || a.Coder != keyID(k[16:]) {
+			return "the assignment's document or coder does not match where it is"
+		}
+		if v.docs[a.Document] == nil {
+			return fmt.Sprintf("document %s does not exist", a.Document)
+		}
+		if !v.users[string(k[16:])] {
+			return fmt.Sprintf("coder %s is not a user", a.Coder)
+		}
+		if !a.Counts() {
+			return "an assignment that is neither assigned nor done is never stored"
+		}
 		return ""
 	})
 }

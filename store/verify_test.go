@@ -43,6 +43,9 @@ func newVerifyFixture(t testing.TB) *verifyFixture {
 	if _, err := f.db.SetDecision(f.project.ID, d, f.lead.ID); err != nil {
 		t.Fatal(err)
 	}
+	if _, _, err := f.db.SetDone(f.project.ID, f.doc.ID, f.ana.ID, true, f.ana.ID); err != nil {
+		t.Fatal(err)
+	}
 	if _, _, err := f.db.CreateSession(f.ben.ID, time.Hour); err != nil {
 		t.Fatal(err)
 	}
@@ -180,6 +183,17 @@ func TestVerifyRefusesWhatTheServerCouldNotServe(t *testing.T) {
 			b := pb.Bucket(bucketDecisions)
 			return b.Put([]byte("k2"), b.Get([]byte("k1")))
 		}, "the decision's key does not match"},
+		{"assignment under another coder", func(f *verifyFixture, tx *bolt.Tx, pb *bolt.Bucket) error {
+			b := pb.Bucket(bucketAssignments)
+			k, v := b.Cursor().First()
+			other := uuid.New()
+			return b.Put(cat(k[:16], other[:]), v)
+		}, "the assignment's document or coder does not match"},
+		{"assignment of a missing document", func(f *verifyFixture, tx *bolt.Tx, pb *bolt.Bucket) error {
+			b := pb.Bucket(bucketAssignments)
+			other := uuid.New()
+			return b.Put(cat(other[:], f.ana), []byte(`{"document":"`+other.String()+`","coder":"`+keyID(f.ana)+`","assigned":true,"done":false}`))
+		}, "does not exist"},
 		{"event floor", func(f *verifyFixture, tx *bolt.Tx, pb *bolt.Bucket) error {
 			return pb.Put(keyEventFloor, []byte{1})
 		}, `record "event-floor": damaged`},
@@ -249,6 +263,7 @@ func readAll(db *DB) error {
 			func() error { _, err := db.Memos(p.ID); return err },
 			func() error { _, err := db.Events(p.ID, 0, 0); return err },
 			func() error { _, err := db.Decisions(p.ID, ""); return err },
+			func() error { _, err := db.Assignments(p.ID); return err },
 			func() error { _, err := db.ProjectData(p.ID, coding.CodingFilter{}); return err },
 			func() error { _, err := db.Progress(p.ID); return err },
 		}
@@ -270,7 +285,7 @@ func FuzzVerifyRecord(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	buckets := [][]byte{bucketUsers, bucketLogins, bucketSlugs, bucketSessions, bucketMembers, bucketDocs, bucketTexts, bucketCodes, bucketCodings, bucketCodingDocs, bucketMemos, bucketEvents, bucketDecisions}
+	buckets := [][]byte{bucketUsers, bucketLogins, bucketSlugs, bucketSessions, bucketMembers, bucketDocs, bucketTexts, bucketCodes, bucketCodings, bucketCodingDocs, bucketMemos, bucketEvents, bucketDecisions, bucketAssignments}
 	f.Add(uint8(8), fx.cod, []byte{1})
 	f.Add(uint8(5), fx.doc, []byte(`{"id":"`+keyID(fx.doc)+`","project":"`+keyID(fx.project)+`","title":"T","length":1,"attributes":{}}`))
 	f.Add(uint8(4), fx.ana, []byte("lead"))
