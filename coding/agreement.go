@@ -100,6 +100,10 @@ type AgreementReport struct {
 	Matrix    AgreementMatrix     `json:"matrix"`
 	// UnusedCodes are the codes in scope that no compared coder applied.
 	UnusedCodes []string `json:"unused_codes"`
+	// Method says in plain sentences, keyed, what the figures are and how
+	// they were computed, where a reader could take them for something
+	// else (agreementmethod.go).
+	Method map[string]string `json:"method"`
 }
 
 // AgreementCoder is one compared coder.
@@ -198,6 +202,7 @@ func ProjectAgreement(in AgreementInput, opt AgreementOptions) (*AgreementReport
 		unitizedAgreement(s, r)
 	}
 	s.describe(r)
+	r.Method = agreementMethod(r.Unit, opt.CodedOnly)
 	sortWorstFirst(r.Codes, r.Metric)
 	return r, nil
 }
