@@ -39,7 +39,7 @@ func (m *Main) agreement(args []string) error {
 			req.Coders = append(req.Coders, c)
 		}
 	}
-	st, err := openDB(*db)
+	st, err := openDBForReading(*db)
 	if err != nil {
 		return fmt.Errorf("%w\nWhile the server runs, ask it: GET /api/projects/%s/agreement", err, *slug)
 	}
