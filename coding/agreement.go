@@ -110,6 +110,10 @@ type AgreementReport struct {
 	DocumentsBasis DocumentsBasis     `json:"documents_basis"`
 	DocumentsNote  string             `json:"documents_note"`
 	Warnings       []AgreementWarning `json:"warnings"`
+	// Method says in plain sentences, keyed, what the figures are and how
+	// they were computed, where a reader could take them for something
+	// else (agreementmethod.go).
+	Method map[string]string `json:"method"`
 }
 
 // AgreementCoder is one compared coder.
@@ -208,6 +212,7 @@ func ProjectAgreement(in AgreementInput, opt AgreementOptions) (*AgreementReport
 		unitizedAgreement(s, r)
 	}
 	s.describe(r)
+	r.Method = agreementMethod(r.Unit, opt.CodedOnly)
 	sortWorstFirst(r.Codes, r.Metric)
 	return r, nil
 }

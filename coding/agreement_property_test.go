@@ -142,6 +142,12 @@ func TestCharacterAgreementMatchesBruteForce(t *testing.T) {
 					if want := CohenKappa(table); !sameCoefficient(got, want) {
 						t.Fatalf("%s, code %s, coders %v: κ = %v, per character %v\n%+v", unit, code, pair, got, want, in)
 					}
+					// The cell's α is the pair's own α on the code, what
+					// the dashboard colours the cell by.
+					got = r.Matrix.Cells[ci][p].Coefficients[r.PairMetric]
+					if want := KrippendorffAlpha(table, LevelNominal); r.PairMetric != MetricKrippendorffAlpha || !sameCoefficient(got, want) {
+						t.Fatalf("%s, code %s, coders %v: %s = %v, per character α %v\n%+v", unit, code, pair, r.PairMetric, got, want, in)
+					}
 				}
 			}
 			// Overall: the codes as applied, stacked.

@@ -114,17 +114,18 @@ func TestProjectAgreementByHand(t *testing.T) {
 			"":  {MetricPercentAgreement: 7.0 / 13},
 		}},
 		{"segments", AgreementOptions{Unit: UnitSegments}, map[string]want{
-			// X overlaps by 2 of the shorter 4: exactly half.
-			"X": {MetricPercentAgreement: 1, MetricBrennanPrediger: undef},
-			"Z": {MetricPercentAgreement: 0},
-			"P": {MetricPercentAgreement: 1},
+			// X overlaps by 2 of the shorter 4: exactly half. A code's κ
+			// takes q from the report: 3 codes compared.
+			"X": {MetricPercentAgreement: 1, MetricBrennanPrediger: 1},
+			"Z": {MetricPercentAgreement: 0, MetricBrennanPrediger: -0.5},
+			"P": {MetricPercentAgreement: 1, MetricBrennanPrediger: 1},
 			// 5 codings, 4 matched, over 3 codes.
 			"": {MetricPercentAgreement: 0.8, MetricBrennanPrediger: (0.8 - 1.0/3) / (1 - 1.0/3)},
 		}},
 		{"segments stricter", AgreementOptions{Unit: UnitSegments, Overlap: 0.6}, map[string]want{
-			"X": {MetricPercentAgreement: 0},
-			"P": {MetricPercentAgreement: 0.5},
-			"":  {MetricPercentAgreement: 0.4},
+			"X": {MetricPercentAgreement: 0, MetricBrennanPrediger: -0.5},
+			"P": {MetricPercentAgreement: 0.5, MetricBrennanPrediger: 0.25},
+			"":  {MetricPercentAgreement: 0.4, MetricBrennanPrediger: (0.4 - 1.0/3) / (1 - 1.0/3)},
 		}},
 		{"presence", AgreementOptions{Unit: UnitPresence}, map[string]want{
 			// Two documents: X in d1 by both, in d2 by neither.
@@ -312,5 +313,82 @@ func TestProjectAgreementDegenerate(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// The matrix's cells are read by a chance-corrected coefficient of the
+// unit, the same family as the rows: α for characters and presence, the
+// unitizing α for unitized, Brennan–Prediger's κ for segments (which have
+// no α); never raw percent agreement, except with coded_only, where
+// nothing chance-corrected is defined.
+func TestMatrixCellsReadByAlpha(t *testing.T) {
+	in := handProject(false)
+	tests := []struct {
+		opt        AgreementOptions
+		pairMetric string
+		cells      map[string]float64 // by code: the (A, B) cell's value
+	}{
+		{AgreementOptions{Unit: UnitCharacters}, MetricKrippendorffAlpha, map[string]float64{"X": 0.390625, "Y": 1, "Z": 1 - 78.0/76}},
+		{AgreementOptions{Unit: UnitPresence}, MetricKrippendorffAlpha, map[string]float64{"X": 1, "Z": 0}},
+		{AgreementOptions{Unit: UnitSegments}, MetricBrennanPrediger, map[string]float64{"X": 1, "Z": -0.5, "P": 1}},
+		{AgreementOptions{Unit: UnitUnitized}, MetricUnitizedAlpha1995Cat, nil},
+		{AgreementOptions{Unit: UnitCharacters, CodedOnly: true}, MetricPercentAgreement, map[string]float64{"X": 2.0 / 6}},
+	}
+	for _, tt := range tests {
+		name := string(tt.opt.Unit)
+		if tt.opt.CodedOnly {
+			name += " coded only"
+		}
+		t.Run(name, func(t *testing.T) {
+			r := mustAgree(t, in, tt.opt)
+			if r.PairMetric != tt.pairMetric {
+				t.Errorf("pair_metric = %s, want %s", r.PairMetric, tt.pairMetric)
+			}
+			for ci, code := range r.Matrix.Codes {
+				got := r.Matrix.Cells[ci][0].Coefficients[r.PairMetric]
+				want, ok := tt.cells[code]
+				if !ok {
+					// Two coders: the cell is the row.
+					if row := r.code(code).Coefficients[r.Metric]; !sameCoefficient(got, row) {
+						t.Errorf("cell %s × (A, B) %s = %v, row %v", code, r.PairMetric, got, row)
+					}
+					continue
+				}
+				if !got.Defined || math.Abs(got.Value-want) > 1e-12 {
+					t.Errorf("cell %s × (A, B) %s = %v, want %v", code, r.PairMetric, got, want)
+				}
+			}
+		})
+	}
+}
+
+// Every report says, in its method notes, what is computed where a reader
+// could take it for something else.
+func TestAgreementMethodSaysWhatIsComputed(t *testing.T) {
+	tests := []struct {
+		opt  AgreementOptions
+		want map[string]string // key: a phrase its sentence must hold
+	}{
+		{AgreementOptions{Unit: UnitCharacters}, map[string]string{
+			MethodCoefficient: "Krippendorff's α", MethodThresholds: "Krippendorff 2004: α ≥ .800 reliable; ≥ .667",
+			MethodKappa: "pooled over documents", MethodUndefined: "undefined, not 1", MethodCompared: "code × character units"}},
+		{AgreementOptions{Unit: UnitPresence}, map[string]string{
+			MethodCoefficient: "Krippendorff's α", MethodCompared: "code × document units", MethodUndefined: "undefined, not 1"}},
+		{AgreementOptions{Unit: UnitSegments}, map[string]string{
+			MethodCoefficient: "Brennan–Prediger", MethodChance: "q counted per row"}},
+		{AgreementOptions{Unit: UnitUnitized}, map[string]string{
+			MethodCoefficient: "unitizing α", MethodContinuum: "not joined end to end"}},
+		{AgreementOptions{Unit: UnitCharacters, CodedOnly: true}, map[string]string{
+			MethodCoefficient: "not corrected for chance"}},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.opt.Unit), func(t *testing.T) {
+			r := mustAgree(t, handProject(false), tt.opt)
+			for key, phrase := range tt.want {
+				if !strings.Contains(r.Method[key], phrase) {
+					t.Errorf("method[%s] = %q, want it to say %q", key, r.Method[key], phrase)
+				}
+			}
+		})
 	}
 }

@@ -30,7 +30,10 @@ type binaryTallies struct {
 func binaryAgreement(s *agreementScope, r *AgreementReport) {
 	t := tallyBinary(s)
 	codedOnly := s.opt.CodedOnly
-	r.Metric, r.PairMetric = MetricKrippendorffAlpha, MetricCohenKappa
+	// Cells are read by the same coefficient as the rows and the overall
+	// figure, so that one colour scale fits all of them; κ and percent
+	// agreement stay in every cell's coefficients.
+	r.Metric, r.PairMetric = MetricKrippendorffAlpha, MetricKrippendorffAlpha
 	if codedOnly {
 		r.Metric, r.PairMetric = MetricPercentAgreement, MetricPercentAgreement
 	}

@@ -13,10 +13,15 @@ import "math/bits"
 //	(codings of A matched by B + codings of B matched by A) / (codings of A + codings of B).
 //
 // Segments have no "neither coded" cell, so Cohen's κ, Fleiss' κ and α do
-// not apply. Like MAXQDA, chance is modelled instead as a coder picking
-// one of the q codes compared at random: κ = (p_o − 1/q)/(1 − 1/q)
-// (Brennan and Prediger's κ), defined where two or more codes are
-// compared — overall, per document and per pair, not per code.
+// not apply (α over a matched/unmatched table without that cell is never
+// above 0, and undefined when all match). Like MAXQDA, chance is modelled
+// instead as a coder picking one of the q codes compared at random:
+// κ = (p_o − 1/q)/(1 − 1/q) (Brennan and Prediger's κ), defined where two
+// or more codes are compared. q belongs to the row: overall and per code
+// it is the codes compared in the report, per pair and per matrix cell
+// those the pair compared, per document those compared in it. κ is what
+// rows and cells are read by, so that they are never raw percentages on a
+// chance-corrected scale.
 
 // segmentTally counts comparisons of segments with other coders.
 type segmentTally struct {
@@ -36,16 +41,12 @@ type pairSegments struct {
 
 func segmentAgreement(s *agreementScope, r *AgreementReport) {
 	k := s.k()
-	r.Metric, r.PairMetric = MetricPercentAgreement, MetricPercentAgreement
+	r.Metric, r.PairMetric = MetricBrennanPrediger, MetricBrennanPrediger
 	rows := make([]*segmentTally, len(s.rows))
 	rowPairs := make([][]pairSegments, len(s.rows))
 	for i := range rows {
 		rows[i] = newSegmentTally(k)
-		rows[i].codes = 1
-		rowPairs[i] = make([]pairSegments, len(s.pairs))
-		for p := range rowPairs[i] {
-			rowPairs[i][p].codes = 1
-		}
+		rowPairs[i] = make([]pairSegments, len(s.pairs)) // q is set once known
 	}
 	docs := make([]*segmentTally, len(s.docs))
 	for d := range docs {
@@ -117,6 +118,7 @@ func segmentAgreement(s *agreementScope, r *AgreementReport) {
 	}
 	r.Overall = overall.figures(s.coders)
 	for i, t := range rows {
+		t.codes = overall.codes
 		r.Codes = append(r.Codes, s.codeRow(i, t.figures(s.coders)))
 	}
 	for d, t := range docs {
@@ -134,6 +136,7 @@ func segmentAgreement(s *agreementScope, r *AgreementReport) {
 	for i := range s.rows {
 		r.Matrix.Cells[i] = make([]AgreementFigures, len(s.pairs))
 		for p, ps := range rowPairs[i] {
+			ps.codes = pairs[p].codes
 			r.Matrix.Cells[i][p] = ps.figures(s.pairCoders(p))
 		}
 	}

@@ -386,6 +386,9 @@ func (t *unitizedTallies) coincidences(s *agreementScope, take func(d int) bool,
 	for x := set; x != 0; x &= x - 1 {
 		c.Coders = append(c.Coders, s.coders[bits.TrailingZeros64(x)])
 	}
+	// Size the spans first: grown by appending, the copies cost more than
+	// the coefficients on a large project.
+	n := 0
 	for d := range s.docs {
 		if !take(d) || s.cover[d]&set != set || bits.OnesCount64(set) < 2 {
 			continue
@@ -393,6 +396,13 @@ func (t *unitizedTallies) coincidences(s *agreementScope, take func(d int) bool,
 		if o := t.overlap[d] & set; o != 0 {
 			return nil, undefined("%s has overlapping units of different codes in %q, which these coefficients do not allow; see the figures per code",
 				s.names[bits.TrailingZeros64(o)], clip(s.docs[d].Title))
+		}
+		n += len(t.docUnits[d])
+	}
+	c.Spans = make([]Span, 0, n)
+	for d := range s.docs {
+		if !take(d) || s.cover[d]&set != set || bits.OnesCount64(set) < 2 {
+			continue
 		}
 		for _, u := range t.docUnits[d] {
 			if set&(1<<u.coder) != 0 {

@@ -69,11 +69,7 @@ func (b *bootstrap) draw(seed int64) *bootstrap {
 // statistics.
 func (b *bootstrap) alphaInterval(point Coefficient, stats []alphaStats) *ConfidenceInterval {
 	return b.interval(point, func(_ int, draw []int32) Coefficient {
-		var s alphaStats
-		for _, d := range draw {
-			s.plus(stats[d])
-		}
-		return s.alpha()
+		return drawStats(stats, draw).alpha()
 	})
 }
 
@@ -117,4 +113,27 @@ func quantile(sorted []float64, q float64) float64 {
 		return sorted[len(sorted)-1]
 	}
 	return sorted[i] + (h-lo)*(sorted[i+1]-sorted[i])
+}
+
+// drawStats adds up the statistics of a draw's documents in four partial
+// sums side by side: independent additions instead of one long chain of
+// dependent ones, which bounded the speed of every row's resamples. The
+// sums are the same up to rounding (exactly, where the statistics are
+// whole numbers or halves, as with up to three coders).
+func drawStats(stats []alphaStats, draw []int32) alphaStats {
+	var p0, p1, p2, p3 alphaStats
+	i := 0
+	for ; i+4 <= len(draw); i += 4 {
+		p0.plus(stats[draw[i]])
+		p1.plus(stats[draw[i+1]])
+		p2.plus(stats[draw[i+2]])
+		p3.plus(stats[draw[i+3]])
+	}
+	for ; i < len(draw); i++ {
+		p0.plus(stats[draw[i]])
+	}
+	p0.plus(p1)
+	p2.plus(p3)
+	p0.plus(p2)
+	return p0
 }

@@ -1,7 +1,9 @@
 package coding
 
 import (
+	"cmp"
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -119,7 +121,18 @@ func (c Continuum) partitions(coders []string, value func(Span) int) ([][]segmen
 	for i, name := range coders {
 		index[name] = i
 	}
+	// Count each coder's spans first: grown by appending, the copies of a
+	// whole project's spans cost more than the partition.
+	counts := make([]int, len(coders))
+	for _, s := range c.Spans {
+		if i, ok := index[s.Coder]; ok {
+			counts[i]++
+		}
+	}
 	units := make([][]segment, len(coders))
+	for i, n := range counts {
+		units[i] = make([]segment, 0, n)
+	}
 	for _, s := range c.Spans {
 		i, ok := index[s.Coder]
 		if !ok {
@@ -131,7 +144,7 @@ func (c Continuum) partitions(coders []string, value func(Span) int) ([][]segmen
 	}
 	parts := make([][]segment, len(coders))
 	for i, us := range units {
-		sort.Slice(us, func(a, b int) bool { return us[a].start < us[b].start })
+		slices.SortFunc(us, func(a, b segment) int { return cmp.Compare(a.start, b.start) })
 		pos := c.Begin
 		part := make([]segment, 0, 2*len(us)+1)
 		for _, u := range us {

@@ -107,3 +107,28 @@ func BenchmarkNVivoKappa200k(b *testing.B) {
 		}
 	}
 }
+
+// NVivo shows κ = 1 when both coders coded the whole continuum (or none
+// of it); chance alone explains that agreement, so κ is undefined here,
+// however the coders' spans cut the continuum up.
+func TestNVivoKappaUndefinedWhenAgreementIsCertain(t *testing.T) {
+	tests := []struct {
+		name  string
+		spans []Span
+	}{
+		{"both the whole continuum", []Span{{"A", "x", 0, 10}, {"B", "x", 0, 10}}},
+		{"both the whole, in pieces", []Span{{"A", "x", 0, 4}, {"A", "x", 4, 10}, {"B", "x", 0, 7}, {"B", "x", 3, 10}}},
+		{"neither coded the code", []Span{{"A", "y", 0, 4}, {"B", "y", 2, 6}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := Continuum{Length: 10, Spans: tt.spans}
+			if got := NVivoKappa(c, "x", "A", "B"); got.Defined || got.Reason == "" {
+				t.Errorf("NVivoKappa = %+v, want undefined with a reason", got)
+			}
+			if got := NVivoPercentAgreement(c, "x", "A", "B"); !got.Defined || got.Value != 1 {
+				t.Errorf("NVivoPercentAgreement = %+v, want 1", got)
+			}
+		})
+	}
+}

@@ -39,7 +39,7 @@ func (m *Main) agreement(args []string) error {
 			req.Coders = append(req.Coders, c)
 		}
 	}
-	st, err := openDB(*db)
+	st, err := openDBForReading(*db)
 	if err != nil {
 		return fmt.Errorf("%w\nWhile the server runs, ask it: GET /api/projects/%s/agreement", err, *slug)
 	}
@@ -83,7 +83,7 @@ func (m *Main) agreement(args []string) error {
 func agreementColumns(r *coding.AgreementReport) []string {
 	switch r.Unit {
 	case coding.UnitSegments:
-		return []string{coding.MetricPercentAgreement, coding.MetricBrennanPrediger}
+		return []string{coding.MetricBrennanPrediger, coding.MetricPercentAgreement}
 	case coding.UnitUnitized:
 		return []string{coding.MetricUnitizedAlpha1995Cat, coding.MetricBinaryUAlpha2016, coding.MetricKUAlpha2016}
 	}
@@ -193,8 +193,19 @@ func (m *Main) printAgreement(p *coding.Project, r *coding.AgreementReport) erro
 	if len(r.UnusedCodes) > 0 {
 		fmt.Fprintf(w, "\n%d codes in scope were not applied by the compared coders.\n", len(r.UnusedCodes))
 	}
+	fmt.Fprintln(w, "\nHow to read these figures:")
+	for _, key := range methodOrder {
+		if s := r.Method[key]; s != "" {
+			fmt.Fprintln(w, "  "+s)
+		}
+	}
 	return printNotes(w, notes)
 }
+
+// methodOrder is the order the method notes are printed in: what the
+// figures are first, where their thresholds come from last.
+var methodOrder = []string{coding.MethodCoefficient, coding.MethodCompared, coding.MethodKappa, coding.MethodChance,
+	coding.MethodContinuum, coding.MethodUndefined, coding.MethodThresholds}
 
 // countLabels head the count columns: for the binary units, the units
 // all, some or none of the coders coded.

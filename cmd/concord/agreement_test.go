@@ -203,3 +203,49 @@ func TestAgreementEndpoint(t *testing.T) {
 		t.Errorf("disagreements without coders: %d, want 400", status)
 	}
 }
+
+// The dashboard colours each cell by r.pair_metric: for every unit the
+// API's cells must carry α of the unit (segments: Brennan–Prediger's κ),
+// and with two coders the one pair's cell is the code's own row.
+func TestAgreementEndpointCellsReadByAlpha(t *testing.T) {
+	ts := startServer(t)
+	lead := ts.login(t, "lead", "concord-demo")
+	var every struct{ Reports []coding.AgreementReport }
+	lead.mustDo(200, "GET", "/api/projects/peer-support/agreement?unit=all&bootstrap=0", nil, &every)
+	want := map[coding.AgreementUnit]string{
+		coding.UnitCharacters: coding.MetricKrippendorffAlpha,
+		coding.UnitSegments:   coding.MetricBrennanPrediger,
+		coding.UnitPresence:   coding.MetricKrippendorffAlpha,
+		coding.UnitUnitized:   coding.MetricUnitizedAlpha1995Cat,
+	}
+	if len(every.Reports) != len(want) {
+		t.Fatalf("%d reports, want %d", len(every.Reports), len(want))
+	}
+	for _, r := range every.Reports {
+		if r.PairMetric != want[r.Unit] || r.Metric != want[r.Unit] {
+			t.Errorf("%s: metric %s, pair_metric %s, want %s for both", r.Unit, r.Metric, r.PairMetric, want[r.Unit])
+		}
+		if r.Method[coding.MethodThresholds] == "" || r.Method[coding.MethodCoefficient] == "" {
+			t.Errorf("%s: method %v lacks the coefficient or the thresholds", r.Unit, r.Method)
+		}
+		defined := 0
+		for i, code := range r.Matrix.Codes {
+			cell, ok := r.Matrix.Cells[i][0].Coefficients[r.PairMetric]
+			var row coding.Coefficient
+			for _, c := range r.Codes {
+				if c.Code == code {
+					row = c.Coefficients[r.PairMetric]
+				}
+			}
+			if !ok || cell != row {
+				t.Errorf("%s, code %s: cell %s = %+v (present %v), the code's row %+v", r.Unit, code, r.PairMetric, cell, ok, row)
+			}
+			if cell.Defined {
+				defined++
+			}
+		}
+		if defined == 0 {
+			t.Errorf("%s: no cell has a defined %s", r.Unit, r.PairMetric)
+		}
+	}
+}

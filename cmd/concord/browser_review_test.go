@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -100,6 +101,24 @@ func TestBrowserReview(t *testing.T) {
 	}
 	if n, _ := eval[int](b, `document.querySelectorAll(".agr-legend .agr-key").length`); n < 3 {
 		t.Errorf("the legend has %d keys, want the colour scale", n)
+	}
+	// The legend names the coefficient and where its thresholds come from;
+	// a cell's details hold κ and percent agreement beside α; the overall
+	// count says what it counts.
+	legendText := evalString(t, b, `document.querySelector(".agr-legend").innerText`)
+	for _, want := range []string{"Krippendorff's α", "Krippendorff 2004", "≥ .800 reliable", "≥ .667 tentative"} {
+		if !strings.Contains(legendText, want) {
+			t.Errorf("the legend %q does not say %q", legendText, want)
+		}
+	}
+	title := evalString(t, b, `document.querySelector(`+jsString(cell)+`).title`)
+	for _, want := range []string{"Krippendorff's α: ", "Cohen's κ: ", "percent agreement: "} {
+		if !strings.Contains(title, want) {
+			t.Errorf("the cell's details %q lack %q", title, want)
+		}
+	}
+	if o := evalString(t, b, `document.querySelector(".agr-overall").innerText`); !strings.Contains(o, "code × character units compared") {
+		t.Errorf("the overall figure %q does not say it counts code × character units", o)
 	}
 	b.shot("dashboard")
 

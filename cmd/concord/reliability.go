@@ -11,7 +11,7 @@ import (
 )
 
 const reliabilityUsage = `reliability FILE.csv [--level nominal|ordinal|interval|ratio] [--json]
-       concord reliability --spans FILE.csv --length L [--json]`
+       concord reliability --spans FILE.csv --length L [--coders a,b,c] [--json]`
 
 // metricLabels name the coefficients in the tables people read.
 var metricLabels = map[string]string{
@@ -43,6 +43,7 @@ func (m *Main) reliability(args []string) error {
 	level := fs.String("level", "nominal", "level of measurement of the values, for Krippendorff's α: nominal, ordinal, interval or ratio")
 	spans := fs.Bool("spans", false, "the file holds coder,start,end,code rows on a continuum: compute the unitizing coefficients")
 	length := fs.Int("length", 0, "with --spans: the length L of the continuum [0, L)")
+	coderList := fs.String("coders", "", "with --spans: everyone who read the continuum, comma-separated, so that a coder who marked nothing (and so has no row) counts")
 	asJSON := fs.Bool("json", false, "print JSON")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -56,11 +57,18 @@ func (m *Main) reliability(args []string) error {
 		if *length <= 0 {
 			return usagef("--spans needs --length L, the length of the continuum the positions lie in")
 		}
-		c, err := readFile(name, func(r io.Reader) (coding.Continuum, error) { return readSpans(name, r, *length) })
+		coders, err := parseCoderList(*coderList)
+		if err != nil {
+			return err
+		}
+		c, err := readFile(name, func(r io.Reader) (coding.Continuum, error) { return readSpans(name, r, *length, coders) })
 		if err != nil {
 			return err
 		}
 		return m.printUnitized(name, c, *asJSON)
+	}
+	if *coderList != "" {
+		return usagef("--coders goes with --spans; a table's header names its coders")
 	}
 	lv := coding.Level(*level)
 	switch lv {

@@ -116,6 +116,63 @@ func TestReliabilitySpans(t *testing.T) {
 	near(t, "Trust", perCode["Trust"], "nvivo_kappa", 0.318181818182)
 }
 
+// A coder who marked nothing has no row in the file; listed with
+// --coders, they count. The expected values are the issue's reference: A
+// marks [2,5) and [7,9) of [0,10), B nothing.
+func TestReliabilitySpansCoderWhoMarkedNothing(t *testing.T) {
+	file := filepath.Join("testdata", "spans_silent_coder.csv")
+	tests := []struct {
+		coders  string
+		overall map[string]float64 // rounded as the reference gives them
+		decimal map[string]int
+		code    map[string]float64
+	}{
+		{"A,B", map[string]float64{"krippendorff_alpha_u_1995": -0.889, "u_alpha_2016": -0.24},
+			map[string]int{"krippendorff_alpha_u_1995": 3, "u_alpha_2016": 2},
+			map[string]float64{"krippendorff_alpha_u_1995_category": -0.889}},
+		{"B, A", map[string]float64{"krippendorff_alpha_u_1995": -0.889, "u_alpha_2016": -0.24},
+			map[string]int{"krippendorff_alpha_u_1995": 3, "u_alpha_2016": 2},
+			map[string]float64{"krippendorff_alpha_u_1995_category": -0.889}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.coders, func(t *testing.T) {
+			out := mustRun(t, "reliability", "--spans", file, "--length", "10", "--coders", tt.coders, "--json")
+			var got struct {
+				Overall map[string]any            `json:"overall"`
+				PerCode map[string]map[string]any `json:"per_code"`
+			}
+			if err := json.Unmarshal([]byte(out), &got); err != nil {
+				t.Fatalf("not JSON: %v\n%s", err, out)
+			}
+			round := func(v float64, places int) float64 {
+				p := math.Pow(10, float64(places))
+				return math.Round(v*p) / p
+			}
+			for metric, want := range tt.overall {
+				v, ok := got.Overall[metric].(float64)
+				if !ok || round(v, tt.decimal[metric]) != want {
+					t.Errorf("overall %s = %v, want %v", metric, got.Overall[metric], want)
+				}
+			}
+			for metric, want := range tt.code {
+				v, ok := got.PerCode["x"][metric].(float64)
+				if !ok || round(v, 3) != want {
+					t.Errorf("code x %s = %v, want %v", metric, got.PerCode["x"][metric], want)
+				}
+			}
+		})
+	}
+	// Without the list, B is not there: one coder, nothing to compare.
+	out := mustRun(t, "reliability", "--spans", file, "--length", "10", "--json")
+	if !strings.Contains(out, `"krippendorff_alpha_u_1995": null`) {
+		t.Errorf("α_u with one coder is not undefined:\n%s", out)
+	}
+	text := mustRun(t, "reliability", "--spans", file, "--length", "10", "--coders", "A,B")
+	if !strings.Contains(text, "2 spans by 2 coders (A, B)") {
+		t.Errorf("the table does not name the coder who marked nothing:\n%s", text)
+	}
+}
+
 func TestReliabilityErrorsNameTheLine(t *testing.T) {
 	for _, tt := range []struct {
 		args []string
@@ -129,6 +186,7 @@ func TestReliabilityErrorsNameTheLine(t *testing.T) {
 		{[]string{"--spans", "bad_spans_header.csv", "--length", "10"}, `bad_spans_header.csv:1: unknown column "begin"`},
 		{[]string{"--spans", "spans_nvivo.csv", "--length", "100"}, "spans_nvivo.csv:2: end 150 is past the end"},
 		{[]string{"missing.csv"}, "missing.csv: no such file"},
+		{[]string{"--spans", "spans_silent_coder.csv", "--length", "10", "--coders", "B,C"}, `spans_silent_coder.csv:2: coder "A" is not among --coders (B, C)`},
 	} {
 		args := append([]string{"reliability"}, tt.args...)
 		for i, a := range args {
@@ -145,6 +203,10 @@ func TestReliabilityErrorsNameTheLine(t *testing.T) {
 		{"reliability"},
 		{"reliability", "--spans", filepath.Join("testdata", "spans_nvivo.csv")},
 		{"reliability", "--level", "fuzzy", filepath.Join("testdata", "reliability_4x12.csv")},
+		{"reliability", "--coders", "A,B", filepath.Join("testdata", "reliability_4x12.csv")},
+		{"reliability", "--spans", "--length", "10", "--coders", "A,,B", filepath.Join("testdata", "spans_silent_coder.csv")},
+		{"reliability", "--spans", "--length", "10", "--coders", "A,A", filepath.Join("testdata", "spans_silent_coder.csv")},
+		{"reliability", "--spans", "--length", "10", "--coders", "A", filepath.Join("testdata", "spans_silent_coder.csv")},
 	} {
 		if _, _, err := run(t, "", args...); !errors.As(err, new(usageError)) {
 			t.Errorf("concord %s: %v, want a usage error", strings.Join(args, " "), err)
@@ -176,13 +238,19 @@ func FuzzReadRatings(f *testing.F) {
 
 func FuzzReadSpans(f *testing.F) {
 	for _, seed := range []string{"coder,start,end,code\nA,0,5,x\nB,2,7,x\n", "code,end,start,coder\nx,3,1,A\n", "coder,start,end,code\nA,-1,2,x\n"} {
-		f.Add(seed, 10)
+		f.Add(seed, 10, "")
 	}
-	f.Fuzz(func(t *testing.T, data string, length int) {
+	f.Add("coder,start,end,code\nA,0,5,x\n", 10, "A,B")
+	f.Add("coder,start,end,code\n", 10, "A,B")
+	f.Fuzz(func(t *testing.T, data string, length int, coderList string) {
 		if length <= 0 || length > 1<<20 {
 			return
 		}
-		c, err := readSpans("s.csv", strings.NewReader(data), length)
+		coders, err := parseCoderList(coderList)
+		if err != nil {
+			return
+		}
+		c, err := readSpans("s.csv", strings.NewReader(data), length, coders)
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "s.csv") {
 				t.Fatalf("error %q does not name the file", err)

@@ -155,9 +155,16 @@ func readRatings(name string, in io.Reader, level coding.Level) (coding.Ratings,
 }
 
 // readSpans reads coder,start,end,code rows (the header names the columns,
-// in any order) on the continuum [0, length).
-func readSpans(name string, in io.Reader, length int) (coding.Continuum, error) {
-	c := coding.Continuum{Length: length}
+// in any order) on the continuum [0, length). coders, when given, are
+// everyone who read the continuum: a coder who marked nothing has no row,
+// so only the list can say they took part; every row's coder must be on
+// it.
+func readSpans(name string, in io.Reader, length int, coders []string) (coding.Continuum, error) {
+	c := coding.Continuum{Length: length, Coders: coders}
+	listed := map[string]bool{}
+	for _, n := range coders {
+		listed[n] = true
+	}
 	f := openCSV(name, in)
 	header, err := f.next()
 	if err == io.EOF {
@@ -206,6 +213,9 @@ func readSpans(name string, in io.Reader, length int) (coding.Continuum, error) 
 		if s.Coder == "" || s.Category == "" {
 			return c, fileError(name, f.line, "the span needs a coder and a code")
 		}
+		if len(coders) > 0 && !listed[s.Coder] {
+			return c, fileError(name, f.line, "coder %q is not among --coders (%s)", s.Coder, strings.Join(coders, ", "))
+		}
 		for _, p := range []struct {
 			field string
 			dst   *int
@@ -227,10 +237,34 @@ func readSpans(name string, in io.Reader, length int) (coding.Continuum, error) 
 		}
 		c.Spans = append(c.Spans, s)
 	}
-	if len(c.Spans) == 0 {
-		return c, fileError(name, 0, "there are no spans after the header")
+	if len(c.Spans) == 0 && len(coders) == 0 {
+		return c, fileError(name, 0, "there are no spans after the header (if the coders marked nothing, list them with --coders)")
 	}
 	return c, nil
+}
+
+// parseCoderList reads --coders: names separated by commas, each once.
+func parseCoderList(list string) ([]string, error) {
+	if strings.TrimSpace(list) == "" {
+		return nil, nil
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, n := range strings.Split(list, ",") {
+		n = strings.TrimSpace(n)
+		switch {
+		case n == "":
+			return nil, usagef("--coders %q has an empty name; separate the names with single commas", list)
+		case seen[n]:
+			return nil, usagef("--coders names %q twice", n)
+		}
+		seen[n] = true
+		out = append(out, n)
+	}
+	if len(out) < 2 {
+		return nil, usagef("--coders lists one coder; agreement needs at least two")
+	}
+	return out, nil
 }
 
 // readFile opens name and hands it to read, closing it after.
@@ -247,8 +281,12 @@ func readFile[T any](name string, read func(io.Reader) (T, error)) (T, error) {
 	return read(fh)
 }
 
-// spanCoders and spanCodes list a continuum's coders and codes, sorted.
+// spanCoders and spanCodes list a continuum's coders (those listed, in
+// their order, else those with a span) and codes, sorted.
 func spanCoders(c coding.Continuum) []string {
+	if len(c.Coders) > 0 {
+		return c.Coders
+	}
 	return distinct(c.Spans, func(s coding.Span) string { return s.Coder })
 }
 

@@ -1,5 +1,5 @@
 // agreement.js: the lead's agreement dashboard. A heatmap of codes (rows)
-// × coder pairs (columns) coloured by the pair coefficient, the overall
+// × coder pairs (columns) coloured by the pair's α (segments: κ), the overall
 // figure, a unit chooser, and, under a chosen cell, the list of
 // disagreements with a way into the side-by-side review (adjudicate.js).
 // It refetches (debounced) whenever someone's codings change, so the
@@ -32,18 +32,21 @@ export const METRICS = {
   k_u_alpha_2016: "(k)uα",
 };
 
-// The scale: six steps from red (no agreement beyond chance, or worse)
-// to blue (near perfect), from ColorBrewer's RdYlBu, which people with the
-// common colour-vision deficiencies can still tell apart. The bounds follow
-// the usual reading of κ (Landis and Koch) and α (0.667 tentative, 0.8 good).
+// The scale steps at Krippendorff's (2004) thresholds for α, the
+// coefficient every cell, row and overall figure is read by (segments,
+// which have no α: Brennan–Prediger's κ on the same scale). Colours from
+// ColorBrewer's RdYlBu, which people with the common colour-vision
+// deficiencies can still tell apart.
 const SCALE = [
-  [-Infinity, "#d73027", "below 0"],
-  [0, "#fc8d59", "0 – 0.2"],
-  [0.2, "#fee090", "0.2 – 0.4"],
-  [0.4, "#e0f3f8", "0.4 – 0.6"],
-  [0.6, "#91bfdb", "0.6 – 0.8"],
-  [0.8, "#4575b4", "0.8 – 1"],
+  [-Infinity, "#d73027", "below 0: worse than chance"],
+  [0, "#fc8d59", "0 – .667: not reliable"],
+  [0.667, "#fee090", "≥ .667: tentative"],
+  [0.8, "#4575b4", "≥ .800: reliable"],
 ];
+
+/** CHANCE_CORRECTED are the pair metrics the scale belongs to; anything
+ * else (percent agreement, with coded-only) is shown uncoloured. */
+const CHANCE_CORRECTED = new Set(["krippendorff_alpha", "krippendorff_alpha_u_1995_category", "brennan_prediger_kappa"]);
 
 function colourOf(v) {
   let c = SCALE[0];
@@ -61,8 +64,17 @@ function unitWords(unit) {
   }[unit];
 }
 
+/** overallWords says what the overall count counts: for characters and
+ * presence each unit once per code compared, which would read as more
+ * characters than the corpus holds if called characters. */
+function overallWords(unit) {
+  return { characters: "code × character unit", presence: "code × document unit" }[unit] || unitWords(unit)[0];
+}
+
+// Three decimals, as the thresholds (.667, .800) are written: with two, a
+// cell of .665 would read ".67" yet be coloured "not reliable".
 function fmt(v) {
-  return (Math.round(v * 100) / 100).toFixed(2);
+  return v.toFixed(3);
 }
 
 /** leadsOnly tells a coder or viewer who opened a lead's page why it is empty. */
@@ -165,7 +177,7 @@ export async function mount(root, { pid }) {
     clear(overall).append(
       h("span", { class: "agr-big" + (c && c.defined ? "" : " undefined"), title: c && !c.defined ? c.reason : "", text: c && c.defined ? fmt(c.value) : "n/a" }),
       h("span", {}, h("strong", { text: "Overall " + (METRICS[key] || key) }), ci, h("br"),
-        h("span", { class: "muted", text: `${who} · ${plural(r.overall.counts.compared, unitWords(r.unit)[0])} compared` })));
+        h("span", { class: "muted", title: r.method && r.method.compared || "", text: `${who} · ${plural(r.overall.counts.compared, overallWords(r.unit))} compared` })));
   };
 
   // drawBasis says which documents each coder is compared on, and warns
@@ -180,7 +192,17 @@ export async function mount(root, { pid }) {
   };
 
   const drawLegend = (r) => {
-    clear(legend).append(h("span", { class: "muted", text: (METRICS[r.pair_metric] || r.pair_metric) + ":" }));
+    const name = METRICS[r.pair_metric] || r.pair_metric;
+    if (!CHANCE_CORRECTED.has(r.pair_metric)) {
+      clear(legend).append(h("span", { class: "muted", title: r.method && r.method.coefficient || "",
+        text: `Cells show ${name}, which is not corrected for chance, so they are not coloured on Krippendorff's α scale.` }));
+      return;
+    }
+    const what = r.unit === "segments"
+      ? `Colour: ${name} of the two coders on the code (segments have no Krippendorff's α), on α's scale`
+      : `Colour: ${name} of the two coders on the code`;
+    clear(legend).append(h("span", { class: "muted", title: r.method && r.method.coefficient || "", text: what + " ·" }),
+      h("span", { class: "muted agr-source", title: r.method && r.method.thresholds || "", text: "thresholds from Krippendorff 2004: ≥ .800 reliable, ≥ .667 tentative:" }));
     for (const [, colour, label] of SCALE) {
       legend.append(h("span", { class: "agr-key" }, h("span", { class: "agr-swatch", style: { backgroundColor: colour } }), label));
     }
@@ -245,7 +267,7 @@ export async function mount(root, { pid }) {
         const defined = c && c.defined;
         const key = `${row.code}|${a}|${b}`;
         const btn = h("button", {
-          class: "agr-cell" + (defined ? (c.value < 0 || c.value >= 0.8 ? "" : " light") : " undefined"),
+          class: "agr-cell" + (defined ? (CHANCE_CORRECTED.has(r.pair_metric) && (c.value < 0 || c.value >= 0.8) ? "" : " light") : " undefined"),
           title: cellTitle(r, cell, row.path, a, b), "data-cell": key, "data-code": row.code,
           // A screen reader hears the row, the column and the figure, not just "0.23 249".
           "aria-label": `${row.path}, ${project.coderName(a)} and ${project.coderName(b)}: ${defined ? `${METRICS[r.pair_metric] || r.pair_metric} ${fmt(c.value)}` : "cannot be computed"}`,
@@ -253,7 +275,7 @@ export async function mount(root, { pid }) {
           on: { click: () => choose({ code: row.code, a, b }) },
         }, h("span", { class: "v", text: defined ? fmt(c.value) : "n/a" }),
           h("span", { class: "n", text: r.unit === "unitized" ? "" : cell.counts.either.toLocaleString() }));
-        if (defined) btn.style.backgroundColor = colourOf(c.value)[1];
+        if (defined && CHANCE_CORRECTED.has(r.pair_metric)) btn.style.backgroundColor = colourOf(c.value)[1];
         tr.append(h("td", {}, btn));
       });
       body.append(tr);
