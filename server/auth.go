@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"crypto/rand"
 	"net/http"
 	"strings"
 	"sync"
@@ -26,9 +27,21 @@ func HashPassword(pw string) ([]byte, error) {
 	return bcrypt.GenerateFromPassword([]byte(pw), BcryptCost)
 }
 
-// dummyHash is compared against when a login does not exist, so that a
-// wrong login takes as long as a wrong password.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a real password"), BcryptCost)
+// dummyHash returns a hash to compare against when there is no password
+// to check (no such login, or an account without a password), so that
+// such a sign-in takes as long as a wrong password. It is made on first
+// use, not at start: every command of the binary would otherwise pay for
+// a bcrypt hash it never needs. The password behind it is random, and a
+// match against it never signs anyone in anyway.
+var dummyHash = sync.OnceValue(func() []byte {
+	pw := make([]byte, 32)
+	rand.Read(pw)
+	h, err := bcrypt.GenerateFromPassword(pw, BcryptCost)
+	if err != nil {
+		panic("server: make the dummy password hash: " + err.Error())
+	}
+	return h
+})
 
 type ctxKey int
 
@@ -132,24 +145,35 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, coding.Errorf("rate_limited", "too many sign-in attempts; please wait a minute and try again"))
 		return
 	}
+	// One answer for a wrong login, a wrong password and an account
+	// without a password, after the same bcrypt work: it must not tell
+	// which logins exist or which have a password.
+	refused := coding.Errorf(coding.EUNAUTHORIZED, "the login or password is not right")
 	u, err := s.store.UserByLogin(login)
-	hash := dummyHash
-	if err == nil && len(u.PasswordHash) > 0 {
+	hash := dummyHash()
+	usable := err == nil && len(u.PasswordHash) > 0
+	if usable {
 		hash = u.PasswordHash
 	}
-	if bcrypt.CompareHashAndPassword(hash, []byte(req.Password)) != nil || err != nil {
+	// Both conditions, in this order: the comparison runs whatever the
+	// account, and a match against the dummy hash never counts.
+	if bcrypt.CompareHashAndPassword(hash, []byte(req.Password)) != nil || !usable {
 		s.limits.fail(login, addr)
-		// One message for a wrong login and a wrong password: the answer
-		// must not tell which logins exist.
-		s.writeError(w, r, coding.Errorf(coding.EUNAUTHORIZED, "the login or password is not right"))
+		s.writeError(w, r, refused)
 		return
 	}
-	s.limits.succeed(login)
-	token, sess, err := s.store.CreateSession(u.ID, s.opts.SessionTTL)
-	if err != nil {
+	// The store checks again, in the session's transaction, that this
+	// hash is still the user's and spends a one-time password.
+	token, sess, err := s.store.SignIn(u.ID, hash, s.opts.SessionTTL)
+	if c := coding.ErrorCode(err); c == coding.EUNAUTHORIZED || c == coding.ENOTFOUND {
+		s.limits.fail(login, addr)
+		s.writeError(w, r, refused)
+		return
+	} else if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	s.limits.succeed(login)
 	http.SetCookie(w, &http.Cookie{
 		Name:     SessionCookie,
 		Value:    token,
@@ -215,7 +239,13 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request, u 
 		s.writeError(w, r, coding.Errorf("rate_limited", "too many wrong passwords; please wait a minute and try again"))
 		return
 	}
-	if bcrypt.CompareHashAndPassword(u.PasswordHash, []byte(req.Current)) != nil {
+	// An account without a password has no session to get here with; if
+	// one did, an empty hash must not pass, and takes the usual time.
+	hash := u.PasswordHash
+	if len(hash) == 0 {
+		hash = dummyHash()
+	}
+	if bcrypt.CompareHashAndPassword(hash, []byte(req.Current)) != nil || len(u.PasswordHash) == 0 {
 		s.limits.fail(u.Login, addr)
 		s.writeError(w, r, coding.Errorf(coding.EFORBIDDEN, "your current password is not right"))
 		return

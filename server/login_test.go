@@ -11,6 +11,7 @@ import (
 
 	"github.com/concordqda/concord/coding"
 	"github.com/concordqda/concord/store"
+	"golang.org/x/crypto/bcrypt"
 )
 
 // newTestServer returns a server over a fresh database in a temporary
@@ -117,5 +118,18 @@ func TestLoginLimiterForgetsOldFailures(t *testing.T) {
 	l.fail("one-more", "192.0.2.2") // sweeps
 	if len(l.byLogin) != 1 || len(l.byAddr) != 1 {
 		t.Errorf("after the window: %d logins and %d addresses kept, want 1 each", len(l.byLogin), len(l.byAddr))
+	}
+}
+
+// The hash a sign-in compares against when there is no password to check
+// (no such login, an account without a password) has the cost of a real
+// one, so those answers take as long as a wrong password; and it is one
+// hash, made once.
+func TestDummyHashCostsAsMuchAsAPassword(t *testing.T) {
+	if cost, err := bcrypt.Cost(dummyHash()); err != nil || cost != BcryptCost {
+		t.Errorf("bcrypt.Cost(dummyHash()) = %d, %v; want %d", cost, err, BcryptCost)
+	}
+	if a, b := dummyHash(), dummyHash(); &a[0] != &b[0] {
+		t.Error("dummyHash() made a new hash on its second call")
 	}
 }
