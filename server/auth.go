@@ -140,7 +140,11 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	login := strings.ToLower(strings.TrimSpace(req.Login))
 	addr := s.clientAddr(r)
-	if !s.limits.allow(login, addr) {
+	// The attempt counts before the password is checked, so that a burst
+	// of parallel guesses cannot all pass the check before any of them is
+	// counted; a right password takes it back.
+	attempt, ok := s.limits.reserve(login, addr)
+	if !ok {
 		w.Header().Set("Retry-After", "60")
 		s.writeError(w, r, coding.Errorf("rate_limited", "too many sign-in attempts; please wait a minute and try again"))
 		return
@@ -155,10 +159,14 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	if usable {
 		hash = u.PasswordHash
 	}
-	// Both conditions, in this order: the comparison runs whatever the
-	// account, and a match against the dummy hash never counts.
-	if bcrypt.CompareHashAndPassword(hash, []byte(req.Password)) != nil || !usable {
-		s.limits.fail(login, addr)
+	match, err := s.comparePassword(r.Context(), hash, req.Password)
+	if err != nil {
+		s.limits.release(attempt) // no password was checked
+		s.writeError(w, r, err)
+		return
+	}
+	// A match against the dummy hash never counts.
+	if !match || !usable {
 		s.writeError(w, r, refused)
 		return
 	}
@@ -166,14 +174,14 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	// hash is still the user's and spends a one-time password.
 	token, sess, err := s.store.SignIn(u.ID, hash, s.opts.SessionTTL)
 	if c := coding.ErrorCode(err); c == coding.EUNAUTHORIZED || c == coding.ENOTFOUND {
-		s.limits.fail(login, addr)
 		s.writeError(w, r, refused)
 		return
 	} else if err != nil {
+		s.limits.release(attempt)
 		s.writeError(w, r, err)
 		return
 	}
-	s.limits.succeed(login)
+	s.limits.succeed(attempt)
 	http.SetCookie(w, &http.Cookie{
 		Name:     SessionCookie,
 		Value:    token,
@@ -233,8 +241,8 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request, u 
 		s.writeError(w, r, err)
 		return
 	}
-	addr := s.clientAddr(r)
-	if !s.limits.allow(u.Login, addr) {
+	attempt, ok := s.limits.reserve(u.Login, s.clientAddr(r))
+	if !ok {
 		w.Header().Set("Retry-After", "60")
 		s.writeError(w, r, coding.Errorf("rate_limited", "too many wrong passwords; please wait a minute and try again"))
 		return
@@ -245,17 +253,22 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request, u 
 	if len(hash) == 0 {
 		hash = dummyHash()
 	}
-	if bcrypt.CompareHashAndPassword(hash, []byte(req.Current)) != nil || len(u.PasswordHash) == 0 {
-		s.limits.fail(u.Login, addr)
+	match, err := s.comparePassword(r.Context(), hash, req.Current)
+	if err != nil {
+		s.limits.release(attempt)
+		s.writeError(w, r, err)
+		return
+	}
+	if !match || len(u.PasswordHash) == 0 {
 		s.writeError(w, r, coding.Errorf(coding.EFORBIDDEN, "your current password is not right"))
 		return
 	}
-	s.limits.succeed(u.Login)
+	s.limits.succeed(attempt)
 	if req.New == req.Current {
 		s.writeError(w, r, coding.Errorf(coding.EINVALID, "choose a new password that differs from the current one"))
 		return
 	}
-	hash, err := HashPassword(req.New)
+	hash, err = s.hashPassword(r.Context(), req.New)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -269,8 +282,42 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request, u 
 	writeJSON(w, http.StatusOK, map[string]string{"status": "password changed; please sign in again"})
 }
 
-// loginLimiter counts failed sign-ins per login and per address in a
-// sliding window and refuses further attempts past a limit.
+// comparePassword reports whether pw is the password of hash. It waits
+// for a bcrypt slot first, as long as the client does.
+func (s *Server) comparePassword(ctx context.Context, hash []byte, pw string) (bool, error) {
+	if err := s.acquireHashing(ctx); err != nil {
+		return false, err
+	}
+	defer func() { <-s.hashing }()
+	return bcrypt.CompareHashAndPassword(hash, []byte(pw)) == nil, nil
+}
+
+// hashPassword is HashPassword in a bcrypt slot.
+func (s *Server) hashPassword(ctx context.Context, pw string) ([]byte, error) {
+	if err := coding.ValidatePassword(pw); err != nil {
+		return nil, err // before waiting: a refusal needs no slot
+	}
+	if err := s.acquireHashing(ctx); err != nil {
+		return nil, err
+	}
+	defer func() { <-s.hashing }()
+	return HashPassword(pw)
+}
+
+func (s *Server) acquireHashing(ctx context.Context) error {
+	select {
+	case s.hashing <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return coding.Errorf(coding.EUNAVAILABLE, "the server is busy checking passwords; please try again")
+	}
+}
+
+// loginLimiter counts sign-in attempts per login and per address in a
+// sliding window and refuses further attempts past a limit. An attempt is
+// reserved before its password is checked and taken back only when it
+// turns out right (or could not be checked), so the limit holds however
+// many attempts run at once.
 type loginLimiter struct {
 	mu       sync.Mutex
 	byLogin  map[string][]time.Time
@@ -282,6 +329,13 @@ type loginLimiter struct {
 	// otherwise only trimmed when it is seen again, and a guesser trying
 	// ever new logins would grow the maps without end.
 	swept time.Time
+}
+
+// attempt is one reserved sign-in attempt, to take back with release or
+// succeed.
+type attempt struct {
+	login, addr string
+	at          time.Time
 }
 
 func newLoginLimiter() *loginLimiter {
@@ -306,23 +360,56 @@ func (l *loginLimiter) recent(m map[string][]time.Time, k string, now time.Time)
 	return ts
 }
 
-func (l *loginLimiter) allow(login, addr string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := time.Now()
-	return len(l.recent(l.byLogin, limiterKey(login), now)) < l.maxLogin && len(l.recent(l.byAddr, addr, now)) < l.maxAddr
-}
-
-func (l *loginLimiter) fail(login, addr string) {
+// reserve counts an attempt for login from addr, unless either is at its
+// limit already: then it reports false and counts nothing.
+func (l *loginLimiter) reserve(login, addr string) (attempt, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := time.Now()
 	if now.Sub(l.swept) > l.window {
 		l.sweep(now)
 	}
-	login = limiterKey(login)
-	l.byLogin[login] = append(l.recent(l.byLogin, login, now), now)
-	l.byAddr[addr] = append(l.recent(l.byAddr, addr, now), now)
+	a := attempt{login: limiterKey(login), addr: addr, at: now}
+	byLogin, byAddr := l.recent(l.byLogin, a.login, now), l.recent(l.byAddr, addr, now)
+	if len(byLogin) >= l.maxLogin || len(byAddr) >= l.maxAddr {
+		return a, false
+	}
+	l.byLogin[a.login] = append(byLogin, now)
+	l.byAddr[addr] = append(byAddr, now)
+	return a, true
+}
+
+// release takes back an attempt whose password was never checked.
+func (l *loginLimiter) release(a attempt) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.forget(l.byLogin, a.login, a.at)
+	l.forget(l.byAddr, a.addr, a.at)
+}
+
+// succeed takes back a right password's attempt and forgets the login's
+// failures: its owner has proved who they are.
+func (l *loginLimiter) succeed(a attempt) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.byLogin, a.login)
+	l.forget(l.byAddr, a.addr, a.at)
+}
+
+// forget drops one entry made at at from m[k].
+func (l *loginLimiter) forget(m map[string][]time.Time, k string, at time.Time) {
+	ts := m[k]
+	for i := len(ts) - 1; i >= 0; i-- {
+		if ts[i].Equal(at) {
+			ts = append(ts[:i:i], ts[i+1:]...)
+			break
+		}
+	}
+	if len(ts) == 0 {
+		delete(m, k)
+	} else {
+		m[k] = ts
+	}
 }
 
 // limiterKey is the key a login is counted under: its first 256 bytes, so
@@ -334,7 +421,7 @@ func limiterKey(login string) string {
 	return login
 }
 
-// sweep drops every key with no failure inside the window.
+// sweep drops every key with no attempt inside the window.
 func (l *loginLimiter) sweep(now time.Time) {
 	l.swept = now
 	for _, m := range []map[string][]time.Time{l.byLogin, l.byAddr} {
@@ -342,10 +429,4 @@ func (l *loginLimiter) sweep(now time.Time) {
 			l.recent(m, k, now)
 		}
 	}
-}
-
-func (l *loginLimiter) succeed(login string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.byLogin, limiterKey(login))
 }

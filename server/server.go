@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"runtime"
 	"strings"
 	"time"
 
@@ -60,6 +61,9 @@ type Server struct {
 	mux    *http.ServeMux
 	static *staticFiles
 	limits *loginLimiter
+	// hashing holds a slot per bcrypt computation in flight: a burst of
+	// sign-ins waits here instead of taking every core.
+	hashing chan struct{}
 
 	routeList []Route
 }
@@ -91,6 +95,9 @@ func New(st Store, opts Options) *Server {
 		log:    opts.Logger.With("component", "http"),
 		mux:    http.NewServeMux(),
 		limits: newLoginLimiter(),
+		// Half the cores, at least one: sign-ins queue, the rest of the
+		// server (and its other users) keeps the other half.
+		hashing: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2)),
 	}
 	s.hub = opts.Hub
 	if s.hub == nil {

@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"path/filepath"
+	"sync"
 	"testing"
 )
 
@@ -134,5 +136,36 @@ func TestOneTimePasswordSignsInOnce(t *testing.T) {
 	}
 	if status, _ := postLogin(t, ts.URL, "noor", inv.Password); status != http.StatusUnauthorized {
 		t.Fatalf("the old one-time password after the change = %d, want 401", status)
+	}
+}
+
+// A burst of parallel wrong passwords for one account gets no more
+// password checks than the limit allows: at most that many answers are
+// 401, the rest 429, and afterwards even the right password waits.
+func TestSignInThrottleHoldsUnderABurst(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t)
+	const burst, limit = 40, 10
+	statuses := make(chan int, burst)
+	var wg sync.WaitGroup
+	for i := 0; i < burst; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			status, _ := postLogin(t, ts.URL, "ana", fmt.Sprintf("wrong guess %d", i))
+			statuses <- status
+		}()
+	}
+	wg.Wait()
+	close(statuses)
+	count := map[int]int{}
+	for s := range statuses {
+		count[s]++
+	}
+	if count[http.StatusUnauthorized] > limit || count[http.StatusUnauthorized]+count[http.StatusTooManyRequests] != burst {
+		t.Errorf("%d parallel wrong passwords answered %v, want at most %d × 401 and the rest 429", burst, count, limit)
+	}
+	if status, body := postLogin(t, ts.URL, "ana", DemoPassword); status != http.StatusTooManyRequests {
+		t.Errorf("the right password after the burst = %d %s, want 429", status, body)
 	}
 }
