@@ -95,9 +95,11 @@ func New(st Store, opts Options) *Server {
 		log:    opts.Logger.With("component", "http"),
 		mux:    http.NewServeMux(),
 		limits: newLoginLimiter(),
-		// Half the cores, at least one: sign-ins queue, the rest of the
-		// server (and its other users) keeps the other half.
-		hashing: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2)),
+		// Half the cores, but at least two: a class signing in at once
+		// is served as fast as the cores allow (one slot halved that on
+		// two cores), while a burst of hundreds runs two or so at a time,
+		// so the scheduler still gives every other request its turn.
+		hashing: make(chan struct{}, max(2, runtime.GOMAXPROCS(0)/2)),
 	}
 	s.hub = opts.Hub
 	if s.hub == nil {
