@@ -73,23 +73,77 @@ func WriteCodebookMarkdown(w io.Writer, d *ProjectData) error {
 		n := own[c.ID]
 		facts = append(facts, fmt.Sprintf("%d %s in %d %s", n.Segments, plural(n.Segments, "segment", "segments"), n.Documents, plural(n.Documents, "document", "documents")))
 		fmt.Fprintf(bw, "*%s*\n\n", strings.Join(facts, "; "))
-		if desc := strings.TrimSpace(c.Description); desc != "" {
+		// The description is text a person typed, maybe in another tool:
+		// escaped, it reads as typed and cannot add markup to the page.
+		if desc := markdownText(c.Description); desc != "" {
 			bw.WriteString(desc + "\n\n")
 		}
 	})
 	return bw.Flush()
 }
 
-// markdownEscape keeps a name from being read as Markdown markup.
+// markdownEscape keeps a name from being read as Markdown or HTML markup,
+// on one line: see markdownLine.
 func markdownEscape(s string) string {
+	return markdownLine(strings.Join(strings.Fields(s), " "))
+}
+
+// markdownText is markdownEscape for a description: its lines stay lines
+// (and blank lines paragraphs), each escaped on its own. Leading spaces go,
+// as an indented line would become a code block, which shows escapes
+// literally.
+func markdownText(s string) string {
+	lines := strings.Split(strings.ReplaceAll(strings.TrimSpace(s), "\r\n", "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = markdownLine(strings.TrimSpace(l))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// markdownLine escapes a line of plain text so that a Markdown renderer
+// shows it as it is and makes no markup of it: the characters HTML reads
+// (<, >, &) become entities, which every Markdown passes through as text,
+// including those that know no backslash escape for them; the characters
+// Markdown reads (emphasis, code, links and images, headings, tables,
+// strikethrough, attribute lists) get a backslash; and so does what would
+// start a list, a quote or a heading underline at the start of the line.
+func markdownLine(s string) string {
 	var b strings.Builder
-	for _, r := range strings.Join(strings.Fields(s), " ") {
-		if strings.ContainsRune("\\`*_[]<>#|", r) {
+	for i, r := range s {
+		switch r {
+		case '&':
+			b.WriteString("&amp;")
+			continue
+		case '<':
+			b.WriteString("&lt;")
+			continue
+		case '>':
+			b.WriteString("&gt;")
+			continue
+		case '\\', '`', '*', '_', '[', ']', '#', '|', '!', '~', '{', '}':
 			b.WriteByte('\\')
+		case '-', '+', '=':
+			if i == 0 {
+				b.WriteByte('\\')
+			}
+		case '.', ')':
+			if i > 0 && isDigits(s[:i]) {
+				b.WriteByte('\\') // "1." or "1)" would start a list
+			}
 		}
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// isDigits reports whether s is made of ASCII digits only.
+func isDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func plural(n int, one, many string) string {

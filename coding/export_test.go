@@ -170,7 +170,7 @@ func TestCodebookExports(t *testing.T) {
 		t.Fatal(err)
 	}
 	md := m.String()
-	for _, want := range []string{"# Codebook: Fixture \\<study\\> & co", "## Stressors", "*a category (not applied to text); colour `#d62728`; 0 segments in 0 documents*", "### Loss", "Anything that wears people down.\nInclude: grief.", "### Humour \"&\" \\<jokes\\>"} {
+	for _, want := range []string{"# Codebook: Fixture &lt;study&gt; &amp; co", "## Stressors", "*a category (not applied to text); colour `#d62728`; 0 segments in 0 documents*", "### Loss", "Anything that wears people down.\nInclude: grief.", "### Humour \"&amp;\" &lt;jokes&gt;"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("Markdown codebook lacks %q:\n%s", want, md)
 		}

@@ -30,6 +30,50 @@ func (p *Project) Validate() error {
 	return checkText("project description", p.Description, 0, 10000)
 }
 
+// ValidateNew is Validate for a project about to be created: its slug
+// must also not look like a project id. Projects are found by id or by
+// slug, ids first, so such a slug could never be reached, or could point
+// at another project. (A project that already has one keeps it: slugs
+// cannot change, and Validate still accepts it.)
+func (p *Project) ValidateNew() error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	if LooksLikeID(p.Slug) {
+		return Errorf(EINVALID, "project slug %q looks like a project id: choose one with a word in it", p.Slug)
+	}
+	return nil
+}
+
+// LooksLikeID reports whether s has a form in which a UUID can be
+// written and a slug can be spelled: 32 hex digits, or 36 characters with
+// dashes after the 8th, 12th, 16th and 20th. (The other forms UUID parsers
+// take, in braces or after "urn:uuid:", are no slugs.)
+func LooksLikeID(s string) bool {
+	hex := func(r rune) bool { return r >= '0' && r <= '9' || r >= 'a' && r <= 'f' || r >= 'A' && r <= 'F' }
+	switch len(s) {
+	case 32:
+		for _, r := range s {
+			if !hex(r) {
+				return false
+			}
+		}
+		return true
+	case 36:
+		for i, r := range s {
+			if i == 8 || i == 13 || i == 18 || i == 23 {
+				if r != '-' {
+					return false
+				}
+			} else if !hex(r) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
 // Slugify turns a name into a slug candidate ("Peer support!" → "peer-support").
 func Slugify(name string) string {
 	var b strings.Builder

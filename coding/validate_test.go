@@ -144,6 +144,28 @@ func TestCodebookPlaceAndMerge(t *testing.T) {
 	}
 }
 
+// LooksLikeID agrees with a UUID parser on every form a slug can take.
+func TestLooksLikeID(t *testing.T) {
+	for _, tt := range []struct {
+		s    string
+		want bool
+	}{
+		{"6f1c2a3b-0d4e-4f5a-8b6c-7d8e9f0a1b2c", true},
+		{"00000000-0000-0000-0000-000000000000", true},
+		{"6f1c2a3b0d4e4f5a8b6c7d8e9f0a1b2c", true},
+		{"6f1c2a3b-0d4e-4f5a-8b6c-7d8e9f0a1b2", false},
+		{"6f1c2a3b-0d4e-4f5a-8b6c-7d8e9f0a1b2cd", false},
+		{"6f1c2a3b00d4e-4f5a-8b6c-7d8e9f0a1b2c", false},
+		{"6f1c2a3b0d4e4f5a8b6c7d8e9f0a1b2x", false},
+		{"peer-support", false},
+		{"", false},
+	} {
+		if got := LooksLikeID(tt.s); got != tt.want {
+			t.Errorf("LooksLikeID(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}
+
 func TestEntityValidation(t *testing.T) {
 	tests := []struct {
 		name string
@@ -154,6 +176,11 @@ func TestEntityValidation(t *testing.T) {
 		{"slug with space", (&Project{Slug: "peer support", Name: "Peer"}).Validate(), EINVALID},
 		{"slug upper", (&Project{Slug: "Peer", Name: "Peer"}).Validate(), EINVALID},
 		{"empty name", (&Project{Slug: "p", Name: "  "}).Validate(), EINVALID},
+		{"new project", (&Project{Slug: "peer-support", Name: "Peer"}).ValidateNew(), ""},
+		{"new project, slug shaped like an id", (&Project{Slug: "6f1c2a3b-0d4e-4f5a-8b6c-7d8e9f0a1b2c", Name: "Peer"}).ValidateNew(), EINVALID},
+		{"new project, slug of 32 hex digits", (&Project{Slug: "6f1c2a3b0d4e4f5a8b6c7d8e9f0a1b2c", Name: "Peer"}).ValidateNew(), EINVALID},
+		{"new project, slug of 36 characters, not an id", (&Project{Slug: "6f1c2a3b-0d4e-4f5a-8b6c-7d8e9f0a1b2g", Name: "Peer"}).ValidateNew(), ""},
+		{"old project, slug shaped like an id", (&Project{Slug: "6f1c2a3b-0d4e-4f5a-8b6c-7d8e9f0a1b2c", Name: "Peer"}).Validate(), ""},
 		{"good user", (&User{Login: "ana", Name: "Ana"}).Validate(), ""},
 		{"bad login", (&User{Login: "Ana Maria", Name: "Ana"}).Validate(), EINVALID},
 		{"bad colour", (&User{Login: "ana", Name: "Ana", Colour: "red"}).Validate(), EINVALID},

@@ -103,6 +103,26 @@ func agreementInput(st AgreementStore, projectID string, req AgreementRequest) (
 		}
 		opt.Code = c.ID
 	}
+	if in.Documents, err = st.Documents(projectID); err != nil {
+		return in, opt, err
+	}
+	if in.Codings, err = st.Codings(projectID, coding.CodingFilter{}); err != nil {
+		return in, opt, err
+	}
+	// Coders resolve among the project's layers only: its members and
+	// whoever has codings in it. Any other user of the server is as
+	// unknown as a login that does not exist, with the same answer.
+	layers := map[string]bool{}
+	members, err := st.Members(projectID)
+	if err != nil {
+		return in, opt, err
+	}
+	for _, m := range members {
+		layers[m.UserID] = true
+	}
+	for _, c := range in.Codings {
+		layers[c.CoderID] = true
+	}
 	users, err := st.Users()
 	if err != nil {
 		return in, opt, err
@@ -110,24 +130,20 @@ func agreementInput(st AgreementStore, projectID string, req AgreementRequest) (
 	in.CoderNames = map[string]string{coding.ConsensusCoder: "consensus"}
 	byLogin := map[string]string{"consensus": coding.ConsensusCoder}
 	for _, u := range users {
-		in.CoderNames[u.ID] = u.Login
-		byLogin[strings.ToLower(u.Login)] = u.ID
+		if layers[u.ID] {
+			in.CoderNames[u.ID] = u.Login
+			byLogin[strings.ToLower(u.Login)] = u.ID
+		}
 	}
 	for _, c := range req.Coders {
 		id, ok := byLogin[strings.ToLower(c)]
 		if !ok {
 			if _, known := in.CoderNames[c]; !known {
-				return in, opt, coding.Errorf(coding.ENOTFOUND, "there is no coder %q: give a login, a user id or \"consensus\"", c)
+				return in, opt, coding.Errorf(coding.EINVALID, "there is no coder %.40q in this project: give the login or id of a member, of someone who coded in it, or \"consensus\"", c)
 			}
 			id = c
 		}
 		opt.Coders = append(opt.Coders, id)
-	}
-	if in.Documents, err = st.Documents(projectID); err != nil {
-		return in, opt, err
-	}
-	if in.Codings, err = st.Codings(projectID, coding.CodingFilter{}); err != nil {
-		return in, opt, err
 	}
 	if in.Assignments, err = st.Assignments(projectID); err != nil {
 		return in, opt, err

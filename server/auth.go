@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"crypto/rand"
 	"net/http"
 	"strings"
 	"sync"
@@ -26,9 +27,21 @@ func HashPassword(pw string) ([]byte, error) {
 	return bcrypt.GenerateFromPassword([]byte(pw), BcryptCost)
 }
 
-// dummyHash is compared against when a login does not exist, so that a
-// wrong login takes as long as a wrong password.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a real password"), BcryptCost)
+// dummyHash returns a hash to compare against when there is no password
+// to check (no such login, or an account without a password), so that
+// such a sign-in takes as long as a wrong password. It is made on first
+// use, not at start: every command of the binary would otherwise pay for
+// a bcrypt hash it never needs. The password behind it is random, and a
+// match against it never signs anyone in anyway.
+var dummyHash = sync.OnceValue(func() []byte {
+	pw := make([]byte, 32)
+	rand.Read(pw)
+	h, err := bcrypt.GenerateFromPassword(pw, BcryptCost)
+	if err != nil {
+		panic("server: make the dummy password hash: " + err.Error())
+	}
+	return h
+})
 
 type ctxKey int
 
@@ -127,29 +140,48 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	login := strings.ToLower(strings.TrimSpace(req.Login))
 	addr := s.clientAddr(r)
-	if !s.limits.allow(login, addr) {
+	// The attempt counts before the password is checked, so that a burst
+	// of parallel guesses cannot all pass the check before any of them is
+	// counted; a right password takes it back.
+	attempt, ok := s.limits.reserve(login, addr)
+	if !ok {
 		w.Header().Set("Retry-After", "60")
 		s.writeError(w, r, coding.Errorf("rate_limited", "too many sign-in attempts; please wait a minute and try again"))
 		return
 	}
+	// One answer for a wrong login, a wrong password and an account
+	// without a password, after the same bcrypt work: it must not tell
+	// which logins exist or which have a password.
+	refused := coding.Errorf(coding.EUNAUTHORIZED, "the login or password is not right")
 	u, err := s.store.UserByLogin(login)
-	hash := dummyHash
-	if err == nil && len(u.PasswordHash) > 0 {
+	hash := dummyHash()
+	usable := err == nil && len(u.PasswordHash) > 0
+	if usable {
 		hash = u.PasswordHash
 	}
-	if bcrypt.CompareHashAndPassword(hash, []byte(req.Password)) != nil || err != nil {
-		s.limits.fail(login, addr)
-		// One message for a wrong login and a wrong password: the answer
-		// must not tell which logins exist.
-		s.writeError(w, r, coding.Errorf(coding.EUNAUTHORIZED, "the login or password is not right"))
-		return
-	}
-	s.limits.succeed(login)
-	token, sess, err := s.store.CreateSession(u.ID, s.opts.SessionTTL)
+	match, err := s.comparePassword(r.Context(), hash, req.Password)
 	if err != nil {
+		s.limits.release(attempt) // no password was checked
 		s.writeError(w, r, err)
 		return
 	}
+	// A match against the dummy hash never counts.
+	if !match || !usable {
+		s.writeError(w, r, refused)
+		return
+	}
+	// The store checks again, in the session's transaction, that this
+	// hash is still the user's and spends a one-time password.
+	token, sess, err := s.store.SignIn(u.ID, hash, s.opts.SessionTTL)
+	if c := coding.ErrorCode(err); c == coding.EUNAUTHORIZED || c == coding.ENOTFOUND {
+		s.writeError(w, r, refused)
+		return
+	} else if err != nil {
+		s.limits.release(attempt)
+		s.writeError(w, r, err)
+		return
+	}
+	s.limits.succeed(attempt)
 	http.SetCookie(w, &http.Cookie{
 		Name:     SessionCookie,
 		Value:    token,
@@ -169,9 +201,12 @@ func (s *Server) secureCookies(r *http.Request) bool {
 // handleLogout ends the request's session and closes its live
 // connections. Without a live session it answers 401, as every /api/
 // route but sign-in and health does; either way the cookie is cleared.
+// It reads no body, so any content type will do: only the Origin check
+// stands between it and another site (which could at worst sign a user
+// out), and a sign-out refused over a header would leave a session alive.
 func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
-	if err := s.checkCSRF(r); err != nil {
-		s.writeError(w, r, err)
+	if !s.sameOrigin(r) {
+		s.writeError(w, r, coding.Errorf(coding.EFORBIDDEN, "this request came from another site and was refused"))
 		return
 	}
 	s.clearCookie(w, r)
@@ -209,23 +244,34 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request, u 
 		s.writeError(w, r, err)
 		return
 	}
-	addr := s.clientAddr(r)
-	if !s.limits.allow(u.Login, addr) {
+	attempt, ok := s.limits.reserve(u.Login, s.clientAddr(r))
+	if !ok {
 		w.Header().Set("Retry-After", "60")
 		s.writeError(w, r, coding.Errorf("rate_limited", "too many wrong passwords; please wait a minute and try again"))
 		return
 	}
-	if bcrypt.CompareHashAndPassword(u.PasswordHash, []byte(req.Current)) != nil {
-		s.limits.fail(u.Login, addr)
+	// An account without a password has no session to get here with; if
+	// one did, an empty hash must not pass, and takes the usual time.
+	hash := u.PasswordHash
+	if len(hash) == 0 {
+		hash = dummyHash()
+	}
+	match, err := s.comparePassword(r.Context(), hash, req.Current)
+	if err != nil {
+		s.limits.release(attempt)
+		s.writeError(w, r, err)
+		return
+	}
+	if !match || len(u.PasswordHash) == 0 {
 		s.writeError(w, r, coding.Errorf(coding.EFORBIDDEN, "your current password is not right"))
 		return
 	}
-	s.limits.succeed(u.Login)
+	s.limits.succeed(attempt)
 	if req.New == req.Current {
 		s.writeError(w, r, coding.Errorf(coding.EINVALID, "choose a new password that differs from the current one"))
 		return
 	}
-	hash, err := HashPassword(req.New)
+	hash, err = s.hashPassword(r.Context(), req.New)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -239,8 +285,42 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request, u 
 	writeJSON(w, http.StatusOK, map[string]string{"status": "password changed; please sign in again"})
 }
 
-// loginLimiter counts failed sign-ins per login and per address in a
-// sliding window and refuses further attempts past a limit.
+// comparePassword reports whether pw is the password of hash. It waits
+// for a bcrypt slot first, as long as the client does.
+func (s *Server) comparePassword(ctx context.Context, hash []byte, pw string) (bool, error) {
+	if err := s.acquireHashing(ctx); err != nil {
+		return false, err
+	}
+	defer func() { <-s.hashing }()
+	return bcrypt.CompareHashAndPassword(hash, []byte(pw)) == nil, nil
+}
+
+// hashPassword is HashPassword in a bcrypt slot.
+func (s *Server) hashPassword(ctx context.Context, pw string) ([]byte, error) {
+	if err := coding.ValidatePassword(pw); err != nil {
+		return nil, err // before waiting: a refusal needs no slot
+	}
+	if err := s.acquireHashing(ctx); err != nil {
+		return nil, err
+	}
+	defer func() { <-s.hashing }()
+	return HashPassword(pw)
+}
+
+func (s *Server) acquireHashing(ctx context.Context) error {
+	select {
+	case s.hashing <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return coding.Errorf(coding.EUNAVAILABLE, "the server is busy checking passwords; please try again")
+	}
+}
+
+// loginLimiter counts sign-in attempts per login and per address in a
+// sliding window and refuses further attempts past a limit. An attempt is
+// reserved before its password is checked and taken back only when it
+// turns out right (or could not be checked), so the limit holds however
+// many attempts run at once.
 type loginLimiter struct {
 	mu       sync.Mutex
 	byLogin  map[string][]time.Time
@@ -252,6 +332,13 @@ type loginLimiter struct {
 	// otherwise only trimmed when it is seen again, and a guesser trying
 	// ever new logins would grow the maps without end.
 	swept time.Time
+}
+
+// attempt is one reserved sign-in attempt, to take back with release or
+// succeed.
+type attempt struct {
+	login, addr string
+	at          time.Time
 }
 
 func newLoginLimiter() *loginLimiter {
@@ -276,23 +363,56 @@ func (l *loginLimiter) recent(m map[string][]time.Time, k string, now time.Time)
 	return ts
 }
 
-func (l *loginLimiter) allow(login, addr string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := time.Now()
-	return len(l.recent(l.byLogin, limiterKey(login), now)) < l.maxLogin && len(l.recent(l.byAddr, addr, now)) < l.maxAddr
-}
-
-func (l *loginLimiter) fail(login, addr string) {
+// reserve counts an attempt for login from addr, unless either is at its
+// limit already: then it reports false and counts nothing.
+func (l *loginLimiter) reserve(login, addr string) (attempt, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := time.Now()
 	if now.Sub(l.swept) > l.window {
 		l.sweep(now)
 	}
-	login = limiterKey(login)
-	l.byLogin[login] = append(l.recent(l.byLogin, login, now), now)
-	l.byAddr[addr] = append(l.recent(l.byAddr, addr, now), now)
+	a := attempt{login: limiterKey(login), addr: addr, at: now}
+	byLogin, byAddr := l.recent(l.byLogin, a.login, now), l.recent(l.byAddr, addr, now)
+	if len(byLogin) >= l.maxLogin || len(byAddr) >= l.maxAddr {
+		return a, false
+	}
+	l.byLogin[a.login] = append(byLogin, now)
+	l.byAddr[addr] = append(byAddr, now)
+	return a, true
+}
+
+// release takes back an attempt whose password was never checked.
+func (l *loginLimiter) release(a attempt) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.forget(l.byLogin, a.login, a.at)
+	l.forget(l.byAddr, a.addr, a.at)
+}
+
+// succeed takes back a right password's attempt and forgets the login's
+// failures: its owner has proved who they are.
+func (l *loginLimiter) succeed(a attempt) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.byLogin, a.login)
+	l.forget(l.byAddr, a.addr, a.at)
+}
+
+// forget drops one entry made at at from m[k].
+func (l *loginLimiter) forget(m map[string][]time.Time, k string, at time.Time) {
+	ts := m[k]
+	for i := len(ts) - 1; i >= 0; i-- {
+		if ts[i].Equal(at) {
+			ts = append(ts[:i:i], ts[i+1:]...)
+			break
+		}
+	}
+	if len(ts) == 0 {
+		delete(m, k)
+	} else {
+		m[k] = ts
+	}
 }
 
 // limiterKey is the key a login is counted under: its first 256 bytes, so
@@ -304,7 +424,7 @@ func limiterKey(login string) string {
 	return login
 }
 
-// sweep drops every key with no failure inside the window.
+// sweep drops every key with no attempt inside the window.
 func (l *loginLimiter) sweep(now time.Time) {
 	l.swept = now
 	for _, m := range []map[string][]time.Time{l.byLogin, l.byAddr} {
@@ -312,10 +432,4 @@ func (l *loginLimiter) sweep(now time.Time) {
 			l.recent(m, k, now)
 		}
 	}
-}
-
-func (l *loginLimiter) succeed(login string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.byLogin, limiterKey(login))
 }

@@ -55,6 +55,18 @@ func (s *Server) handleSetDecision(w http.ResponseWriter, r *http.Request, c *ca
 	}
 	d := &coding.Decision{Key: req.Key, Document: req.Document, Code: req.Code, CoderA: req.CoderA, CoderB: req.CoderB,
 		Start: req.Start, End: req.End, Decided: req.Decided}
+	if err := d.Validate(); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	// A case is between two layers of this project; any other user of the
+	// server is no party to it (and the answer must not tell who exists).
+	for _, coder := range []string{d.CoderA, d.CoderB} {
+		if _, _, err := s.projectCoder(c.project.ID, coder); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+	}
 	if _, err := s.store.SetDecision(c.project.ID, d, c.user.ID); err != nil {
 		s.writeError(w, r, err)
 		return

@@ -7,11 +7,11 @@ import (
 	"strings"
 
 	"github.com/concordqda/concord/coding"
-	"github.com/google/uuid"
 )
 
 // handleExport streams the project in one of coding.ExportFormats as a
-// download, for leads and coders. ?coder= (a login, a user id or "consensus") keeps one layer.
+// download, for leads and coders. ?coder= (a login, a user id or
+// "consensus", among the project's layers) keeps one layer.
 // In a blind project a coder gets only their own layer and memos, as from
 // every other read.
 func (s *Server) handleExport(w http.ResponseWriter, r *http.Request, c *caller) {
@@ -28,7 +28,7 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request, c *caller)
 	var filter coding.CodingFilter
 	layer := ""
 	if coder := strings.TrimSpace(q.Get("coder")); coder != "" {
-		id, name, err := s.exportLayer(coder)
+		id, name, err := s.projectCoder(c.project.ID, coder)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
@@ -105,27 +105,6 @@ func (s *Server) narrowExport(r *http.Request, d *coding.ProjectData) error {
 	}
 	d.Codings = kept
 	return nil
-}
-
-// exportLayer resolves ?coder= to a coder id and the name that goes into
-// the file name.
-func (s *Server) exportLayer(coder string) (id, name string, err error) {
-	if coder == "consensus" || coder == coding.ConsensusCoder {
-		return coding.ConsensusCoder, "consensus", nil
-	}
-	var u *coding.User
-	if _, perr := uuid.Parse(coder); perr == nil {
-		u, err = s.store.User(coder)
-	} else {
-		u, err = s.store.UserByLogin(coder)
-	}
-	if coding.ErrorCode(err) == coding.ENOTFOUND {
-		return "", "", coding.Errorf(coding.ENOTFOUND, "there is no coder %q", coder)
-	}
-	if err != nil {
-		return "", "", err
-	}
-	return u.ID, u.Login, nil
 }
 
 // lazyWriter sends the response header with the first byte of the body, so

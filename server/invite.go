@@ -39,7 +39,7 @@ func (s *Server) handleInvite(w http.ResponseWriter, r *http.Request, c *caller)
 			return
 		}
 		password = base64.RawURLEncoding.EncodeToString(raw)
-		hash, err := HashPassword(password)
+		hash, err := s.hashPassword(r.Context(), password)
 		if err != nil {
 			s.writeError(w, r, err)
 			return

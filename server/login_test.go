@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/concordqda/concord/coding"
 	"github.com/concordqda/concord/store"
+	"golang.org/x/crypto/bcrypt"
 )
 
 // newTestServer returns a server over a fresh database in a temporary
@@ -99,13 +101,13 @@ func TestLoginLimiterForgetsOldFailures(t *testing.T) {
 	l := newLoginLimiter()
 	l.window = 50 * time.Millisecond
 	for i := 0; i < 100; i++ {
-		l.fail(fmt.Sprintf("made-up-%d", i), "192.0.2.1")
+		l.reserve(fmt.Sprintf("made-up-%d", i), fmt.Sprintf("192.0.2.%d", i))
 	}
 	long := strings.Repeat("x", 10_000)
 	for i := 0; i < l.maxLogin; i++ {
-		l.fail(long, fmt.Sprintf("198.51.100.%d", i))
+		l.reserve(long, fmt.Sprintf("198.51.100.%d", i))
 	}
-	if l.allow(long, "203.0.113.1") {
+	if _, ok := l.reserve(long, "203.0.113.1"); ok {
 		t.Error("a long login past its limit was let through")
 	}
 	for k := range l.byLogin {
@@ -114,8 +116,107 @@ func TestLoginLimiterForgetsOldFailures(t *testing.T) {
 		}
 	}
 	time.Sleep(2 * l.window)
-	l.fail("one-more", "192.0.2.2") // sweeps
+	l.reserve("one-more", "192.0.2.2") // sweeps
 	if len(l.byLogin) != 1 || len(l.byAddr) != 1 {
 		t.Errorf("after the window: %d logins and %d addresses kept, want 1 each", len(l.byLogin), len(l.byAddr))
+	}
+}
+
+// The hash a sign-in compares against when there is no password to check
+// (no such login, an account without a password) has the cost of a real
+// one, so those answers take as long as a wrong password; and it is one
+// hash, made once.
+func TestDummyHashCostsAsMuchAsAPassword(t *testing.T) {
+	if cost, err := bcrypt.Cost(dummyHash()); err != nil || cost != BcryptCost {
+		t.Errorf("bcrypt.Cost(dummyHash()) = %d, %v; want %d", cost, err, BcryptCost)
+	}
+	if a, b := dummyHash(), dummyHash(); &a[0] != &b[0] {
+		t.Error("dummyHash() made a new hash on its second call")
+	}
+}
+
+// An attempt counts from the moment it is reserved, before its password
+// is checked; a right password takes its own attempt back and clears the
+// login's, and an attempt that was never checked is taken back whole.
+func TestLoginLimiterReservesAttempts(t *testing.T) {
+	l := newLoginLimiter()
+	l.maxLogin, l.maxAddr = 3, 4
+	var held []attempt
+	for i := 0; i < l.maxLogin; i++ {
+		a, ok := l.reserve("ana", fmt.Sprintf("192.0.2.%d", i))
+		if !ok {
+			t.Fatalf("reserve(ana) #%d = false, want true", i+1)
+		}
+		held = append(held, a)
+	}
+	if _, ok := l.reserve("ana", "198.51.100.1"); ok {
+		t.Fatal("reserve(ana) past the limit while the others are unchecked = true, want false")
+	}
+	l.release(held[0])
+	if _, ok := l.reserve("ana", "198.51.100.1"); !ok {
+		t.Fatal("reserve(ana) after one attempt was released = false, want true")
+	}
+	l.succeed(held[1])
+	if n := len(l.byLogin["ana"]); n != 0 {
+		t.Errorf("after a right password ana has %d attempts counted, want 0", n)
+	}
+	if n := len(l.byAddr["192.0.2.1"]); n != 0 {
+		t.Errorf("after a right password its address has %d attempts counted, want 0", n)
+	}
+
+	const addr = "203.0.113.5"
+	for i := 0; i < l.maxAddr; i++ {
+		if _, ok := l.reserve(fmt.Sprintf("guess%d", i), addr); !ok {
+			t.Fatalf("reserve(guess%d, %s) = false, want true", i, addr)
+		}
+	}
+	if _, ok := l.reserve("ben", addr); ok {
+		t.Error("reserve from an address past its limit = true, want false")
+	}
+	if n := len(l.byLogin["ben"]); n != 0 {
+		t.Errorf("a refused reservation counted %d attempts for ben, want 0", n)
+	}
+}
+
+// A sign-in waiting for a bcrypt slot gives up when its client does, and
+// its attempt does not count.
+func TestSignInWaitingForBcryptRespectsContext(t *testing.T) {
+	t.Parallel()
+	s, st := newTestServer(t, Options{})
+	hash, err := bcrypt.GenerateFromPassword([]byte("bens-password"), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.CreateUser(&coding.User{Login: "ben", Name: "Ben", PasswordHash: hash}); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < cap(s.hashing); i++ {
+		s.hashing <- struct{}{} // every slot busy
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	req := httptest.NewRequest("POST", "/api/login", strings.NewReader(`{"login":"ben","password":"bens-password"}`)).WithContext(ctx)
+	req.Header.Set("Content-Type", "application/json")
+	w := httptest.NewRecorder()
+	done := make(chan struct{})
+	go func() {
+		s.Handler().ServeHTTP(w, req)
+		close(done)
+	}()
+	cancel()
+	<-done
+	if w.Code != http.StatusServiceUnavailable || len(w.Result().Cookies()) != 0 {
+		t.Errorf("a sign-in whose client left while waiting = %d %s (cookies %v), want 503 and no session", w.Code, w.Body, w.Result().Cookies())
+	}
+	s.limits.mu.Lock()
+	n := len(s.limits.byLogin["ben"]) + len(s.limits.byAddr["192.0.2.1"])
+	s.limits.mu.Unlock()
+	if n != 0 {
+		t.Errorf("the abandoned sign-in left %d attempts counted, want 0", n)
+	}
+	for i := 0; i < cap(s.hashing); i++ {
+		<-s.hashing
+	}
+	if w := signIn(s, "192.0.2.1:1234", "ben", "bens-password"); w.Code != http.StatusOK {
+		t.Errorf("sign-in with a free slot = %d %s, want 200", w.Code, w.Body)
 	}
 }

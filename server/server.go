@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"runtime"
 	"strings"
 	"time"
 
@@ -62,6 +63,9 @@ type Server struct {
 	limits *loginLimiter
 	// heavyLimits bounds each user's expensive requests in flight.
 	heavyLimits *heavyLimiter
+	// hashing holds a slot per bcrypt computation in flight: a burst of
+	// sign-ins waits here instead of taking every core.
+	hashing chan struct{}
 
 	routeList []Route
 }
@@ -95,6 +99,11 @@ func New(st Store, opts Options) *Server {
 		limits: newLoginLimiter(),
 
 		heavyLimits: newHeavyLimiter(),
+		// Half the cores, but at least two: a class signing in at once
+		// is served as fast as the cores allow (one slot halved that on
+		// two cores), while a burst of hundreds runs two or so at a time,
+		// so the scheduler still gives every other request its turn.
+		hashing: make(chan struct{}, max(2, runtime.GOMAXPROCS(0)/2)),
 	}
 	s.hub = opts.Hub
 	if s.hub == nil {

@@ -18,7 +18,11 @@ type Store interface {
 	// one transaction; oneTime marks a password the user did not choose.
 	ResetPassword(userID string, hash []byte, oneTime bool) error
 
-	CreateSession(userID string, ttl time.Duration) (string, *coding.Session, error)
+	// SignIn starts a session for a user whose password was just checked
+	// against verified, if that is still their hash, is a hash at all, and
+	// is not a one-time password that signed in before (which it marks
+	// used); otherwise EUNAUTHORIZED.
+	SignIn(userID string, verified []byte, ttl time.Duration) (string, *coding.Session, error)
 	// Authenticate returns a token's live session and its user, or
 	// EUNAUTHORIZED, and notes the use; idle > 0 ends sessions unused
 	// for that long. It must be cheap: every signed-in request calls it.

@@ -11,7 +11,7 @@ import (
 // CreateProject stores a new project with lead as its first lead. An empty
 // ID gets a fresh one; the slug must be free.
 func (db *DB) CreateProject(p *coding.Project, lead string) (*coding.Event, error) {
-	if err := p.Validate(); err != nil {
+	if err := p.ValidateNew(); err != nil {
 		return nil, err
 	}
 	if p.ID == "" {

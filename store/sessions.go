@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -22,8 +23,45 @@ func sessionID(key []byte) string { return base64.RawURLEncoding.EncodeToString(
 
 // CreateSession starts a session for a user and returns its secret token.
 // Only a hash of the token is stored, so a copy of the database does not
-// hand out live sessions.
+// hand out live sessions. It checks no password: it is for callers that
+// are the operator already (benchmarks, tests); sign-ins use SignIn.
 func (db *DB) CreateSession(userID string, ttl time.Duration) (string, *coding.Session, error) {
+	return db.startSession(userID, ttl, nil)
+}
+
+// errNoSignIn is SignIn's refusal. It says no more than a wrong password
+// would, so a caller can answer both alike.
+var errNoSignIn = coding.Errorf(coding.EUNAUTHORIZED, "the login or password is not right")
+
+// SignIn starts a session for a user who has just given a password that
+// matches verified, the hash it was checked against. In the session's own
+// transaction it makes sure that this hash is still the user's (a password
+// changed meanwhile wins), that it is a hash at all (an account without a
+// password never signs in), and, for a one-time password, that it has not
+// signed in before: it marks it used, so of two sign-ins racing with one
+// one-time password only one gets a session. Any refusal is EUNAUTHORIZED.
+func (db *DB) SignIn(userID string, verified []byte, ttl time.Duration) (string, *coding.Session, error) {
+	return db.startSession(userID, ttl, func(w *writeTx, key []byte) error {
+		r, err := getUserRecord(w.tx.Bucket(bucketUsers), key)
+		if err != nil {
+			return refuse(err)
+		}
+		switch {
+		case len(r.Hash) == 0 || len(verified) == 0 || !bytes.Equal(r.Hash, verified):
+			return refuse(errNoSignIn)
+		case r.MustChangePassword && r.OneTimeUsed:
+			return refuse(errNoSignIn)
+		case r.MustChangePassword:
+			r.OneTimeUsed = true
+			return putUserRecord(w.tx.Bucket(bucketUsers), key, r)
+		}
+		return nil
+	})
+}
+
+// startSession stores a new session of a user once check (if any), run in
+// the same transaction, lets it.
+func (db *DB) startSession(userID string, ttl time.Duration, check func(w *writeTx, userKey []byte) error) (string, *coding.Session, error) {
 	key, err := idKey("user", userID)
 	if err != nil {
 		return "", nil, err
@@ -36,7 +74,12 @@ func (db *DB) CreateSession(userID string, ttl time.Duration) (string, *coding.S
 	s := &coding.Session{UserID: userID}
 	_, err = db.update(func(w *writeTx) error {
 		if w.tx.Bucket(bucketUsers).Get(key) == nil {
-			return coding.Errorf(coding.ENOTFOUND, "user %s does not exist", userID)
+			return refuse(coding.Errorf(coding.ENOTFOUND, "user %s does not exist", userID))
+		}
+		if check != nil {
+			if err := check(w, key); err != nil {
+				return err
+			}
 		}
 		s.Created, s.Expires, s.Seen = w.now, w.now.Add(ttl), w.now
 		data, err := encodeJSON(s)

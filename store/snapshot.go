@@ -28,7 +28,7 @@ type Snapshot struct {
 // come in any order; parents are stored before their children.
 func (db *DB) ImportProject(s *Snapshot, actor string) error {
 	p := s.Project
-	if err := p.Validate(); err != nil {
+	if err := p.ValidateNew(); err != nil {
 		return err
 	}
 	if p.ID == "" {

@@ -13,6 +13,10 @@ import (
 type userRecord struct {
 	coding.User
 	Hash []byte `json:"hash"`
+	// OneTimeUsed marks a one-time password (User.MustChangePassword)
+	// that already signed in once: it opens no second session. It lives
+	// only on disk, beside the hash it is about, and a new hash clears it.
+	OneTimeUsed bool `json:"one_time_used,omitempty"`
 }
 
 // CreateUser stores a new user. An empty ID gets a fresh one, an empty
@@ -54,18 +58,22 @@ func (w *writeTx) createUser(u *coding.User) error {
 }
 
 // changeUser reads a stored user, lets change alter it and stores it.
-func (w *writeTx) changeUser(key []byte, change func(*coding.User)) error {
+func (w *writeTx) changeUser(key []byte, change func(*userRecord)) error {
 	users := w.tx.Bucket(bucketUsers)
-	u, err := getUser(users, key)
+	r, err := getUserRecord(users, key)
 	if err != nil {
 		return err
 	}
-	change(u)
-	return putUser(users, key, u)
+	change(r)
+	return putUserRecord(users, key, r)
 }
 
 func putUser(users *bolt.Bucket, key []byte, u *coding.User) error {
-	data, err := encodeJSON(userRecord{User: *u, Hash: u.PasswordHash})
+	return putUserRecord(users, key, &userRecord{User: *u, Hash: u.PasswordHash})
+}
+
+func putUserRecord(users *bolt.Bucket, key []byte, r *userRecord) error {
+	data, err := encodeJSON(r)
 	if err != nil {
 		return err
 	}
@@ -80,7 +88,7 @@ func (db *DB) SetPassword(userID string, hash []byte) error {
 		return err
 	}
 	_, err = db.update(func(w *writeTx) error {
-		return w.changeUser(key, func(u *coding.User) { u.PasswordHash = hash })
+		return w.changeUser(key, func(r *userRecord) { r.Hash, r.OneTimeUsed = hash, false })
 	})
 	db.sessions.forgetUser(userID)
 	return err
@@ -97,9 +105,9 @@ func (db *DB) ResetPassword(userID string, hash []byte, oneTime bool) error {
 		return err
 	}
 	_, err = db.update(func(w *writeTx) error {
-		err := w.changeUser(key, func(u *coding.User) {
-			u.PasswordHash = hash
-			u.MustChangePassword = oneTime
+		err := w.changeUser(key, func(r *userRecord) {
+			r.Hash, r.OneTimeUsed = hash, false
+			r.MustChangePassword = oneTime
 		})
 		if err != nil {
 			return err
@@ -158,6 +166,15 @@ func (db *DB) Users() ([]coding.User, error) {
 }
 
 func getUser(users *bolt.Bucket, key []byte) (*coding.User, error) {
+	r, err := getUserRecord(users, key)
+	if err != nil {
+		return nil, err
+	}
+	r.User.PasswordHash = r.Hash
+	return &r.User, nil
+}
+
+func getUserRecord(users *bolt.Bucket, key []byte) (*userRecord, error) {
 	v := users.Get(key)
 	if v == nil {
 		return nil, coding.Errorf(coding.ENOTFOUND, "user %s does not exist", keyID(key))
@@ -166,6 +183,5 @@ func getUser(users *bolt.Bucket, key []byte) (*coding.User, error) {
 	if err := decodeJSON(v, &r); err != nil {
 		return nil, err
 	}
-	r.User.PasswordHash = r.Hash
-	return &r.User, nil
+	return &r, nil
 }

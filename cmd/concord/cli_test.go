@@ -120,6 +120,8 @@ func TestCLIErrorsNameTheProblemAndChangeNothing(t *testing.T) {
 		{"weak password", []string{"users", "add", "kim", "--password", "short"}, "at least 8"},
 		{"unknown role", []string{"users", "grant", "maya", "--project", "p", "--role", "boss"}, "lead, coder or viewer"},
 		{"bad slug", []string{"projects", "create", "Bad Slug", "--name", "x", "--lead", "maya"}, "lower-case"},
+		{"slug shaped like an id", []string{"projects", "create", "6f1c2a3b-0d4e-4f5a-8b6c-7d8e9f0a1b2c", "--name", "x", "--lead", "maya"}, "looks like a project id"},
+		{"import into a new project with an id-shaped slug", []string{"import", "--project", "6f1c2a3b0d4e4f5a8b6c7d8e9f0a1b2c", "--lead", "maya", filepath.Join(dir, "good.txt")}, "looks like a project id"},
 		{"unknown command", []string{"frobnicate"}, "unknown command"},
 		{"bad attr", []string{"import", "--project", "p", "--attr", "novalue", filepath.Join(dir, "good.txt")}, "key=value"},
 		{"bad trusted proxy", []string{"serve", "--trusted-proxy", "127.0.0.1, proxy.local"}, `--trusted-proxy "proxy.local" must be an address or a CIDR range`},

@@ -104,7 +104,7 @@ func TestExportEndpoint(t *testing.T) {
 		{ana, "?format=json&coder=ben", 403, "only your own"},
 		{ana, "?format=pdf", 400, "format must be one of csv, xlsx"},
 		{ana, "", 400, "format must be one of"},
-		{lead, "?format=csv&coder=nobody", 404, "no coder"},
+		{lead, "?format=csv&coder=nobody", 400, "no coder"},
 	} {
 		status, _, body := tt.c.get("/api/projects/peer-support/export" + tt.query)
 		if status != tt.status || !strings.Contains(string(body), tt.want) {

@@ -144,7 +144,7 @@ func (m *Main) planImport(st *store.DB, slug, name, leadLogin string, parts []*c
 		if imp.newProject.Name == "" {
 			imp.newProject.Name = slug
 		}
-		if err := imp.newProject.Validate(); err != nil {
+		if err := imp.newProject.ValidateNew(); err != nil {
 			return nil, err
 		}
 	}

@@ -208,6 +208,9 @@ func TestCreateProject(t *testing.T) {
 		{"no name", map[string]any{"name": "  "}, http.StatusBadRequest, "", "give the project a name"},
 		{"nothing to make a slug of", map[string]any{"name": "!!!"}, http.StatusBadRequest, "", "give a slug"},
 		{"bad slug", map[string]any{"name": "X", "slug": "Not A Slug"}, http.StatusBadRequest, "", "slug"},
+		{"slug shaped like an id", map[string]any{"name": "X", "slug": "6f1c2a3b-0d4e-4f5a-8b6c-7d8e9f0a1b2c"}, http.StatusBadRequest, "", "looks like a project id"},
+		{"slug of 32 hex digits", map[string]any{"name": "X", "slug": "6f1c2a3b0d4e4f5a8b6c7d8e9f0a1b2c"}, http.StatusBadRequest, "", "looks like a project id"},
+		{"a name that is an id", map[string]any{"name": "6f1c2a3b-0d4e-4f5a-8b6c-7d8e9f0a1b2c"}, http.StatusBadRequest, "", "looks like a project id"},
 		{"unknown field", map[string]any{"name": "X", "owner": "ben"}, http.StatusBadRequest, "", "owner"},
 	}
 	for _, tc := range tests {

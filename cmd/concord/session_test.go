@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -106,6 +107,55 @@ func TestSessionSignOutWithoutSessionAnswers401(t *testing.T) {
 		}
 	}
 }
+
+// Sign-out takes no body: it ends the session whatever the content type
+// (a client that sends none must not be left signed in), but not when
+// another site asks.
+func TestSessionSignOutWithAnyContentType(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t)
+	for _, tt := range []struct {
+		name, contentType, body, origin string
+		want                            int
+		live                            bool // the session afterwards
+	}{
+		{"JSON", "application/json", "{}", "", http.StatusOK, false},
+		{"no content type, no body", "", "", "", http.StatusOK, false},
+		{"text/plain", "text/plain", "bye", "", http.StatusOK, false},
+		{"a form", "application/x-www-form-urlencoded", "a=b", ts.URL, http.StatusOK, false},
+		{"from another site", "", "", "https://evil.example", http.StatusForbidden, true},
+	} {
+		ana := ts.login(t, "ana", DemoPassword)
+		base, _ := url.Parse(ts.URL)
+		cookies := ana.http.Jar.Cookies(base)
+		req, _ := http.NewRequest("POST", ts.URL+"/api/logout", strings.NewReader(tt.body))
+		if tt.contentType != "" {
+			req.Header.Set("Content-Type", tt.contentType)
+		}
+		if tt.origin != "" {
+			req.Header.Set("Origin", tt.origin)
+		}
+		resp, err := ana.http.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tt.want {
+			t.Errorf("%s: sign-out = %d, want %d", tt.name, resp.StatusCode, tt.want)
+		}
+		// The old cookie, replayed: the browser's jar has forgotten it.
+		replay := &apiClient{t: t, base: ts.URL, http: &http.Client{Jar: &fixedJar{cookies}}}
+		if got := replay.gets("/api/me") == http.StatusOK; got != tt.live {
+			t.Errorf("%s: session alive after sign-out = %v, want %v", tt.name, got, tt.live)
+		}
+	}
+}
+
+// fixedJar sends the same cookies with every request and keeps none.
+type fixedJar struct{ cookies []*http.Cookie }
+
+func (j *fixedJar) SetCookies(*url.URL, []*http.Cookie) {}
+func (j *fixedJar) Cookies(*url.URL) []*http.Cookie     { return j.cookies }
 
 func TestPasswordChangeEndsEverySessionOfTheUser(t *testing.T) {
 	t.Parallel()
