@@ -19,29 +19,38 @@ const SessionCookie = "concord_session"
 // on the machines we measured, slow for a guesser and quick for a person.
 const BcryptCost = 11
 
-// HashPassword validates a new password and returns its bcrypt hash.
-func HashPassword(pw string) ([]byte, error) {
+// HashPassword validates a new password and returns its bcrypt hash at
+// the given cost; 0 means BcryptCost. Only tests pass less: they hash
+// and check hundreds of passwords, each of which would cost over a
+// second under the race detector.
+func HashPassword(pw string, cost int) ([]byte, error) {
 	if err := coding.ValidatePassword(pw); err != nil {
 		return nil, err
 	}
-	return bcrypt.GenerateFromPassword([]byte(pw), BcryptCost)
+	if cost == 0 {
+		cost = BcryptCost
+	}
+	return bcrypt.GenerateFromPassword([]byte(pw), cost)
 }
 
-// dummyHash returns a hash to compare against when there is no password
-// to check (no such login, or an account without a password), so that
-// such a sign-in takes as long as a wrong password. It is made on first
-// use, not at start: every command of the binary would otherwise pay for
-// a bcrypt hash it never needs. The password behind it is random, and a
-// match against it never signs anyone in anyway.
-var dummyHash = sync.OnceValue(func() []byte {
-	pw := make([]byte, 32)
-	rand.Read(pw)
-	h, err := bcrypt.GenerateFromPassword(pw, BcryptCost)
-	if err != nil {
-		panic("server: make the dummy password hash: " + err.Error())
-	}
-	return h
-})
+// newDummyHash returns a function giving a hash to compare against when
+// there is no password to check (no such login, or an account without a
+// password), so that such a sign-in takes as long as a wrong password: it
+// has the cost of the server's real hashes. It is made on first use, not
+// at start: every command of the binary would otherwise pay for a bcrypt
+// hash it never needs. The password behind it is random, and a match
+// against it never signs anyone in anyway.
+func newDummyHash(cost int) func() []byte {
+	return sync.OnceValue(func() []byte {
+		pw := make([]byte, 32)
+		rand.Read(pw)
+		h, err := bcrypt.GenerateFromPassword(pw, cost)
+		if err != nil {
+			panic("server: make the dummy password hash: " + err.Error())
+		}
+		return h
+	})
+}
 
 type ctxKey int
 
@@ -154,7 +163,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	// which logins exist or which have a password.
 	refused := coding.Errorf(coding.EUNAUTHORIZED, "the login or password is not right")
 	u, err := s.store.UserByLogin(login)
-	hash := dummyHash()
+	hash := s.dummyHash()
 	usable := err == nil && len(u.PasswordHash) > 0
 	if usable {
 		hash = u.PasswordHash
@@ -254,7 +263,7 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request, u 
 	// one did, an empty hash must not pass, and takes the usual time.
 	hash := u.PasswordHash
 	if len(hash) == 0 {
-		hash = dummyHash()
+		hash = s.dummyHash()
 	}
 	match, err := s.comparePassword(r.Context(), hash, req.Current)
 	if err != nil {
@@ -304,7 +313,7 @@ func (s *Server) hashPassword(ctx context.Context, pw string) ([]byte, error) {
 		return nil, err
 	}
 	defer func() { <-s.hashing }()
-	return HashPassword(pw)
+	return HashPassword(pw, s.opts.BcryptCost)
 }
 
 func (s *Server) acquireHashing(ctx context.Context) error {

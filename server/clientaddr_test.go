@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/concordqda/concord/coding"
+	"golang.org/x/crypto/bcrypt"
 )
 
 func TestClientAddr(t *testing.T) {
@@ -51,7 +52,7 @@ func TestSignInThrottlingBehindAProxy(t *testing.T) {
 	t.Parallel()
 	s, st := newTestServer(t, Options{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
 	s.limits.maxAddr = 4
-	hash, err := HashPassword("bens-password")
+	hash, err := HashPassword("bens-password", bcrypt.MinCost)
 	if err != nil {
 		t.Fatal(err)
 	}

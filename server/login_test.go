@@ -53,7 +53,7 @@ func TestSignInThrottlingPerAddress(t *testing.T) {
 	s, st := newTestServer(t, Options{})
 	// The real limit costs a bcrypt check per attempt: minutes under -race.
 	s.limits.maxAddr = 6
-	hash, err := HashPassword("bens-password")
+	hash, err := HashPassword("bens-password", bcrypt.MinCost)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,11 +127,25 @@ func TestLoginLimiterForgetsOldFailures(t *testing.T) {
 // one, so those answers take as long as a wrong password; and it is one
 // hash, made once.
 func TestDummyHashCostsAsMuchAsAPassword(t *testing.T) {
-	if cost, err := bcrypt.Cost(dummyHash()); err != nil || cost != BcryptCost {
-		t.Errorf("bcrypt.Cost(dummyHash()) = %d, %v; want %d", cost, err, BcryptCost)
-	}
-	if a, b := dummyHash(), dummyHash(); &a[0] != &b[0] {
-		t.Error("dummyHash() made a new hash on its second call")
+	for _, cost := range []int{0, bcrypt.MinCost} {
+		s, _ := newTestServer(t, Options{BcryptCost: cost})
+		want := cost
+		if want == 0 {
+			want = BcryptCost
+		}
+		real, err := HashPassword("a real password", cost)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := bcrypt.Cost(s.dummyHash()); err != nil || got != want {
+			t.Errorf("cost %d: bcrypt.Cost(dummyHash()) = %d, %v; want %d", cost, got, err, want)
+		}
+		if got, _ := bcrypt.Cost(real); got != want {
+			t.Errorf("cost %d: bcrypt.Cost(HashPassword) = %d, want %d", cost, got, want)
+		}
+		if a, b := s.dummyHash(), s.dummyHash(); &a[0] != &b[0] {
+			t.Error("dummyHash() made a new hash on its second call")
+		}
 	}
 }
 

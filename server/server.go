@@ -16,6 +16,10 @@ import (
 
 // Options configure a Server.
 type Options struct {
+	// BcryptCost is the work factor of the password hashes the server
+	// makes and of the one it checks unknown logins against; 0 means
+	// BcryptCost. Tests lower it.
+	BcryptCost int
 	// PublicURL is the address users reach the server at; its scheme
 	// decides whether cookies are Secure and its host is the only
 	// accepted Origin besides the request's own host.
@@ -63,6 +67,8 @@ type Server struct {
 	limits *loginLimiter
 	// heavyLimits bounds each user's expensive requests in flight.
 	heavyLimits *heavyLimiter
+	// dummyHash is checked when there is no password to check.
+	dummyHash func() []byte
 	// hashing holds a slot per bcrypt computation in flight: a burst of
 	// sign-ins waits here instead of taking every core.
 	hashing chan struct{}
@@ -91,12 +97,17 @@ func New(st Store, opts Options) *Server {
 	if opts.MaxBatch == 0 {
 		opts.MaxBatch = 1000
 	}
+	if opts.BcryptCost == 0 {
+		opts.BcryptCost = BcryptCost
+	}
 	s := &Server{
 		store:  st,
 		opts:   opts,
 		log:    opts.Logger.With("component", "http"),
 		mux:    http.NewServeMux(),
 		limits: newLoginLimiter(),
+
+		dummyHash: newDummyHash(opts.BcryptCost),
 
 		heavyLimits: newHeavyLimiter(),
 		// Half the cores, but at least two: a class signing in at once

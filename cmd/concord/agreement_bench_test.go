@@ -62,7 +62,7 @@ func writeLargeDB(b *testing.B, path string) {
 	if err := st.CreateUser(lead); err != nil {
 		b.Fatal(err)
 	}
-	hash, err := server.HashPassword(DemoPassword)
+	hash, err := server.HashPassword(DemoPassword, 0)
 	if err != nil {
 		b.Fatal(err)
 	}

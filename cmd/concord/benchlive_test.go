@@ -56,7 +56,7 @@ func TestBenchLiveEndsWhenTheServerStops(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := &syncBuffer{}
-	m := &Main{Stdin: strings.NewReader(""), Stdout: out, Stderr: out, Getenv: func(string) string { return "" }}
+	m := &Main{Stdin: strings.NewReader(""), Stdout: out, Stderr: out, Getenv: func(string) string { return "" }, BcryptCost: testBcryptCost}
 	done := make(chan error, 1)
 	go func() {
 		done <- m.Run(context.Background(), []string{"bench", "live", "--url", ts.URL, "--project", "peer-support",

@@ -121,7 +121,7 @@ func TestBrowserTeamAndSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	m := &Main{Stdout: &out, Stderr: &out, Getenv: func(string) string { return "" }}
+	m := &Main{Stdout: &out, Stderr: &out, Getenv: func(string) string { return "" }, BcryptCost: testBcryptCost}
 	if err := m.Run(context.Background(), []string{"restore", backup, "--db", filepath.Join(t.TempDir(), "restored.db")}); err != nil {
 		t.Fatalf("concord restore refused the backup downloaded from the UI: %v\n%s", err, out.String())
 	}

@@ -19,7 +19,7 @@ import (
 func run(t testing.TB, stdin string, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
 	var out, errb syncBuffer
-	m := &Main{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}
+	m := &Main{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, BcryptCost: testBcryptCost}
 	err = m.Run(context.Background(), args)
 	return out.String(), errb.String(), err
 }

@@ -35,7 +35,7 @@ func (m *Main) prepareDatabase(db *store.DB, noDemo bool) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		hash, err := server.HashPassword(pw)
+		hash, err := server.HashPassword(pw, m.BcryptCost)
 		if err != nil {
 			return "", err
 		}
@@ -47,7 +47,7 @@ func (m *Main) prepareDatabase(db *store.DB, noDemo bool) (string, error) {
 		}
 		return fmt.Sprintf("Created the user admin with the one-time password %s\nIt is shown only now and works once: sign in and choose your own (or run: concord users passwd admin).\n", pw), nil
 	}
-	if err := loadDemo(db); err != nil {
+	if err := loadDemo(db, m.BcryptCost); err != nil {
 		return "", fmt.Errorf("load the demo project: %w", err)
 	}
 	return fmt.Sprintf("Loaded the demo project \"Peer support work in substance use services\".\nSign in as lead (the project lead), ana or ben (coders); the password is %q for all three.\n", DemoPassword), nil
@@ -55,14 +55,14 @@ func (m *Main) prepareDatabase(db *store.DB, noDemo bool) (string, error) {
 
 // loadDemo creates the demo users and stores the demo project in one
 // transaction.
-func loadDemo(db *store.DB) error {
+func loadDemo(db *store.DB, bcryptCost int) error {
 	demo, err := seeds.LoadDemo()
 	if err != nil {
 		return err
 	}
 	// One hash serves every demo account: they share a password, and
 	// bcrypt is slow on purpose.
-	hash, err := server.HashPassword(DemoPassword)
+	hash, err := server.HashPassword(DemoPassword, bcryptCost)
 	if err != nil {
 		return err
 	}

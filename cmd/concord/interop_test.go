@@ -35,7 +35,7 @@ func interopDemoDB(t *testing.T) string {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if err := loadDemo(st); err != nil {
+	if err := loadDemo(st, testBcryptCost); err != nil {
 		t.Fatal(err)
 	}
 	p, _ := st.ProjectBySlug("peer-support")
@@ -324,7 +324,7 @@ func TestCLIImportPDF(t *testing.T) {
 	}
 	// Without pdftotext, the error names the file and the fix.
 	var out, errb syncBuffer
-	m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" },
+	m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, BcryptCost: testBcryptCost,
 		LookPath: func(string) (string, error) { return "", exec.ErrNotFound }}
 	err := m.Run(t.Context(), []string{"import", "--project", "pdfs", pdf, "--db", db})
 	if err == nil || !strings.Contains(err.Error(), "scan.pdf: cannot read PDF files without pdftotext") {

@@ -118,7 +118,7 @@ func TestLiveCapFlags(t *testing.T) {
 		{nil, map[string]string{"CONCORD_LIVE_PER_USER": "-1"}, 0, 0, "--live-per-user"},
 	}
 	for _, c := range cases {
-		m := &Main{Getenv: func(k string) string { return c.env[k] }, Stdout: &syncBuffer{}, Stderr: &syncBuffer{}}
+		m := &Main{Getenv: func(k string) string { return c.env[k] }, BcryptCost: testBcryptCost, Stdout: &syncBuffer{}, Stderr: &syncBuffer{}}
 		cfg, err := m.parseServe(c.args)
 		if c.err != "" {
 			if err == nil || !strings.Contains(err.Error(), c.err) {

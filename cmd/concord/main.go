@@ -41,6 +41,9 @@ type Main struct {
 	// LookPath finds external programs (pdftotext); nil means
 	// exec.LookPath. Tests replace it.
 	LookPath func(file string) (string, error)
+	// BcryptCost is the work factor of the password hashes this program
+	// makes (0: server.BcryptCost). Tests lower it; the binary never does.
+	BcryptCost int
 }
 
 // NewMain returns a Main wired to the process's standard streams and

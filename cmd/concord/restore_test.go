@@ -421,7 +421,7 @@ func FuzzRestore(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	if err := loadDemo(st); err != nil {
+	if err := loadDemo(st, testBcryptCost); err != nil {
 		f.Fatal(err)
 	}
 	if err := st.Close(); err != nil {

@@ -174,6 +174,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	srv := server.New(db, server.Options{
+		BcryptCost:     m.BcryptCost,
 		PublicURL:      cfg.PublicURL,
 		TrustedProxies: cfg.TrustedProxies,
 		OpenProjects:   cfg.OpenProjects,

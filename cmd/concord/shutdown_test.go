@@ -24,7 +24,7 @@ func TestGracefulShutdownSaysGoingAway(t *testing.T) {
 	db := filepath.Join(dir, "c.db")
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
-	m := &Main{Stdin: strings.NewReader(""), Stdout: &syncBuffer{}, Stderr: &syncBuffer{}, Getenv: func(string) string { return "" },
+	m := &Main{Stdin: strings.NewReader(""), Stdout: &syncBuffer{}, Stderr: &syncBuffer{}, Getenv: func(string) string { return "" }, BcryptCost: testBcryptCost,
 		Ready: func(addr string, _ *store.DB) { ready <- addr }}
 	done := make(chan error, 1)
 	go func() { done <- m.Run(ctx, []string{"--db", db, "--addr", "127.0.0.1:0"}) }()

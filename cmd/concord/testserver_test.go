@@ -16,7 +16,14 @@ import (
 
 	"github.com/concordqda/concord/coding"
 	"github.com/concordqda/concord/store"
+	"golang.org/x/crypto/bcrypt"
 )
+
+// testBcryptCost is the work factor of the password hashes the tests'
+// servers and commands make: bcrypt's least. At the real cost each hash
+// and each sign-in takes over a second under the race detector, and the
+// suite makes hundreds; what the cost buys is tested in server.
+const testBcryptCost = bcrypt.MinCost
 
 // syncBuffer is a bytes.Buffer safe for the server's goroutines and the
 // test to share.
@@ -65,8 +72,8 @@ func startServerAt(t testing.TB, db string, args ...string) *testServer {
 	var st *store.DB
 	m := &Main{
 		Stdin: strings.NewReader(""), Stdout: ts.Out, Stderr: ts.Out,
-		Getenv: func(string) string { return "" },
-		Ready:  func(addr string, db *store.DB) { st = db; ready <- addr },
+		Getenv: func(string) string { return "" }, BcryptCost: testBcryptCost,
+		Ready: func(addr string, db *store.DB) { st = db; ready <- addr },
 	}
 	done := make(chan error, 1)
 	go func() {
@@ -187,7 +194,7 @@ func serveOnce(t *testing.T, db string, ready func(*store.DB), args ...string) s
 	defer cancel()
 	up := make(chan struct{})
 	stdout := &syncBuffer{}
-	m := &Main{Stdin: strings.NewReader(""), Stdout: stdout, Stderr: &syncBuffer{}, Getenv: func(string) string { return "" }}
+	m := &Main{Stdin: strings.NewReader(""), Stdout: stdout, Stderr: &syncBuffer{}, Getenv: func(string) string { return "" }, BcryptCost: testBcryptCost}
 	m.Ready = func(_ string, st *store.DB) {
 		if ready != nil {
 			ready(st)

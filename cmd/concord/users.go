@@ -54,7 +54,7 @@ func (m *Main) users(args []string) error {
 		if *password == "" {
 			return usagef("users add needs --password")
 		}
-		hash, err := server.HashPassword(*password)
+		hash, err := server.HashPassword(*password, m.BcryptCost)
 		if err != nil {
 			return err
 		}
@@ -90,7 +90,7 @@ func (m *Main) users(args []string) error {
 			}
 			pw = strings.TrimRight(line, "\r\n")
 		}
-		hash, err := server.HashPassword(pw)
+		hash, err := server.HashPassword(pw, m.BcryptCost)
 		if err != nil {
 			return err
 		}
