@@ -92,7 +92,7 @@ func (c *client) drop(code int) {
 
 // writePump replays the log after since, then forwards queued messages,
 // merging whatever is queued into one frame (newline-separated JSON).
-func (c *client) writePump(since uint64) {
+func (c *client) writePump(from since) {
 	h := c.hub
 	ticker := time.NewTicker(h.opts.PingInterval)
 	defer func() {
@@ -100,7 +100,7 @@ func (c *client) writePump(since uint64) {
 		c.conn.Close()
 		h.wg.Done()
 	}()
-	last, ok := c.replay(since)
+	last, ok := c.replay(from)
 	if !ok {
 		return
 	}
@@ -117,12 +117,21 @@ func (c *client) writePump(since uint64) {
 				if !ok {
 					break
 				}
+				blinded := c.blinded(c.room)
 				for _, m := range ms {
 					if m.seq != 0 {
+						// The hub works in sequence numbers; only
+						// what is written is sealed for a blinded
+						// client.
 						if m.seq <= last {
 							continue // already sent by the replay
 						}
 						last = m.seq
+						if blinded {
+							if m.data = h.cursors.restamp(m.data, m.seq); m.data == nil {
+								continue
+							}
+						}
 					}
 					if n > 0 {
 						frame.WriteByte('\n')
@@ -174,11 +183,14 @@ func (c *client) closeWith(code int, text string) {
 	c.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, text), time.Now().Add(time.Second))
 }
 
-// replay sends a hello, every visible event after since from the log, and
-// a "ready" marker carrying the sequence number the client is now at (as
-// "last": only log events carry a "seq").
-func (c *client) replay(since uint64) (uint64, bool) {
+// replay sends a hello, every visible event after from.seq from the log,
+// and a "ready" marker carrying the sequence number the client is now at
+// (as "last": only log events carry a "seq"). A blinded client gets
+// cursors in place of every number.
+func (c *client) replay(from since) (uint64, bool) {
 	h := c.hub
+	since := from.seq
+	pos := func(seq uint64) any { return h.cursors.position(seq, c.blinded(c.room)) }
 	head, err := h.store.LastSeq(c.project)
 	if err != nil {
 		c.closeWith(websocket.CloseInternalServerErr, "internal error")
@@ -190,18 +202,24 @@ func (c *client) replay(since uint64) (uint64, bool) {
 		return 0, false
 	}
 	switch {
+	case from.stale != "":
+		// A cursor from before a restart (or a number from a blinded
+		// client): the client cannot be told where it was, so it
+		// reloads, as for a compacted log.
+		c.writeJSON(map[string]any{"type": "reset", "head": pos(head), "reason": from.stale})
+		since = head
 	case since > head:
 		// The client knows a future this log does not have (a restored
 		// backup, another database): it must reload.
-		c.writeJSON(map[string]any{"type": "reset", "head": head, "reason": "the project's history does not reach your last change; reload the project"})
+		c.writeJSON(map[string]any{"type": "reset", "head": pos(head), "reason": "the project's history does not reach your last change; reload the project"})
 		since = head
 	case since < floor:
 		// What the client missed was compacted away: a partial history
 		// would leave it wrong, so it reloads and goes on from the head.
-		c.writeJSON(map[string]any{"type": "reset", "head": head, "reason": "you were away longer than the project's history reaches; reload the project"})
+		c.writeJSON(map[string]any{"type": "reset", "head": pos(head), "reason": "you were away longer than the project's history reaches; reload the project"})
 		since = head
 	}
-	c.writeJSON(map[string]any{"type": "hello", "conn": c.id, "since": since, "head": head})
+	c.writeJSON(map[string]any{"type": "hello", "conn": c.id, "since": pos(since), "head": pos(head)})
 	last := since
 	var frame bytes.Buffer
 	for {
@@ -219,8 +237,13 @@ func (c *client) replay(since uint64) (uint64, bool) {
 				continue
 			}
 			data := ev.Raw
-			if c.blinded(c.room) && hasLayerCounts(ev) {
-				data = withoutLayerCounts(*ev).Raw
+			if c.blinded(c.room) {
+				if hasLayerCounts(ev) {
+					data = withoutLayerCounts(*ev).Raw
+				}
+				if data = h.cursors.restamp(data, ev.Seq); data == nil {
+					continue
+				}
 			}
 			if n > 0 {
 				frame.WriteByte('\n')
@@ -238,7 +261,7 @@ func (c *client) replay(since uint64) (uint64, bool) {
 			break
 		}
 	}
-	if err := c.writeJSON(map[string]any{"type": "ready", "last": last}); err != nil {
+	if err := c.writeJSON(map[string]any{"type": "ready", "last": pos(last)}); err != nil {
 		return 0, false
 	}
 	return last, true

@@ -80,13 +80,22 @@ func (s *Server) handleDocumentCodings(w http.ResponseWriter, r *http.Request, c
 		s.writeError(w, r, err)
 		return
 	}
+	// The position is read before the codings: a change committed in
+	// between is then both in the answer and after seq, and a client
+	// skipping events up to seq applies it again (harmless) rather than
+	// never.
+	seq, err := s.store.LastSeq(c.project.ID)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	cs, err := s.visibleCodings(c, coding.CodingFilter{DocumentID: did, CoderID: r.URL.Query().Get("coder")})
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	seq, _ := s.store.LastSeq(c.project.ID)
-	writeJSON(w, http.StatusOK, map[string]any{"codings": cs, "seq": seq})
+	// seq is a cursor for a blinded caller (cursor.go).
+	writeJSON(w, http.StatusOK, map[string]any{"codings": cs, "seq": s.hub.cursors.position(seq, c.blinded())})
 }
 
 type documentRequest struct {

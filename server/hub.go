@@ -43,6 +43,10 @@ type HubOptions struct {
 	// most: changes in between are coalesced into one message
 	// (presence.go).
 	PresenceEvery time.Duration
+	// CursorKey seals the cursors blinded coders get instead of sequence
+	// numbers (cursor.go): 32 bytes, or empty for a random key made now,
+	// so that cursors die with the process.
+	CursorKey []byte
 }
 
 func (o *HubOptions) defaults() {
@@ -116,6 +120,8 @@ type Hub struct {
 	// writeBuffers lends every live connection its write buffer for the
 	// time of one write.
 	writeBuffers sync.Pool
+	// cursors stand in for sequence numbers for blinded coders.
+	cursors *cursors
 
 	// Counters for tests and the load tool.
 	Delivered atomic.Uint64
@@ -141,14 +147,23 @@ type message struct {
 	data []byte
 }
 
-// NewHub returns a hub; the server attaches its store for replays.
+// NewHub returns a hub; the server attaches its store for replays. It
+// panics if opts.CursorKey is set but not 32 bytes long, a programming
+// error.
 func NewHub(opts HubOptions, log *slog.Logger) *Hub {
 	opts.defaults()
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	if len(opts.CursorKey) != 0 && len(opts.CursorKey) != cursorKeySize {
+		panic("server: HubOptions.CursorKey must be 32 bytes")
+	}
+	cs, err := newCursors(opts.CursorKey)
+	if err != nil {
+		panic("server: cursor key: " + err.Error())
+	}
 	return &Hub{opts: opts, log: log, rooms: map[string]*room{}, shutdown: make(chan struct{}),
-		perUser: map[string]int{}, perSession: map[string]int{}}
+		perUser: map[string]int{}, perSession: map[string]int{}, cursors: cs}
 }
 
 // Publish delivers committed events, in order, to every client allowed to

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -9,16 +10,19 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// handleLive upgrades to the project's live websocket. ?since=SEQ replays
-// every event after SEQ before live events flow, with no gap and no
-// duplicate.
+// handleLive upgrades to the project's live websocket. ?since=SEQ (or a
+// blinded coder's cursor) replays every event after it before live events
+// flow, with no gap and no duplicate.
 func (s *Server) handleLive(w http.ResponseWriter, r *http.Request, c *caller) {
-	since, err := parseSeq(r.URL.Query().Get("since"))
-	if err != nil {
+	h := s.hub
+	since, err := h.cursors.parseSince(r.URL.Query().Get("since"), c.blinded())
+	if err != nil && since.stale == "" {
 		s.writeError(w, r, err)
 		return
 	}
-	h := s.hub
+	// A number from a blinded coder is answered by a reset, not refused:
+	// the project may have turned blind while their page held a number,
+	// and a reset tells them nothing about the number they sent.
 	release, err := h.admit(c.user.ID, sessionFrom(r.Context()))
 	if err != nil {
 		s.writeError(w, r, err)
@@ -86,14 +90,18 @@ func (s *Server) handleLive(w http.ResponseWriter, r *http.Request, c *caller) {
 	go cl.readPump()
 }
 
-// handleEvents serves the log over plain HTTP: ?since=SEQ&limit=N.
+// handleEvents serves the log over plain HTTP: ?since=SEQ&limit=N. A
+// blinded caller resumes from cursors and gets cursors (cursor.go).
 func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request, c *caller) {
 	q := r.URL.Query()
-	since, err := parseSeq(q.Get("since"))
+	blinded := c.blinded()
+	cs := s.hub.cursors
+	from, err := cs.parseSince(q.Get("since"), blinded)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	since := from.seq
 	limit := 1000
 	if v := q.Get("limit"); v != "" {
 		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > 10000 {
@@ -106,10 +114,23 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request, c *caller)
 		s.writeError(w, r, err)
 		return
 	}
-	if since < floor {
+	if from.stale != "" || since < floor {
 		head, _ := s.store.LastSeq(c.project.ID)
-		writeJSON(w, http.StatusOK, map[string]any{"events": []coding.Event{}, "last": head, "more": false, "reset": true,
-			"reason": "the history before event " + strconv.FormatUint(floor+1, 10) + " was compacted; reload the project"})
+		reason := from.stale
+		switch {
+		case reason != "":
+		case blinded:
+			// The floor is a count of the log too.
+			reason = "you were away longer than the project's history reaches; reload the project"
+		default:
+			reason = "the history before event " + strconv.FormatUint(floor+1, 10) + " was compacted; reload the project"
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"events": []coding.Event{}, "last": cs.position(head, blinded), "more": false, "reset": true,
+			"reason": reason})
+		return
+	}
+	if blinded {
+		s.blindedEvents(w, r, c, since, limit)
 		return
 	}
 	events, err := s.store.Events(c.project.ID, since, limit)
@@ -121,25 +142,50 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request, c *caller)
 	var last uint64 = since
 	for _, ev := range events {
 		last = ev.Seq
-		switch {
-		case !c.sees(ev.Owner):
-		case c.blinded() && hasLayerCounts(&ev):
-			out = append(out, withoutLayerCounts(ev))
-		default:
+		if c.sees(ev.Owner) {
 			out = append(out, ev)
 		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"events": out, "last": last, "more": len(events) == limit})
 }
 
-// parseSeq reads a ?since= sequence number; empty means 0.
-func parseSeq(v string) (uint64, error) {
-	if v == "" {
-		return 0, nil
+// blindedEvents answers /events for a blinded caller: up to limit events
+// they may see, sealed with cursors. A page holds limit visible events (or
+// the rest of the log), not limit events of the log, and "more" says only
+// that the page is full: pages of the log would let a caller count hidden
+// events by paging with limit=1.
+func (s *Server) blindedEvents(w http.ResponseWriter, r *http.Request, c *caller, since uint64, limit int) {
+	cs := s.hub.cursors
+	out := make([]json.RawMessage, 0, min(limit, 1000))
+	last := since
+	for len(out) < limit {
+		page, err := s.store.Events(c.project.ID, last, s.hub.opts.ReplayPage)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		for i := 0; i < len(page) && len(out) < limit; i++ {
+			ev := &page[i]
+			last = ev.Seq
+			if !c.sees(ev.Owner) {
+				continue
+			}
+			if hasLayerCounts(ev) {
+				*ev = withoutLayerCounts(*ev)
+			}
+			data := ev.Raw
+			if data == nil {
+				if data, err = json.Marshal(ev); err != nil {
+					continue
+				}
+			}
+			if data = cs.restamp(data, ev.Seq); data != nil {
+				out = append(out, data)
+			}
+		}
+		if len(page) < s.hub.opts.ReplayPage {
+			break
+		}
 	}
-	n, err := strconv.ParseUint(v, 10, 64)
-	if err != nil {
-		return 0, coding.Errorf(coding.EINVALID, "since must be a sequence number (a whole number, 0 or more)")
-	}
-	return n, nil
+	writeJSON(w, http.StatusOK, map[string]any{"events": out, "last": cs.position(last, true), "more": len(out) == limit})
 }

@@ -95,7 +95,7 @@ func (s *Server) handleProject(w http.ResponseWriter, r *http.Request, c *caller
 		"me":        c.user.ID,
 		"members":   members,
 		"consensus": coding.ConsensusCoder,
-		"seq":       seq,
+		"seq":       s.hub.cursors.position(seq, c.blinded()), // a cursor for a blinded caller (cursor.go)
 	})
 }
 

@@ -11,9 +11,10 @@ import (
 // gets these events (the codebook changed for them too) without the
 // counts, which would tell them how much the others have coded.
 var layerCounts = map[string][]string{
-	coding.EventCodeDeleted:  {"codings_moved", "codings_deleted"},
-	coding.EventCodesMerged:  {"codings_moved", "codings_dropped"},
-	coding.EventLogCompacted: {"removed"},
+	coding.EventCodeDeleted: {"codings_moved", "codings_deleted"},
+	coding.EventCodesMerged: {"codings_moved", "codings_dropped"},
+	// The floor is a sequence number, which counts the log as well.
+	coding.EventLogCompacted: {"removed", "floor"},
 }
 
 // hasLayerCounts reports whether a blinded client must get ev redacted.

@@ -3,7 +3,7 @@ package main
 import (
 	"encoding/json"
 	"net/http"
-	"strconv"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -25,13 +25,15 @@ func TestBlindCoderGetsCodebookEventsWithoutCounts(t *testing.T) {
 		c.addCoding(ids, merged, 13, 19)
 	}
 
-	head := func(c *apiClient) uint64 {
-		var p struct{ Seq uint64 }
+	// Each resumes from the position the project's answer gave them: a
+	// number for the lead, a cursor for ben.
+	head := func(c *apiClient) string {
+		var p struct{ Seq json.RawMessage }
 		c.mustDo(http.StatusOK, "GET", "/api/projects/peer-support", nil, &p)
-		return p.Seq
+		return strings.Trim(string(p.Seq), `"`)
 	}
-	since := head(lead)
-	benLive, leadLive := ben.live(ids.Project, since), lead.live(ids.Project, since)
+	since := map[*apiClient]string{lead: head(lead), ben: head(ben)}
+	benLive, leadLive := ben.liveFrom(ids.Project, since[ben]), lead.liveFrom(ids.Project, since[lead])
 	defer benLive.close()
 	defer leadLive.close()
 	benLive.ready()
@@ -70,7 +72,7 @@ func TestBlindCoderGetsCodebookEventsWithoutCounts(t *testing.T) {
 		}
 	}
 
-	replay := ben.live(ids.Project, since)
+	replay := ben.liveFrom(ids.Project, since[ben])
 	defer replay.close()
 	for _, typ := range []string{"code.deleted", "code.merged"} {
 		m, ok := replay.next(func(m liveMsg) bool { return m.Type == typ }, 5*time.Second)
@@ -91,7 +93,7 @@ func TestBlindCoderGetsCodebookEventsWithoutCounts(t *testing.T) {
 				Payload json.RawMessage
 			}
 		}
-		who.c.mustDo(http.StatusOK, "GET", "/api/projects/peer-support/events?since="+strconv.FormatUint(since, 10), nil, &page)
+		who.c.mustDo(http.StatusOK, "GET", "/api/projects/peer-support/events?since="+url.QueryEscape(since[who.c]), nil, &page)
 		seen := 0
 		for _, e := range page.Events {
 			if e.Type == "code.deleted" || e.Type == "code.merged" {

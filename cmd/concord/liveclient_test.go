@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -25,7 +27,46 @@ type liveMsg struct {
 	Changed []presenceEntry `json:"changed"`
 	Left    []string        `json:"left"`
 	Raw     string          `json:"-"`
+	// Cursor and HeadCursor hold seq and head when they came as strings:
+	// the cursors a blinded coder gets in place of numbers.
+	Cursor     string `json:"-"`
+	HeadCursor string `json:"-"`
 }
+
+// UnmarshalJSON reads seq and head as numbers or as cursors.
+func (m *liveMsg) UnmarshalJSON(data []byte) error {
+	type plain liveMsg
+	aux := struct {
+		*plain
+		Seq  json.RawMessage `json:"seq"`
+		Head json.RawMessage `json:"head"`
+	}{plain: (*plain)(m)}
+	if err := json.Unmarshal(data, &aux); err != nil {
+		return err
+	}
+	for _, f := range []struct {
+		raw json.RawMessage
+		n   *uint64
+		s   *string
+	}{{aux.Seq, &m.Seq, &m.Cursor}, {aux.Head, &m.Head, &m.HeadCursor}} {
+		switch {
+		case len(f.raw) == 0:
+		case f.raw[0] == '"':
+			if err := json.Unmarshal(f.raw, f.s); err != nil {
+				return err
+			}
+		default:
+			if err := json.Unmarshal(f.raw, f.n); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// event reports whether m is an event of the log (it has a seq, a number
+// or a cursor).
+func (m liveMsg) event() bool { return m.Seq > 0 || m.Cursor != "" }
 
 // presenceEntry is one connection's presence.
 type presenceEntry struct {
@@ -56,10 +97,27 @@ func (c *apiClient) live(project string, since uint64) *liveConn {
 	return lc
 }
 
+// liveFrom is live from a position given as text: a number or a blinded
+// coder's cursor.
+func (c *apiClient) liveFrom(project, since string) *liveConn {
+	c.t.Helper()
+	lc, err := c.dialLiveFrom(project, since, true)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return lc
+}
+
 // dialLive opens the stream; with read false nobody reads from it (a
 // client that never reads, to be dropped).
 func (c *apiClient) dialLive(project string, since uint64, read bool) (*liveConn, error) {
-	u := strings.Replace(c.base, "http://", "ws://", 1) + fmt.Sprintf("/api/projects/%s/live?since=%d", project, since)
+	return c.dialLiveFrom(project, strconv.FormatUint(since, 10), read)
+}
+
+// dialLiveFrom is dialLive from a position given as text: a number or a
+// blinded coder's cursor.
+func (c *apiClient) dialLiveFrom(project, since string, read bool) (*liveConn, error) {
+	u := strings.Replace(c.base, "http://", "ws://", 1) + fmt.Sprintf("/api/projects/%s/live?since=%s", project, url.QueryEscape(since))
 	d := websocket.Dialer{Jar: c.http.Jar, HandshakeTimeout: 10 * time.Second}
 	conn, resp, err := d.Dial(u, nil)
 	if err != nil {
@@ -126,13 +184,13 @@ func (lc *liveConn) events(n int, within time.Duration) []liveMsg {
 	for len(out) < n {
 		select {
 		case m := <-lc.msgs:
-			if m.Seq > 0 {
+			if m.event() {
 				out = append(out, m)
 			}
 		case <-lc.done:
 			// Drain what arrived before the close.
 			for len(out) < n && len(lc.msgs) > 0 {
-				if m := <-lc.msgs; m.Seq > 0 {
+				if m := <-lc.msgs; m.event() {
 					out = append(out, m)
 				}
 			}

@@ -79,7 +79,7 @@ export class Live extends Emitter {
   open() {
     if (this.closed) return;
     const proto = location.protocol === "https:" ? "wss:" : "ws:";
-    const url = `${proto}//${location.host}${projectPath(this.pid, "live")}?since=${this.seq}`;
+    const url = `${proto}//${location.host}${projectPath(this.pid, "live")}?since=${encodeURIComponent(this.seq)}`;
     let ws;
     try {
       ws = new WebSocket(url);
@@ -122,7 +122,15 @@ export class Live extends Emitter {
 
   handle(msg) {
     if (typeof msg.seq === "number" && msg.type && msg.type.includes(".")) {
-      if (msg.seq <= this.seq) return; // already applied
+      if (typeof this.seq === "number" && msg.seq <= this.seq) return; // already applied
+      this.seq = msg.seq;
+      this.emit("event", msg);
+      return;
+    }
+    if (typeof msg.seq === "string" && msg.type && msg.type.includes(".")) {
+      // A blinded coder's cursor: opaque, never compared. The server
+      // sends each event once per connection (replay, then live), so
+      // there is nothing to skip; the next connection resumes from it.
       this.seq = msg.seq;
       this.emit("event", msg);
       return;
@@ -140,7 +148,9 @@ export class Live extends Emitter {
         break;
       case "ready": {
         const last = msg.last ?? msg.seq ?? 0;
-        if (last > this.seq) this.seq = last;
+        // Cursors (blinded coders) cannot be ordered: the server's is
+        // where this connection is.
+        if (typeof last !== "number" || typeof this.seq !== "number" || last > this.seq) this.seq = last;
         this.setStatus("connected");
         if (this.presence) this.flushPresence();
         this.emit("ready");

@@ -752,7 +752,12 @@ class Reader {
   }
 
   onEvent(ev) {
-    if (ev.seq <= this.loadedSeq) return;
+    // Events up to the loaded codings are skipped by number. A blinded
+    // coder's seq is an opaque cursor that cannot be compared: such an
+    // event is applied anyway, which is harmless, since applying is
+    // idempotent by coding id (setServer replaces, deleteServer of a
+    // missing id does nothing) and events come in order.
+    if (typeof ev.seq === "number" && typeof this.loadedSeq === "number" && ev.seq <= this.loadedSeq) return;
     const p = ev.payload || {};
     switch (ev.type) {
       case "coding.added":
