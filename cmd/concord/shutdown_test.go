@@ -117,7 +117,13 @@ func TestCrashLosesNoAcknowledgedCoding(t *testing.T) {
 				"--password", "concord-demo", "--coders", "8", "--duration", "10s", "--acked", acked, "--json")
 			load <- err
 		}()
-		time.Sleep(after + 500*time.Millisecond) // sign-in and connections first
+		// Kill only once this round's coders are writing (sign-in and
+		// connections take a while on a loaded machine), then at a point
+		// that differs by round.
+		for deadline := time.Now().Add(60 * time.Second); countLines(acked) <= before && time.Now().Before(deadline); {
+			time.Sleep(20 * time.Millisecond)
+		}
+		time.Sleep(after)
 		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 			t.Fatal(err)
 		}
@@ -151,4 +157,11 @@ func TestCrashLosesNoAcknowledgedCoding(t *testing.T) {
 		}
 		before = len(ids)
 	}
+}
+
+// countLines returns how many ids the load tool has appended to its
+// --acked file so far (0 while there is none).
+func countLines(path string) int {
+	data, _ := os.ReadFile(path)
+	return len(strings.Fields(string(data)))
 }
