@@ -62,7 +62,10 @@ func TestLiveReconnectReplaysExactlyWhatWasMissed(t *testing.T) {
 
 func TestLiveSlowClientIsDroppedOthersKeepReceiving(t *testing.T) {
 	t.Parallel()
-	ts := startServer(t, "--live-queue", "16", "--live-timeout", "3s")
+	// The pong timeout is short so that the stuck client goes soon, but
+	// not so short that ben, reading megabyte frames on a loaded machine
+	// under the race detector, misses a ping's deadline too (3 s did).
+	ts := startServer(t, "--live-queue", "16", "--live-timeout", "10s")
 	ana, ben, lead := ts.login(t, "ana", "concord-demo"), ts.login(t, "ben", "concord-demo"), ts.login(t, "lead", "concord-demo")
 	ids := ana.demo()
 	var p struct{ Seq uint64 }
