@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/concordqda/concord/coding"
@@ -69,22 +68,15 @@ type clearAssignRequest struct {
 	Documents []string `json:"documents"`
 }
 
-// resolveCoders turns logins or user ids into user ids.
-func (s *Server) resolveCoders(names []string) ([]string, error) {
-	users, err := s.store.Users()
-	if err != nil {
-		return nil, err
-	}
-	byName := map[string]string{}
-	for _, u := range users {
-		byName[u.ID] = u.ID
-		byName[strings.ToLower(u.Login)] = u.ID
-	}
+// resolveCoders turns logins or user ids into user ids among the
+// project's layers (projectCoder), so that assigning tells no one which
+// logins exist elsewhere on the server.
+func (s *Server) resolveCoders(projectID string, names []string) ([]string, error) {
 	out := make([]string, 0, len(names))
 	for _, n := range names {
-		id, ok := byName[strings.ToLower(strings.TrimSpace(n))]
-		if !ok {
-			return nil, coding.Errorf(coding.ENOTFOUND, "there is no user %.40q: give a login or a user id", n)
+		id, _, err := s.projectCoder(projectID, n)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, id)
 	}
@@ -98,7 +90,7 @@ func (s *Server) handleAssign(w http.ResponseWriter, r *http.Request, c *caller)
 		s.writeError(w, r, err)
 		return
 	}
-	coders, err := s.resolveCoders(req.Coders)
+	coders, err := s.resolveCoders(c.project.ID, req.Coders)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -129,7 +121,7 @@ func (s *Server) handleClearAssignments(w http.ResponseWriter, r *http.Request, 
 		s.writeError(w, r, err)
 		return
 	}
-	coders, err := s.resolveCoders(req.Coders)
+	coders, err := s.resolveCoders(c.project.ID, req.Coders)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -273,6 +273,11 @@ func TestAssignmentsLive(t *testing.T) {
 	}
 	viewer.mustDo(http.StatusOK, "GET", pp+"/assignments", nil, &list)
 
+	// Someone with an account on the server who is not in the project is
+	// as unknown as a login nobody has: assigning tells no one who exists.
+	if err := ts.Store.CreateUser(&coding.User{Login: "outsider", Name: "Outsider"}); err != nil {
+		t.Fatal(err)
+	}
 	head, _ := ts.Store.LastSeq(ids.Project)
 	for _, tt := range []struct {
 		name, method, path, body string
@@ -287,7 +292,8 @@ func TestAssignmentsLive(t *testing.T) {
 		{"sample of 0%", "PUT", "/assignments", `{"coders":["ana"],"sample":{"percent":0}}`, 400, "greater than 0 and at most 100"},
 		{"sample of 150%", "PUT", "/assignments", `{"coders":["ana"],"sample":{"percent":150,"seed":1}}`, 400, "greater than 0 and at most 100"},
 		{"negative seed", "PUT", "/assignments", `{"coders":["ana"],"sample":{"percent":10,"seed":-1}}`, 400, "seed"},
-		{"unknown coder", "PUT", "/assignments", `{"coders":["nobody"],"all":true}`, 404, `there is no user "nobody"`},
+		{"unknown coder", "PUT", "/assignments", `{"coders":["nobody"],"all":true}`, 400, `there is no coder "nobody" in this project`},
+		{"a user outside the project", "PUT", "/assignments", `{"coders":["outsider"],"all":true}`, 400, `there is no coder "outsider" in this project`},
 		{"a viewer", "PUT", "/assignments", `{"coders":["vera"],"all":true}`, 400, "a viewer does not code"},
 		{"unknown document", "PUT", "/assignments", `{"coders":["ana"],"documents":["` + coding.NewID() + `"]}`, 404, "does not exist"},
 		{"a title, not an id", "PUT", "/assignments", `{"coders":["ana"],"documents":["Interview 1"]}`, 404, "does not exist"},
