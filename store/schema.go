@@ -1,8 +1,10 @@
 package store
 
 import (
+	"context"
 	"encoding/binary"
 	"fmt"
+	"log/slog"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -44,6 +46,7 @@ func (db *DB) migrate() error {
 			return err
 		}
 		v := readVersion(meta)
+		created := v == 0 && tx.Bucket(bucketUsers) == nil
 		if v > schemaVersion {
 			return fmt.Errorf("it was written by a newer Concord (schema %d, this one reads up to %d)", v, schemaVersion)
 		}
@@ -51,7 +54,13 @@ func (db *DB) migrate() error {
 			if err := migrations[v](tx); err != nil {
 				return fmt.Errorf("migrate schema %d to %d: %w", v, v+1, err)
 			}
-			db.log.Info("migrated database schema", "from", v, "to", v+1)
+			// A new file has nothing to migrate: say so only at debug
+			// level, so that a normal first start prints its banner alone.
+			level := slog.LevelInfo
+			if created {
+				level = slog.LevelDebug
+			}
+			db.log.Log(context.Background(), level, "migrated database schema", "from", v, "to", v+1)
 		}
 		return meta.Put(keySchema, binary.BigEndian.AppendUint32(nil, schemaVersion))
 	})

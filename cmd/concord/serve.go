@@ -163,6 +163,23 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		PerSession: cfg.LivePerSession, PerUser: cfg.LivePerUser,
 		MaxMessage: cfg.Limits.message, MessageRate: cfg.Limits.rate, MessageBurst: int(2 * cfg.Limits.rate),
 	}, log.With("component", "hub"))
+	// Listen before the database is opened: a port already taken (or a
+	// bad certificate) must not leave a new, empty database file behind.
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w (is another server using that port? choose another with --addr)", cfg.Addr, err)
+	}
+	scheme := "http"
+	if cfg.TLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("TLS certificate %s / key %s: %w", cfg.TLSCert, cfg.TLSKey, err)
+		}
+		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+		scheme = "https"
+	}
+	defer ln.Close() // Serve closes it too; this covers the errors before
 	db, err := openServingDB(cfg.DB, log, hub.Publish)
 	if err != nil {
 		return err
@@ -195,20 +212,6 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		ReadTimeout:       5 * time.Minute, // large uploads; bodies are size-limited
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("cannot listen on %s: %w (is another server using that port? choose another with --addr)", cfg.Addr, err)
-	}
-	scheme := "http"
-	if cfg.TLSCert != "" {
-		cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
-		if err != nil {
-			ln.Close()
-			return fmt.Errorf("TLS certificate %s / key %s: %w", cfg.TLSCert, cfg.TLSKey, err)
-		}
-		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
-		scheme = "https"
 	}
 	addr := ln.Addr().String()
 	where := scheme + "://" + browsable(addr)
