@@ -37,6 +37,11 @@ func TestBrowserTeamAndSettings(t *testing.T) {
 	b.waitFor("the dialog's name field focused", `document.activeElement && document.activeElement.id === "np-name"`, "", 10*time.Second)
 	b.run("name it and create", keys("Pilot: shelter staff\r"))
 	b.waitFor("the new project's page", `location.pathname === "/p/pilot-shelter-staff"`, `location.pathname`, 10*time.Second)
+	// A project without a description shows none: not the word "null".
+	b.waitFor("the new project's heading", `document.querySelector("main h1") && document.querySelector("main h1").textContent === "Pilot: shelter staff"`, `document.querySelector("main") && document.querySelector("main").innerText`, 10*time.Second)
+	if text, err := eval[string](b, `document.querySelector("main").innerText`); err != nil || strings.Contains(text, "null") {
+		t.Errorf("the new project's page reads %q (%v), want no \"null\"", text, err)
+	}
 	var created struct{ Role string }
 	api.mustDo(http.StatusOK, "GET", "/api/projects/pilot-shelter-staff", nil, &created)
 	if created.Role != "lead" {

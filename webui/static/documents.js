@@ -29,7 +29,8 @@ export async function mount(root, { pid }) {
   // have any.
   const mineBox = h("input", { type: "checkbox", id: "mine-only" });
   const mine = h("label", { class: "check", hidden: true, title: "Show only the documents assigned to you" }, mineBox, " Assigned to you");
-  main.append(tabs("documents"), h("h1", { text: p.name }), p.description ? h("p", { class: "desc", text: p.description }) : null,
+  // Element.append writes null as the text "null": leave the line out.
+  main.append(tabs("documents"), h("h1", { text: p.name }), ...(p.description ? [h("p", { class: "desc", text: p.description })] : []),
     h("div", { class: "toolbar" }, filter, mine, importBtn, assignBtn), status, list);
 
   let docs = [];
