@@ -127,10 +127,17 @@ func (db *DB) Close() error {
 // first problem found.
 func (db *DB) Check() error {
 	return db.bolt.View(func(tx *bolt.Tx) error {
+		// Drain the channel: the checker goroutine reads pages of this
+		// transaction until it closes it, so leaving at the first error
+		// would strand it on its next send and end the transaction under
+		// it.
+		var first error
 		for err := range tx.Check() {
-			return err
+			if first == nil {
+				first = err
+			}
 		}
-		return nil
+		return first
 	})
 }
 
