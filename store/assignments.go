@@ -40,11 +40,7 @@ func (db *DB) Assign(projectID string, req coding.AssignRequest, actor string) (
 	}
 	var change coding.AssignmentChange
 	events, err := db.update(func(w *writeTx) error {
-		pb, err := w.project(projectID)
-		if err != nil {
-			return err
-		}
-		st, err := w.state(pb, projectID)
+		pb, st, err := w.projectState(projectID)
 		if err != nil {
 			return err
 		}
@@ -133,11 +129,7 @@ func (db *DB) Unassign(projectID string, coders, documents []string, actor strin
 	}
 	var change coding.AssignmentChange
 	events, err := db.update(func(w *writeTx) error {
-		pb, err := w.project(projectID)
-		if err != nil {
-			return err
-		}
-		st, err := w.state(pb, projectID)
+		pb, st, err := w.projectState(projectID)
 		if err != nil {
 			return err
 		}
@@ -218,11 +210,7 @@ func (db *DB) SetDone(projectID, document, coder string, done bool, actor string
 	}
 	var a coding.Assignment
 	events, err := db.update(func(w *writeTx) error {
-		pb, err := w.project(projectID)
-		if err != nil {
-			return err
-		}
-		st, err := w.state(pb, projectID)
+		pb, st, err := w.projectState(projectID)
 		if err != nil {
 			return err
 		}

@@ -27,11 +27,7 @@ func (w *writeTx) createCode(c *coding.Code, actor string) error {
 	if err != nil {
 		return coding.Errorf(coding.EINVALID, "code id %q is not a UUID", c.ID)
 	}
-	pb, err := w.project(c.ProjectID)
-	if err != nil {
-		return err
-	}
-	st, err := w.state(pb, c.ProjectID)
+	pb, st, err := w.projectState(c.ProjectID)
 	if err != nil {
 		return err
 	}
@@ -76,11 +72,7 @@ func (db *DB) UpdateCode(c *coding.Code, actor string) (*coding.Event, error) {
 		return nil, err
 	}
 	events, err := db.update(func(w *writeTx) error {
-		pb, err := w.project(c.ProjectID)
-		if err != nil {
-			return err
-		}
-		st, err := w.state(pb, c.ProjectID)
+		pb, st, err := w.projectState(c.ProjectID)
 		if err != nil {
 			return err
 		}
@@ -119,11 +111,7 @@ func (db *DB) DeleteCode(projectID, codeID, moveTo, actor string) (*coding.CodeD
 	var res coding.CodeDeleted
 	events, err := db.update(func(w *writeTx) error {
 		res = coding.CodeDeleted{}
-		pb, err := w.project(projectID)
-		if err != nil {
-			return err
-		}
-		st, err := w.state(pb, projectID)
+		pb, st, err := w.projectState(projectID)
 		if err != nil {
 			return err
 		}
@@ -173,11 +161,7 @@ func (db *DB) DeleteCode(projectID, codeID, moveTo, actor string) (*coding.CodeD
 func (db *DB) MergeCodes(projectID, from, into, actor string) (*coding.CodesMerged, *coding.Event, error) {
 	var res coding.CodesMerged
 	events, err := db.update(func(w *writeTx) error {
-		pb, err := w.project(projectID)
-		if err != nil {
-			return err
-		}
-		st, err := w.state(pb, projectID)
+		pb, st, err := w.projectState(projectID)
 		if err != nil {
 			return err
 		}

@@ -49,11 +49,7 @@ type codingKeys struct{ id, doc, code, coder []byte }
 
 func (w *writeTx) codingContext(c *coding.Coding) (*bolt.Bucket, codingKeys, error) {
 	var k codingKeys
-	pb, err := w.project(c.ProjectID)
-	if err != nil {
-		return nil, k, err
-	}
-	st, err := w.state(pb, c.ProjectID)
+	pb, st, err := w.projectState(c.ProjectID)
 	if err != nil {
 		return nil, k, err
 	}

@@ -26,11 +26,7 @@ func (db *DB) SetDecision(projectID string, d *coding.Decision, actor string) (*
 	key := []byte(d.Key)
 	var stored coding.Decision
 	events, err := db.update(func(w *writeTx) error {
-		pb, err := w.project(projectID)
-		if err != nil {
-			return err
-		}
-		st, err := w.state(pb, projectID)
+		pb, st, err := w.projectState(projectID)
 		if err != nil {
 			return err
 		}

@@ -30,11 +30,7 @@ func (w *writeTx) addDocument(d *coding.Document, actor string) error {
 	if err != nil {
 		return coding.Errorf(coding.EINVALID, "document id %q is not a UUID", d.ID)
 	}
-	pb, err := w.project(d.ProjectID)
-	if err != nil {
-		return err
-	}
-	st, err := w.state(pb, d.ProjectID)
+	pb, st, err := w.projectState(d.ProjectID)
 	if err != nil {
 		return err
 	}
@@ -90,11 +86,7 @@ func (db *DB) AddDocuments(projectID string, docs []coding.Document, actor strin
 // text: codings point into it).
 func (db *DB) UpdateDocument(d *coding.Document, actor string) (*coding.Event, error) {
 	events, err := db.update(func(w *writeTx) error {
-		pb, err := w.project(d.ProjectID)
-		if err != nil {
-			return err
-		}
-		st, err := w.state(pb, d.ProjectID)
+		pb, st, err := w.projectState(d.ProjectID)
 		if err != nil {
 			return err
 		}

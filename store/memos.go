@@ -21,11 +21,7 @@ func (db *DB) SaveMemo(m *coding.Memo, actor string) (*coding.Event, error) {
 		return nil, err
 	}
 	events, err := db.update(func(w *writeTx) error {
-		pb, err := w.project(m.ProjectID)
-		if err != nil {
-			return err
-		}
-		st, err := w.state(pb, m.ProjectID)
+		pb, st, err := w.projectState(m.ProjectID)
 		if err != nil {
 			return err
 		}

@@ -35,6 +35,20 @@ func (w *writeTx) state(p *bolt.Bucket, projectID string) (*projectState, error)
 	return s, nil
 }
 
+// projectState returns the project's bucket and its state as this
+// transaction sees it: what most mutations look up first.
+func (w *writeTx) projectState(projectID string) (*bolt.Bucket, *projectState, error) {
+	pb, err := w.project(projectID)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := w.state(pb, projectID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return pb, st, nil
+}
+
 // ownState returns the project's state for this transaction to change in
 // place: one it built itself, or a copy of the shared one (which other
 // transactions may hold and a rollback must not touch). Adding many
