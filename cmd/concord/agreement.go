@@ -34,11 +34,7 @@ func (m *Main) agreement(args []string) error {
 	}
 	req := server.AgreementRequest{Unit: coding.AgreementUnit(*unit), Code: *code, CodedOnly: *codedOnly, Overlap: *overlap,
 		AllDocuments: *allDocs, Bootstrap: *bootstrap, Seed: *seed}
-	for _, c := range strings.Split(*coders, ",") {
-		if c = strings.TrimSpace(c); c != "" {
-			req.Coders = append(req.Coders, c)
-		}
-	}
+	req.Coders = splitList(*coders)
 	st, err := openDBForReading(*db)
 	if err != nil {
 		return fmt.Errorf("%w\nWhile the server runs, ask it: GET /api/projects/%s/agreement", err, *slug)

@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/concordqda/concord/coding"
 	"github.com/concordqda/concord/store"
@@ -101,16 +100,6 @@ func (m *Main) assign(args []string) error {
 		fmt.Fprintln(m.Stdout, "Nothing changed: those documents were already so.")
 	}
 	return nil
-}
-
-func splitList(s string) []string {
-	var out []string
-	for _, v := range strings.Split(s, ",") {
-		if v = strings.TrimSpace(v); v != "" {
-			out = append(out, v)
-		}
-	}
-	return out
 }
 
 // firstLead returns the user id of a lead of the project, in whose name a

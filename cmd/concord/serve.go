@@ -129,10 +129,7 @@ func (m *Main) parseServe(args []string) (*serveConfig, error) {
 		}
 		c.PublicURL = u
 	}
-	for _, p := range strings.Split(*proxies, ",") {
-		if p = strings.TrimSpace(p); p == "" {
-			continue
-		}
+	for _, p := range splitList(*proxies) {
 		prefix, err := netip.ParsePrefix(p)
 		if err != nil {
 			a, aerr := netip.ParseAddr(p)
