@@ -120,7 +120,7 @@ func TestCrashLosesNoAcknowledgedCoding(t *testing.T) {
 		// Kill only once this round's coders are writing (sign-in and
 		// connections take a while on a loaded machine), then at a point
 		// that differs by round.
-		for deadline := time.Now().Add(60 * time.Second); countLines(acked) <= before && time.Now().Before(deadline); {
+		for deadline := time.Now().Add(60 * time.Second); len(ackedIDs(acked)) <= before && time.Now().Before(deadline); {
 			time.Sleep(20 * time.Millisecond)
 		}
 		time.Sleep(after)
@@ -141,8 +141,7 @@ func TestCrashLosesNoAcknowledgedCoding(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		data, _ := os.ReadFile(acked)
-		ids := strings.Fields(string(data))
+		ids := ackedIDs(acked)
 		for _, id := range ids {
 			if _, err := st.Coding(p.ID, id); err != nil {
 				st.Close()
@@ -159,9 +158,9 @@ func TestCrashLosesNoAcknowledgedCoding(t *testing.T) {
 	}
 }
 
-// countLines returns how many ids the load tool has appended to its
-// --acked file so far (0 while there is none).
-func countLines(path string) int {
+// ackedIDs returns the ids the load tool has appended to its --acked
+// file so far (none while there is no file).
+func ackedIDs(path string) []string {
 	data, _ := os.ReadFile(path)
-	return len(strings.Fields(string(data)))
+	return strings.Fields(string(data))
 }
