@@ -21,11 +21,11 @@ import (
 // backupFixture is a backup of the demo database with a memo, a decision
 // and a session added, and the ids a test needs to find records in it.
 type backupFixture struct {
-	dir, path             string
-	project, doc, ana     []byte // keys
-	coding                []byte // document + coding key
-	memo, session, slugID []byte
-	data                  []byte // the backup's bytes
+	dir, path         string
+	project, doc, ana []byte // keys
+	coding            []byte // document + coding key
+	memo, session     []byte
+	data              []byte // the backup's bytes
 }
 
 func uuidKey(t testing.TB, id string) []byte {
