@@ -24,6 +24,8 @@ func (s *Server) handleMemos(w http.ResponseWriter, r *http.Request, c *caller) 
 type memoRequest struct {
 	Document string `json:"document"`
 	Code     string `json:"code"`
+	Start    int    `json:"start"`
+	End      int    `json:"end"`
 	Title    string `json:"title"`
 	Text     string `json:"text"`
 }
@@ -36,7 +38,7 @@ func (s *Server) handleSaveMemo(w http.ResponseWriter, r *http.Request, c *calle
 		s.writeError(w, r, err)
 		return
 	}
-	m := &coding.Memo{ProjectID: c.project.ID, DocumentID: req.Document, CodeID: req.Code, Title: req.Title, Text: req.Text, AuthorID: c.user.ID}
+	m := &coding.Memo{ProjectID: c.project.ID, DocumentID: req.Document, CodeID: req.Code, Start: req.Start, End: req.End, Title: req.Title, Text: req.Text, AuthorID: c.user.ID}
 	if id := r.PathValue("id"); id != "" {
 		old, err := s.memo(c, id)
 		if err != nil {

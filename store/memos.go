@@ -25,8 +25,12 @@ func (db *DB) SaveMemo(m *coding.Memo, actor string) (*coding.Event, error) {
 		if err != nil {
 			return err
 		}
-		if _, ok := st.docs[m.DocumentID]; m.DocumentID != "" && !ok {
+		doc, ok := st.docs[m.DocumentID]
+		if m.DocumentID != "" && !ok {
 			return coding.Errorf(coding.ENOTFOUND, "document %s does not exist", m.DocumentID)
+		}
+		if ok && m.End > doc.Length {
+			return coding.Errorf(coding.EINVALID, "memo span [%d, %d) reaches past the end of %q (%d characters)", m.Start, m.End, doc.Title, doc.Length)
 		}
 		if _, ok := st.codebook.Code(m.CodeID); m.CodeID != "" && !ok {
 			return coding.Errorf(coding.ENOTFOUND, "code %s does not exist", m.CodeID)
