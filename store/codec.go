@@ -62,7 +62,26 @@ func damagedCoding(key []byte) error {
 	return fmt.Errorf("store: damaged coding record %x", key)
 }
 
-func decodeCoding(key, v []byte, projectID string, c *coding.Coding) error {
+// idInterner makes the text of each raw id once per scan: a project's
+// 200,000 codings name only hundreds of documents, codes and coders, and a
+// fresh string per id and coding was most of what reading them allocated.
+// A nil interner makes a new string every time.
+type idInterner map[[16]byte]string
+
+func (in idInterner) id(k []byte) string {
+	if in == nil {
+		return keyID(k)
+	}
+	a := [16]byte(k)
+	s, ok := in[a]
+	if !ok {
+		s = keyID(k)
+		in[a] = s
+	}
+	return s
+}
+
+func decodeCoding(key, v []byte, projectID string, c *coding.Coding, ids idInterner) error {
 	h, err := decodeCodingHead(key, v)
 	if err != nil {
 		return err
@@ -78,13 +97,16 @@ func decodeCoding(key, v []byte, projectID string, c *coding.Coding) error {
 		return damagedCoding(key)
 	}
 	c.ProjectID = projectID
-	c.DocumentID = keyID(key[:16])
+	c.DocumentID = ids.id(key[:16])
 	c.ID = keyID(key[16:])
-	c.CodeID = keyID(h.code)
-	c.CoderID = keyID(h.coder)
+	c.CodeID = ids.id(h.code)
+	c.CoderID = ids.id(h.coder)
 	c.Start, c.End = int(h.start), int(h.end)
 	c.Created = time.Unix(0, created).UTC()
-	c.Memo = string(v[n : n+int(ml)])
+	c.Memo = ""
+	if ml > 0 {
+		c.Memo = string(v[n : n+int(ml)])
+	}
 	return nil
 }
 

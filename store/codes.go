@@ -242,7 +242,7 @@ func (w *writeTx) recode(pb *bolt.Bucket, projectID string, from map[string]bool
 			return nil
 		}
 		h := hit{key: append([]byte(nil), k...)}
-		if err := decodeCoding(k, v, "", &h.c); err != nil {
+		if err := decodeCoding(k, v, "", &h.c, nil); err != nil {
 			return err
 		}
 		hits = append(hits, h)

@@ -232,7 +232,7 @@ func getCoding(pb *bolt.Bucket, projectID, id string) (*coding.Coding, error) {
 	}
 	k := cat(doc, key)
 	c := new(coding.Coding)
-	return c, decodeCoding(k, pb.Bucket(bucketCodings).Get(k), projectID, c)
+	return c, decodeCoding(k, pb.Bucket(bucketCodings).Get(k), projectID, c, nil)
 }
 
 // Coding returns one coding.
@@ -251,31 +251,48 @@ func (db *DB) Coding(projectID, id string) (*coding.Coding, error) {
 func (db *DB) Codings(projectID string, f coding.CodingFilter) ([]coding.Coding, error) {
 	var out []coding.Coding
 	err := db.view(projectID, func(tx *bolt.Tx, pb *bolt.Bucket) error {
-		cur := pb.Bucket(bucketCodings).Cursor()
-		var prefix []byte
-		k, v := cur.First()
-		if f.DocumentID != "" {
-			var err error
-			if prefix, err = idKey("document", f.DocumentID); err != nil {
-				return err
-			}
-			k, v = cur.Seek(prefix)
-		}
-		for ; k != nil; k, v = cur.Next() {
-			if prefix != nil && string(k[:16]) != string(prefix) {
-				break
-			}
-			var c coding.Coding
-			if err := decodeCoding(k, v, projectID, &c); err != nil {
-				return err
-			}
-			if f.Match(&c) {
-				out = append(out, c)
-			}
-		}
-		return nil
+		var err error
+		out, err = readCodings(pb, projectID, f)
+		return err
 	})
 	return out, err
+}
+
+// readCodings decodes the codings of a project (of one document if the
+// filter names it) that the filter keeps.
+func readCodings(pb *bolt.Bucket, projectID string, f coding.CodingFilter) ([]coding.Coding, error) {
+	b := pb.Bucket(bucketCodings)
+	cur := b.Cursor()
+	var out []coding.Coding
+	var prefix []byte
+	k, v := cur.First()
+	if f.DocumentID != "" {
+		var err error
+		if prefix, err = idKey("document", f.DocumentID); err != nil {
+			return nil, err
+		}
+		k, v = cur.Seek(prefix)
+	} else if f.CoderID == "" && f.CodeIDs == nil {
+		// Sized up front: growing a slice of 200,000 codings by doubling
+		// copied each one about twice, under the garbage collector's
+		// write barriers, and cost more than decoding them.
+		out = make([]coding.Coding, 0, b.Stats().KeyN)
+	}
+	ids := idInterner{}
+	for ; k != nil; k, v = cur.Next() {
+		if prefix != nil && string(k[:16]) != string(prefix) {
+			break
+		}
+		out = append(out, coding.Coding{})
+		c := &out[len(out)-1]
+		if err := decodeCoding(k, v, projectID, c, ids); err != nil {
+			return nil, err
+		}
+		if !f.Match(c) {
+			out = out[:len(out)-1]
+		}
+	}
+	return out, nil
 }
 
 // CountCodings returns how many codings a project holds.

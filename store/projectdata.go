@@ -40,15 +40,9 @@ func (db *DB) ProjectData(projectID string, f coding.CodingFilter) (*coding.Proj
 		}); err != nil {
 			return err
 		}
-		cur := pb.Bucket(bucketCodings).Cursor()
-		for k, v := cur.First(); k != nil; k, v = cur.Next() {
-			var c coding.Coding
-			if err := decodeCoding(k, v, projectID, &c); err != nil {
-				return err
-			}
-			if f.Match(&c) {
-				d.Codings = append(d.Codings, c)
-			}
+		var err error
+		if d.Codings, err = readCodings(pb, projectID, f); err != nil {
+			return err
 		}
 		if err := pb.Bucket(bucketMemos).ForEach(func(k, v []byte) error {
 			var m coding.Memo

@@ -52,7 +52,7 @@ func (w *writeTx) spans(pb *bolt.Bucket, projectID string, doc []byte) (spanInde
 	cur := pb.Bucket(bucketCodings).Cursor()
 	for k, v := cur.Seek(doc); k != nil && bytes.HasPrefix(k, doc); k, v = cur.Next() {
 		var c coding.Coding
-		if err := decodeCoding(k, v, projectID, &c); err != nil {
+		if err := decodeCoding(k, v, projectID, &c, nil); err != nil {
 			return nil, err
 		}
 		var id [16]byte

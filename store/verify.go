@@ -441,7 +441,7 @@ func (v *projectVerifier) codings() error {
 	codingDocs := v.pb.Bucket(bucketCodingDocs)
 	return records(v.pb.Bucket(bucketCodings), v.where(bucketCodings), func(k, val []byte) string {
 		var c coding.Coding
-		if err := decodeCoding(k, val, v.id, &c); err != nil {
+		if err := decodeCoding(k, val, v.id, &c, nil); err != nil {
 			return "damaged coding record"
 		}
 		if err := coding.ValidateCoding(&c, v.docs[c.DocumentID], v.codebook); err != nil {
