@@ -202,6 +202,12 @@ func ProjectAgreement(in AgreementInput, opt AgreementOptions) (*AgreementReport
 	if err != nil {
 		return nil, err
 	}
+	return s.report(), nil
+}
+
+// report computes the scope's agreement for the unit its options name.
+func (s *agreementScope) report() *AgreementReport {
+	opt := *s.opt
 	r := &AgreementReport{Unit: opt.Unit, Options: opt}
 	switch opt.Unit {
 	case UnitCharacters, UnitPresence:
@@ -214,7 +220,7 @@ func ProjectAgreement(in AgreementInput, opt AgreementOptions) (*AgreementReport
 	s.describe(r)
 	r.Method = agreementMethod(r.Unit, opt.CodedOnly)
 	sortWorstFirst(r.Codes, r.Metric)
-	return r, nil
+	return r
 }
 
 // sortWorstFirst orders rows by metric, lowest first; rows where it is

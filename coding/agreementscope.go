@@ -130,6 +130,29 @@ func checkAgreementOptions(opt *AgreementOptions) error {
 	return nil
 }
 
+// checkUnit refuses a unit the scope is too large for.
+func (s *agreementScope) checkUnit() error {
+	if s.opt.Unit == UnitUnitized && len(s.docs) > maxUnitizedDocuments {
+		return Errorf(EINVALID, "the unitized unit compares at most %d documents at once", maxUnitizedDocuments)
+	}
+	return nil
+}
+
+// withOptions returns the scope as seen with another unit's options, which
+// must compare the same code, coders and documents. The two share every
+// prepared slice; no report writes to them.
+func (s *agreementScope) withOptions(opt *AgreementOptions) (*agreementScope, error) {
+	if err := checkAgreementOptions(opt); err != nil {
+		return nil, err
+	}
+	c := *s
+	c.opt = opt
+	if err := c.checkUnit(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
 func newAgreementScope(in AgreementInput, opt *AgreementOptions) (*agreementScope, error) {
 	if err := checkAgreementOptions(opt); err != nil {
 		return nil, err
@@ -140,8 +163,8 @@ func newAgreementScope(in AgreementInput, opt *AgreementOptions) (*agreementScop
 	}
 	in.Codebook = cb
 	s := &agreementScope{in: in, opt: opt, docs: in.Documents}
-	if opt.Unit == UnitUnitized && len(in.Documents) > maxUnitizedDocuments {
-		return nil, Errorf(EINVALID, "the unitized unit compares at most %d documents at once", maxUnitizedDocuments)
+	if err := s.checkUnit(); err != nil {
+		return nil, err
 	}
 
 	inScope := func(string) bool { return true }

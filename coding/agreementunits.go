@@ -8,13 +8,31 @@ import (
 
 // ProjectAgreementUnits computes one report per unit, in the order given,
 // for a lead who wants to see every unit side by side. The units share
-// nothing but the input, which none of them changes, so they run at once
+// one prepared scope (which documents, codes and coders are compared does
+// not depend on the unit), which none of them changes, so they run at once
 // on as many cores as there are. Options that belong to one unit only (the
 // overlap threshold, coded-only, a bootstrap where a unit has no α) apply
 // where they make sense and are dropped elsewhere.
 func ProjectAgreementUnits(in AgreementInput, opt AgreementOptions, units []AgreementUnit) ([]*AgreementReport, error) {
+	if len(units) == 0 {
+		return nil, nil
+	}
+	opts := make([]AgreementOptions, len(units))
+	for i, u := range units {
+		opts[i] = optionsFor(opt, u)
+	}
+	s, err := newAgreementScope(in, &opts[0])
+	if err != nil {
+		return nil, err
+	}
+	scopes := make([]*agreementScope, len(units))
+	scopes[0] = s
+	for i := 1; i < len(units); i++ {
+		if scopes[i], err = s.withOptions(&opts[i]); err != nil {
+			return nil, err
+		}
+	}
 	reports := make([]*AgreementReport, len(units))
-	errs := make([]error, len(units))
 	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
 	// Start the costliest units first, so that the cheap ones fill the
@@ -25,20 +43,14 @@ func ProjectAgreementUnits(in AgreementInput, opt AgreementOptions, units []Agre
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return unitCost[units[b]] - unitCost[units[a]] })
 	for _, i := range order {
-		o := optionsFor(opt, units[i])
 		wg.Add(1)
 		slots <- struct{}{}
 		go func() {
 			defer func() { <-slots; wg.Done() }()
-			reports[i], errs[i] = ProjectAgreement(in, o)
+			reports[i] = scopes[i].report()
 		}()
 	}
 	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
-	}
 	return reports, nil
 }
 
