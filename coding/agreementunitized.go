@@ -2,6 +2,7 @@ package coding
 
 import (
 	"cmp"
+	"maps"
 	"math/bits"
 	"slices"
 )
@@ -120,7 +121,8 @@ func unitizedAgreement(s *agreementScope, r *AgreementReport) {
 		replicates = t.bootstrap(s, boot)
 	}
 
-	uAll, uAllWhy := t.coincidences(s, full, t.all)
+	u16 := t.coincidences2016(s)
+	uAll, uAllWhy := u16.all, u16.allWhy
 	r.Overall = t.figures(s, t.all, full, -1)
 	r.Overall.Coefficients[MetricUnitizedAlpha1995] = overall(func(g *unitizedGroup) unitizedResult { return g.all })
 	add2016(r.Overall.Coefficients, uAll, uAllWhy)
@@ -147,8 +149,7 @@ func unitizedAgreement(s *agreementScope, r *AgreementReport) {
 		one := func(x int) bool { return x == d }
 		f := t.figures(s, s.cover[d], one, -1)
 		f.Coefficients[MetricUnitizedAlpha1995] = t.documentAlpha(s, d)
-		u, why := t.coincidences(s, one, s.cover[d])
-		add2016(f.Coefficients, u, why)
+		maps.Copy(f.Coefficients, u16.doc[d])
 		r.Documents = append(r.Documents, s.docRow(d, f))
 	}
 
@@ -157,7 +158,7 @@ func unitizedAgreement(s *agreementScope, r *AgreementReport) {
 		both := func(d int) bool { return s.cover[d]&set == set }
 		f := t.figures(s, set, both, -1)
 		f.Coefficients[MetricUnitizedAlpha1995] = overall(func(g *unitizedGroup) unitizedResult { return g.pair[p] })
-		u, why := t.coincidences(s, both, set)
+		u, why := u16.pair[p], u16.pairWhy[p]
 		add2016(f.Coefficients, u, why)
 		r.Pairs = append(r.Pairs, s.pairRow(p, f))
 		for ri, code := range s.rows {
@@ -376,45 +377,6 @@ func (t *unitizedTallies) documentAlpha(s *agreementScope, d int) Coefficient {
 		return undefined("expected disagreement is zero")
 	}
 	return defined(1 - t.docDO[d]/t.docDE[d])
-}
-
-// coincidences are the 2016 coincidences among the codes as applied, on
-// the documents for which take holds laid end to end, for the coders in
-// set — unless a coder's units of different codes overlap there.
-func (t *unitizedTallies) coincidences(s *agreementScope, take func(d int) bool, set uint64) (*uCoincidences, Coefficient) {
-	c := Continuum{}
-	for x := set; x != 0; x &= x - 1 {
-		c.Coders = append(c.Coders, s.coders[bits.TrailingZeros64(x)])
-	}
-	// Size the spans first: grown by appending, the copies cost more than
-	// the coefficients on a large project.
-	n := 0
-	for d := range s.docs {
-		if !take(d) || s.cover[d]&set != set || bits.OnesCount64(set) < 2 {
-			continue
-		}
-		if o := t.overlap[d] & set; o != 0 {
-			return nil, undefined("%s has overlapping units of different codes in %q, which these coefficients do not allow; see the figures per code",
-				s.names[bits.TrailingZeros64(o)], clip(s.docs[d].Title))
-		}
-		n += len(t.docUnits[d])
-	}
-	c.Spans = make([]Span, 0, n)
-	for d := range s.docs {
-		if !take(d) || s.cover[d]&set != set || bits.OnesCount64(set) < 2 {
-			continue
-		}
-		for _, u := range t.docUnits[d] {
-			if set&(1<<u.coder) != 0 {
-				c.Spans = append(c.Spans, Span{Coder: s.coders[u.coder], Category: s.stack[s.groups[u.group].stack], Start: c.Length + u.start, End: c.Length + u.end})
-			}
-		}
-		c.Length += s.docs[d].Length
-	}
-	if c.Length == 0 {
-		return nil, undefined("no document has every compared coder taking part")
-	}
-	return uCoincidencesOf(c)
 }
 
 // figures starts a row's figures with the counts over the documents for

@@ -120,7 +120,7 @@ func KUAlpha2016(c Continuum, category string) Coefficient {
 
 func (u *uCoincidences) kuAlpha(category string) Coefficient {
 	k := u.index(category)
-	if k == 0 {
+	if k == 0 || u.margin[k] == 0 {
 		return undefined("nobody coded %q", clip(category))
 	}
 	lk := u.valuedMargin[k]
