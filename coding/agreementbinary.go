@@ -50,11 +50,18 @@ func binaryAgreement(s *agreementScope, r *AgreementReport) {
 		}
 		r.Overall.AlphaCI = boot.alphaInterval(r.Overall.Coefficients[MetricKrippendorffAlpha], stats)
 	}
+	rows := make([]AgreementFigures, len(t.rows))
 	for i, rt := range t.rows {
-		f := binaryFigures(rt, s.coders, codedOnly)
-		if boot != nil {
-			f.AlphaCI = boot.alphaInterval(f.Coefficients[MetricKrippendorffAlpha], t.rowDocs[i])
-		}
+		rows[i] = binaryFigures(rt, s.coders, codedOnly)
+	}
+	if boot != nil {
+		// The rows' intervals are most of a report's work, and
+		// independent: spread them over the cores.
+		parallel(len(rows), func(i int) {
+			rows[i].AlphaCI = boot.alphaInterval(rows[i].Coefficients[MetricKrippendorffAlpha], t.rowDocs[i])
+		})
+	}
+	for i, f := range rows {
 		r.Codes = append(r.Codes, s.codeRow(i, f))
 	}
 	for d, dt := range t.docs {

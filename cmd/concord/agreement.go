@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"text/tabwriter"
 
@@ -59,7 +61,7 @@ func (m *Main) agreement(args []string) error {
 	}
 	if *asJSON {
 		if req.Unit == server.UnitAll {
-			return writeJSONTo(m.Stdout, map[string]any{"reports": reports})
+			return writeReports(m.Stdout, reports)
 		}
 		return writeJSONTo(m.Stdout, reports[0])
 	}
@@ -229,4 +231,22 @@ func interval(ci *coding.ConfidenceInterval) string {
 		return "—"
 	}
 	return fmt.Sprintf("[%.3f, %.3f]", ci.Low, ci.High)
+}
+
+// writeReports prints {"reports": [...]} one report at a time, so that the
+// encoder's buffer holds one report, not all four.
+func writeReports(w io.Writer, reports []*coding.AgreementReport) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	enc := jsonEncoder(bw)
+	bw.WriteString(`{"reports":[`)
+	for i, r := range reports {
+		if i > 0 {
+			bw.WriteString(",")
+		}
+		if err := enc.Encode(r); err != nil {
+			return err
+		}
+	}
+	bw.WriteString("]}\n")
+	return bw.Flush()
 }

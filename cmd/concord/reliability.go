@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -219,8 +220,19 @@ func printNotes(w io.Writer, notes []string) error {
 	return nil
 }
 
+// writeJSONTo prints v as JSON: indented for a person at a terminal,
+// compact for a program reading a pipe or a file (indenting a project's
+// whole agreement report took longer than computing it).
 func writeJSONTo(w io.Writer, v any) error {
+	return jsonEncoder(w).Encode(v)
+}
+
+func jsonEncoder(w io.Writer) *json.Encoder {
 	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	if f, ok := w.(*os.File); ok {
+		if info, err := f.Stat(); err == nil && info.Mode()&os.ModeCharDevice != 0 {
+			enc.SetIndent("", "  ")
+		}
+	}
+	return enc
 }

@@ -164,7 +164,7 @@ func TestReliabilitySpansCoderWhoMarkedNothing(t *testing.T) {
 	}
 	// Without the list, B is not there: one coder, nothing to compare.
 	out := mustRun(t, "reliability", "--spans", file, "--length", "10", "--json")
-	if !strings.Contains(out, `"krippendorff_alpha_u_1995": null`) {
+	if !strings.Contains(out, `"krippendorff_alpha_u_1995":null`) {
 		t.Errorf("α_u with one coder is not undefined:\n%s", out)
 	}
 	text := mustRun(t, "reliability", "--spans", file, "--length", "10", "--coders", "A,B")
