@@ -376,13 +376,10 @@ func (im *refiImport) addCode(c *qdeCode, parent string, order int, siblings map
 	}
 	id := idFor(c.GUID, func(id string) bool { _, ok := im.codeIndex[id]; return ok })
 	im.codes[key] = id
-	name := strings.Join(strings.Fields(c.Name), " ")
-	if strings.Contains(name, "/") || strings.Contains(name, PathSeparator) {
-		fixed := strings.ReplaceAll(strings.ReplaceAll(name, PathSeparator, " > "), "/", "∕")
-		im.d.warnf("code %q is named %q: Concord keeps \"/\" and %q for paths", name, fixed, PathSeparator)
-		name = fixed
-	}
-	if name == "" {
+	// The name is kept byte for byte, "/" and all: the tool the file came
+	// from matches codes by name when the project goes back to it.
+	name := c.Name
+	if strings.TrimSpace(name) == "" {
 		name = "Unnamed code"
 	}
 	if siblings[parent] == nil {

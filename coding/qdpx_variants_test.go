@@ -127,8 +127,8 @@ func checkVariant(t *testing.T, d *ProjectData) {
 	if c, ok := cb.Find("Topics"); !ok || c.Codable || c.Colour != "#ff00aa" {
 		t.Errorf("Topics = %+v, want a category coloured #ff00aa", c)
 	}
-	if _, ok := cb.Find("Topics/Economy ∕ jobs"); !ok {
-		t.Error("a slash in a code name was not replaced")
+	if c, ok := cb.FindNames([]string{"Topics", "Economy / jobs"}); !ok || c.Name != "Economy / jobs" {
+		t.Errorf("code Topics › Economy / jobs = %+v, want its name kept with its slash", c)
 	}
 	if _, ok := cb.Find("Topics/health (2)"); !ok {
 		t.Error("a second code with the same name under one parent was not renamed")
