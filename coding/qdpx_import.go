@@ -348,7 +348,7 @@ func (im *refiImport) addUser(u qdeUser) {
 	}
 	display, _ = clipText(display, 100)
 	im.users[key] = id
-	im.d.Users = append(im.d.Users, User{ID: id, Login: login, Name: display})
+	im.d.Users = append(im.d.Users, User{ID: id, Login: login, Name: display, RefiIDs: []string{key}})
 }
 
 // uniqueLogin appends "-2", "-3" … to login until taken says it is free.
