@@ -206,7 +206,9 @@ func resolveUserMap(x *accountIndex, users []coding.User, userMap userMapFlag) (
 		}
 		found := false
 		for _, u := range users {
-			if u.ID != coding.ConsensusCoder && (u.Name == name || u.Login == name) {
+			// NAME is the user's name in the file, or its id there,
+			// which becomes the login ("CP" → cp).
+			if u.ID != coding.ConsensusCoder && (u.Name == name || u.Login == name || u.Login == coding.LoginFor(name)) {
 				out[u.ID] = acct
 				found = true
 			}

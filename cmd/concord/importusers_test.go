@@ -236,3 +236,58 @@ func TestImportRemembersUserGUIDs(t *testing.T) {
 		t.Errorf("floriansipos = %+v, want the REFI GUID %s kept and the password unchanged", u, florianGUID)
 	}
 }
+
+// The command line prints what a lenient import left out, and stores a
+// comment on an uncoded selection as a memo anchored to its span.
+func TestCLIImportWarnsAndKeepsCommentSpans(t *testing.T) {
+	text := "First line.\r\nThe rent is too high.\r\n"
+	qde := `<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="Lenient" origin="ATLAS.ti 23">
+ <Users><User guid="00000000-0000-4000-8000-0000000000a1" name="Ana"/></Users>
+ <CodeBook><Codes><Code guid="00000000-0000-4000-8000-0000000000c1" name="Costs / rent" isCodable="true"/></Codes></CodeBook>
+ <Sources><TextSource guid="00000000-0000-4000-8000-0000000000d1" name="Interview" plainTextPath="internal://s.txt">
+  <PlainTextSelection guid="00000000-0000-4000-8000-0000000000e1" startPosition="12" endPosition="20">
+   <Coding guid="00000000-0000-4000-8000-0000000000f1" creatingUser="00000000-0000-4000-8000-0000000000a1"><CodeRef targetGUID="00000000-0000-4000-8000-0000000000c1"/></Coding>
+   <Coding guid="00000000-0000-4000-8000-0000000000f2" creatingUser="00000000-0000-4000-8000-0000000000a1"><CodeRef targetGUID="00000000-0000-4000-8000-0000000000ff"/></Coding>
+  </PlainTextSelection>
+  <PlainTextSelection guid="00000000-0000-4000-8000-0000000000e2" startPosition="16" endPosition="32" creatingUser="00000000-0000-4000-8000-0000000000b9">
+   <Description>Too high for whom?</Description>
+  </PlainTextSelection>
+ </TextSource></Sources>
+</Project>`
+	file := filepath.Join(t.TempDir(), "lenient.qdpx")
+	if err := os.WriteFile(file, zipBytes(t, map[string]string{"project.qde": qde, "sources/s.txt": text}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(t.TempDir(), "l.db")
+	mustRun(t, "users", "add", "admin", "--password", "administrator", "--admin", "--db", db)
+	_, stderr, err := run(t, "", "import", "--project", "lenient", file, "--db", db)
+	if err != nil {
+		t.Fatalf("import: %v\n%s", err, stderr)
+	}
+	for _, want := range []string{"00000000-0000-4000-8000-0000000000ff", "00000000-0000-4000-8000-0000000000b9"} {
+		if !strings.Contains(stderr, "warning: "+file+": ") || !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks a warning naming %s:\n%s", want, stderr)
+		}
+	}
+	st, err := openDB(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	p, err := st.ProjectBySlug("lenient")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := st.ProjectData(p.ID, coding.CodingFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := d.Documents[0].Text
+	if len(d.Codings) != 1 || coding.Slice(doc, d.Codings[0].Start, d.Codings[0].End) != "The rent" || d.Codes[0].Name != "Costs / rent" {
+		t.Errorf("codings %+v of codes %+v, want one of \"The rent\" by Costs / rent", d.Codings, d.Codes)
+	}
+	if len(d.Memos) != 1 || coding.Slice(doc, d.Memos[0].Start, d.Memos[0].End) != "rent is too high" {
+		t.Errorf("memos %+v, want one anchored to \"rent is too high\"", d.Memos)
+	}
+}
