@@ -31,12 +31,14 @@ func EscapePathName(name string) string {
 	if !strings.ContainsAny(name, `\/›`) {
 		return name
 	}
+	// Byte by byte, so that a name that is not valid UTF-8 comes back
+	// unchanged too.
 	var b strings.Builder
-	for _, r := range name {
-		if r == '\\' || r == '/' || r == '›' {
+	for i := 0; i < len(name); i++ {
+		if name[i] == '\\' || name[i] == '/' || strings.HasPrefix(name[i:], "›") {
 			b.WriteByte('\\')
 		}
-		b.WriteRune(r)
+		b.WriteByte(name[i])
 	}
 	return b.String()
 }
