@@ -291,3 +291,39 @@ func TestCLIImportWarnsAndKeepsCommentSpans(t *testing.T) {
 		t.Errorf("memos %+v, want one anchored to \"rent is too high\"", d.Memos)
 	}
 }
+
+// The HTTP import answers with the warnings of what it renamed, and keeps
+// a code name with "/" exactly; its path escapes the slash.
+func TestImportHTTPWarnsAndKeepsCodeNames(t *testing.T) {
+	ts := startServer(t)
+	lead := ts.login(t, "lead", DemoPassword)
+	qdc := `<?xml version="1.0" encoding="utf-8"?>
+<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>
+ <Code guid="00000000-0000-4000-8000-0000000000c1" name="Rejection / Antipathy" isCodable="true">
+  <Code guid="00000000-0000-4000-8000-0000000000c2" name="Family" isCodable="true"/>
+  <Code guid="00000000-0000-4000-8000-0000000000c3" name="family" isCodable="true"/>
+ </Code>
+</Codes></CodeBook>`
+	status, out := lead.upload("peer-support", []uploadFile{{"book.qdc", []byte(qdc)}}, nil, nil)
+	if status != 201 {
+		t.Fatalf("status %d: %v", status, out)
+	}
+	warnings, _ := out["warnings"].([]any)
+	if len(warnings) != 1 || !strings.Contains(warnings[0].(string), `book.qdc: a second code named "family"`) {
+		t.Errorf("warnings = %v, want one naming book.qdc and the renamed code", out["warnings"])
+	}
+	_, codes := projectShape(t, ts, "peer-support")
+	for _, want := range []string{`Rejection \/ Antipathy`, `Rejection \/ Antipathy › Family`, `Rejection \/ Antipathy › family (2)`} {
+		found := false
+		for _, c := range codes {
+			found = found || c == want
+		}
+		if !found {
+			t.Errorf("code paths %q lack %q", codes, want)
+		}
+	}
+	status, out = lead.upload("peer-support", []uploadFile{{"notes.txt", []byte("Plain notes\n")}}, nil, nil)
+	if w, ok := out["warnings"].([]any); status != 201 || !ok || len(w) != 0 {
+		t.Errorf("a clean import: status %d, warnings %v, want 201 and []", status, out["warnings"])
+	}
+}
