@@ -21,6 +21,7 @@ type Code struct {
 }
 
 // PathSeparator joins code names into a path, as other QDA tools display it.
+// Names may contain it, and "/": see FormatPath for how a path escapes them.
 const PathSeparator = " › "
 
 // Validate reports whether the code's own fields can be stored; where it
@@ -28,9 +29,6 @@ const PathSeparator = " › "
 func (c *Code) Validate() error {
 	if err := checkText("code name", c.Name, 1, 200); err != nil {
 		return err
-	}
-	if strings.Contains(c.Name, "/") || strings.Contains(c.Name, PathSeparator) {
-		return Errorf(EINVALID, "code name %q must not contain %q or %q", c.Name, "/", PathSeparator)
 	}
 	if c.Colour != "" && !colourPattern.MatchString(c.Colour) {
 		return Errorf(EINVALID, "colour %q must look like #1a2b3c", c.Colour)
@@ -110,16 +108,28 @@ func (cb *Codebook) Path(id string) []string {
 	return names
 }
 
-// PathString returns Path joined with PathSeparator.
+// PathString returns Path as a path string (FormatPath): names joined by
+// PathSeparator, with "/", "›" and backslashes inside names escaped.
 func (cb *Codebook) PathString(id string) string {
-	return strings.Join(cb.Path(id), PathSeparator)
+	return FormatPath(cb.Path(id))
 }
 
-// Find returns the code at a path of names, e.g. "Stressors/Housing".
+// Find returns the code at a path string (see ParsePath), e.g.
+// "Stressors/Housing" or "Stressors › Rejection \/ Antipathy".
 func (cb *Codebook) Find(path string) (*Code, bool) {
+	names, err := ParsePath(path)
+	if err != nil {
+		return nil, false
+	}
+	return cb.FindNames(names)
+}
+
+// FindNames returns the code at a path of names from the root; names match
+// without regard to case or surrounding spaces.
+func (cb *Codebook) FindNames(names []string) (*Code, bool) {
 	parent := ""
 	var found *Code
-	for _, name := range strings.Split(path, "/") {
+	for _, name := range names {
 		found = nil
 		for _, c := range cb.children[parent] {
 			if strings.EqualFold(c.Name, strings.TrimSpace(name)) {
@@ -206,22 +216,32 @@ func (cb *Codebook) CheckMerge(src, dst string) error {
 	return nil
 }
 
-// Resolve finds the code a person named: by id, by a path of names
-// ("Stressors/Housing" or "Stressors › Housing"), or by a name alone when
-// only one code has it. Names match without regard to case.
+// Resolve finds the code a person named: by id, by a path string
+// ("Stressors/Housing" or "Stressors › Housing", see ParsePath), or by a
+// name alone when only one code has it — a name is also taken as written,
+// so "Rejection / Antipathy" finds the code of that name without escapes.
+// Names match without regard to case.
 func (cb *Codebook) Resolve(ref string) (*Code, error) {
 	ref = strings.TrimSpace(ref)
 	if c, ok := cb.byID[ref]; ok {
 		return c, nil
 	}
-	path := strings.ReplaceAll(ref, PathSeparator, "/")
-	if c, ok := cb.Find(path); ok {
-		return c, nil
+	names, err := ParsePath(ref)
+	if err == nil {
+		if c, ok := cb.FindNames(names); ok {
+			return c, nil
+		}
 	}
-	if !strings.Contains(path, "/") {
+	// A single name anywhere in the tree: as parsed (escapes undone), or
+	// as written.
+	candidates := []string{ref}
+	if err == nil && len(names) == 1 && names[0] != ref {
+		candidates = append(candidates, names[0])
+	}
+	for _, name := range candidates {
 		var found []*Code
 		cb.Walk(func(c *Code, _ int) {
-			if strings.EqualFold(c.Name, ref) {
+			if strings.EqualFold(c.Name, strings.TrimSpace(name)) {
 				found = append(found, c)
 			}
 		})
@@ -233,7 +253,7 @@ func (cb *Codebook) Resolve(ref string) (*Code, error) {
 			for i, c := range found {
 				paths[i] = quote(cb.PathString(c.ID))
 			}
-			return nil, Errorf(EINVALID, "%d codes are named %s (%s): give the path, such as %q", len(found), quote(ref), strings.Join(paths, ", "), strings.Join(cb.Path(found[0].ID), "/"))
+			return nil, Errorf(EINVALID, "%d codes are named %s (%s): give the path, such as %q", len(found), quote(ref), strings.Join(paths, ", "), cb.PathString(found[0].ID))
 		}
 	}
 	return nil, Errorf(ENOTFOUND, "there is no code %s in this project's codebook", quote(ref))

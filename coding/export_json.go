@@ -28,20 +28,24 @@ type (
 		Source     string            `json:"source"`
 	}
 	jsonExportCode struct {
-		ID          string `json:"id"`
-		Parent      string `json:"parent,omitempty"`
-		Name        string `json:"name"`
-		Path        string `json:"path"`
-		Colour      string `json:"colour"`
-		Description string `json:"description"`
-		Codable     bool   `json:"codable"`
+		ID     string `json:"id"`
+		Parent string `json:"parent,omitempty"`
+		Name   string `json:"name"`
+		Path   string `json:"path"`
+		// PathNames is the path as a list, each name exactly as it is.
+		PathNames   []string `json:"path_names"`
+		Colour      string   `json:"colour"`
+		Description string   `json:"description"`
+		Codable     bool     `json:"codable"`
 	}
 	jsonExportCoding struct {
-		ID            string    `json:"id"`
-		Document      string    `json:"document"`
-		DocumentTitle string    `json:"document_title"`
-		Code          string    `json:"code"`
-		CodePath      string    `json:"code_path"`
+		ID            string `json:"id"`
+		Document      string `json:"document"`
+		DocumentTitle string `json:"document_title"`
+		Code          string `json:"code"`
+		CodePath      string `json:"code_path"`
+		// CodePathNames is CodePath as a list, each name exactly as it is.
+		CodePathNames []string  `json:"code_path_names"`
 		Coder         string    `json:"coder"`
 		CoderName     string    `json:"coder_name"`
 		Start         int       `json:"start"`
@@ -71,10 +75,10 @@ type (
 )
 
 // WriteJSON writes the project as one JSON object with "project",
-// "coders", "documents" (without their text), "codes" (with their paths),
+// "coders", "documents" (without their text), "codes" (with their paths, as an escaped string (FormatPath) and as a list of names),
 // "codings", "memos" and "assignments" (document id, coder login and
 // name, assigned, done, and when). Each coding has its id, document (id) and
-// document_title, code (id) and code_path, coder (login) and coder_name,
+// document_title, code (id), code_path and code_path_names, coder (login) and coder_name,
 // start and end (code points, half-open), text and memo. It is written as
 // it goes, so large projects need little memory.
 func WriteJSON(w io.Writer, d *ProjectData) error {
@@ -120,7 +124,7 @@ func WriteJSON(w io.Writer, d *ProjectData) error {
 	t.cb.Walk(func(c *Code, _ int) { codes = append(codes, c) })
 	if err := list("codes", len(codes), func(i int) any {
 		c := codes[i]
-		return jsonExportCode{c.ID, c.ParentID, c.Name, t.paths[c.ID], c.Colour, c.Description, c.Codable}
+		return jsonExportCode{c.ID, c.ParentID, c.Name, t.paths[c.ID], t.names(c.ID), c.Colour, c.Description, c.Codable}
 	}); err != nil {
 		return err
 	}
@@ -132,7 +136,7 @@ func WriteJSON(w io.Writer, d *ProjectData) error {
 		}
 		first = false
 		c := s.coding
-		return enc.Encode(jsonExportCoding{c.ID, c.DocumentID, s.doc.Title, c.CodeID, s.path,
+		return enc.Encode(jsonExportCoding{c.ID, c.DocumentID, s.doc.Title, c.CodeID, s.path, t.names(c.CodeID),
 			s.coder.Login, s.coder.Name, c.Start, c.End, s.text, c.Memo, c.Created})
 	})
 	if err != nil {

@@ -6,7 +6,7 @@ import "strings"
 type segmentRow struct {
 	coding *Coding
 	doc    *Document
-	path   string // the code's path, names joined by PathSeparator
+	path   string // the code's path string (FormatPath)
 	coder  *User
 	text   string
 }
@@ -20,6 +20,7 @@ type segmentTable struct {
 	codings   []*Coding
 	docs      map[string]*Document
 	paths     map[string]string
+	pathNames map[string][]string
 	users     userIndex
 	texts     map[string]*textIndex
 }
@@ -32,7 +33,11 @@ func (d *ProjectData) segmentTable() *segmentTable {
 		t.docs[d.Documents[i].ID] = &d.Documents[i]
 	}
 	t.paths = make(map[string]string, t.cb.Len())
-	t.cb.Walk(func(c *Code, _ int) { t.paths[c.ID] = t.cb.PathString(c.ID) })
+	t.pathNames = make(map[string][]string, t.cb.Len())
+	t.cb.Walk(func(c *Code, _ int) {
+		t.pathNames[c.ID] = t.cb.Path(c.ID)
+		t.paths[c.ID] = FormatPath(t.pathNames[c.ID])
+	})
 	t.texts = d.textIndexes()
 	return t
 }
@@ -75,4 +80,13 @@ func (t *segmentTable) columns() []string {
 		cols = append(cols, a)
 	}
 	return append(cols, "code", "coder", "coder_name", "start", "end", "text", "memo")
+}
+
+// names returns the path of a code as a list of names (its id alone for a
+// code the codebook lacks).
+func (t *segmentTable) names(codeID string) []string {
+	if names, ok := t.pathNames[codeID]; ok {
+		return names
+	}
+	return []string{codeID}
 }

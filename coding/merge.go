@@ -26,7 +26,7 @@ func NewMerger(codes []Code, docs []Document, fresh bool) *Merger {
 	m := &Merger{fresh: fresh, paths: map[string]string{}, byID: map[string]string{}, titles: foldedSet{}, ids: map[string]bool{}, users: map[string]bool{}}
 	cb := NewCodebook(codes)
 	cb.Walk(func(c *Code, _ int) {
-		p := strings.ToLower(strings.Join(cb.Path(c.ID), "/"))
+		p := strings.ToLower(FormatPath(cb.Path(c.ID)))
 		m.paths[p] = c.ID
 		m.byID[c.ID] = p
 		m.ids[c.ID] = true
@@ -63,9 +63,10 @@ func (m *Merger) Add(part *ProjectData) {
 	cb := part.Codebook()
 	cb.Walk(func(c *Code, _ int) {
 		parent := codes[c.ParentID]
-		p := strings.ToLower(c.Name)
+		// Escaped, so that "A/B" under nothing and "B" under "A" differ.
+		p := strings.ToLower(EscapePathName(c.Name))
 		if parent != "" {
-			p = m.byID[parent] + "/" + p
+			p = m.byID[parent] + PathSeparator + p
 		}
 		if id, ok := m.paths[p]; ok {
 			codes[c.ID] = id

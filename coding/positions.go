@@ -2,6 +2,7 @@ package coding
 
 import (
 	"sort"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -32,8 +33,10 @@ type positionQuery struct {
 // mapPositions answers queries about raw, a text as another tool counted
 // it (after its byte order mark, before NormalizeText), in one pass over
 // the text: cost grows with the text and the number of queries, not their
-// product. Results are code point offsets into NormalizeText(raw).
-func mapPositions(raw string, unit PositionUnit, qs []positionQuery) {
+// product. Results are code point offsets into NormalizeText(raw). With
+// crlfOne, a CRLF counts as one unit, as ATLAS.ti counts it; otherwise as
+// two, as the standard's code points and NVivo's UTF-16 units do.
+func mapPositions(raw string, unit PositionUnit, crlfOne bool, qs []positionQuery) {
 	sort.Slice(qs, func(i, j int) bool { return qs[i].pos < qs[j].pos })
 	q := 0
 	units, norm := 0, 0 // raw units and normalized code points before i
@@ -55,8 +58,11 @@ func mapPositions(raw string, unit PositionUnit, qs []positionQuery) {
 		}
 		leading = false
 		if r == '\r' && i+1 < len(raw) && raw[i+1] == '\n' {
-			// CRLF becomes one LF: two raw units, one character.
-			width++
+			// CRLF becomes one LF: two raw units (one for ATLAS.ti), one
+			// character.
+			if !crlfOne {
+				width++
+			}
 			w++
 		}
 		for q < len(qs) && qs[q].pos < units+width {
@@ -82,10 +88,15 @@ func mapPositions(raw string, unit PositionUnit, qs []positionQuery) {
 	}
 }
 
-// UnitLength returns the length of raw in unit (CRLF counting as two).
-func UnitLength(raw string, unit PositionUnit) int {
+// UnitLength returns the length of raw in unit, CRLF counting as two
+// units, or as one with crlfOne.
+func UnitLength(raw string, unit PositionUnit, crlfOne bool) int {
+	n := utf8.RuneCountInString(raw)
 	if unit == UTF16Units {
-		return UTF16Len(raw)
+		n = UTF16Len(raw)
 	}
-	return utf8.RuneCountInString(raw)
+	if crlfOne {
+		n -= strings.Count(raw, "\r\n")
+	}
+	return n
 }

@@ -24,7 +24,7 @@ func TestMapPositions(t *testing.T) {
 			for b := a; b <= total; b++ {
 				var s, e int
 				past := false
-				mapPositions(raw, unit, []positionQuery{{pos: a, out: &s, past: &past}, {pos: b, end: true, out: &e}})
+				mapPositions(raw, unit, false, []positionQuery{{pos: a, out: &s, past: &past}, {pos: b, end: true, out: &e}})
 				if past || s < 0 || e > len([]rune(norm)) || s > e {
 					t.Fatalf("unit %d [%d,%d) → [%d,%d) past %v", unit, a, b, s, e, past)
 				}
@@ -33,7 +33,7 @@ func TestMapPositions(t *testing.T) {
 		// Exact boundaries: "b" and "💔d".
 		var s1, e1, s2, e2 int
 		at := func(k int) int { return starts[k] }
-		mapPositions(raw, unit, []positionQuery{
+		mapPositions(raw, unit, false, []positionQuery{
 			{pos: at(5), out: &s1}, {pos: at(6), end: true, out: &e1},
 			{pos: at(8), out: &s2}, {pos: at(10), end: true, out: &e2},
 		})
@@ -45,7 +45,7 @@ func TestMapPositions(t *testing.T) {
 		}
 		// Inside the CRLF after the emoji: a start keeps the line end, an
 		// end takes it in.
-		mapPositions(raw, unit, []positionQuery{{pos: at(4), out: &s1}, {pos: at(4), end: true, out: &e1}})
+		mapPositions(raw, unit, false, []positionQuery{{pos: at(4), out: &s1}, {pos: at(4), end: true, out: &e1}})
 		if Slice(norm, s1, s1+1) != "\n" || Slice(norm, e1-1, e1) != "\n" {
 			t.Errorf("unit %d: inside CRLF → %d, %d", unit, s1, e1)
 		}

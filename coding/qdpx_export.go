@@ -135,7 +135,7 @@ func writeQDE(w io.Writer, d *ProjectData) error {
 	x.attrTime("creationDateTime", d.Project.Created)
 	x.raw(">\n")
 
-	if us := d.exportUsers(users); len(us) > 0 {
+	if us := d.usersWithWork(d.exportUsers(users)); len(us) > 0 {
 		x.raw("<Users>\n")
 		for _, u := range us {
 			x.raw("<User")

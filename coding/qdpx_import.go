@@ -23,12 +23,19 @@ import (
 //     with CRLF: it is normalized (NormalizeText) and every position is
 //     mapped onto the normalized text;
 //   - positions count code points, as the standard says, except in files
-//     whose origin names NVivo, which counts UTF-16 units;
+//     whose origin names NVivo, which counts UTF-16 units, and ATLAS.ti,
+//     which counts a CRLF as one character;
 //   - a selection may carry one coding (NVivo) or several (ATLAS.ti);
 //   - codes with isCodable="false" become categories, unless codings use
 //     them;
 //   - users become the coders of their codings; notes become memos of
-//     the project, a document or a code, or the memo of a coding.
+//     the project, a document or a code, or the memo of a coding; a
+//     comment on a selection nobody coded becomes a memo anchored to the
+//     selection's span.
+//
+// Where a file is inconsistent but the rest of it can still be read (a
+// coding of a code the codebook lacks, a creatingUser the user list
+// lacks), the import goes on and says so in the result's warnings.
 //
 // Anything the file holds that Concord has no place for (pictures, audio,
 // video, PDF regions) is left out with a warning in the result.
@@ -126,7 +133,9 @@ type refiImport struct {
 	entry string // the .qde inside it
 	d     *ProjectData
 	unit  PositionUnit
-	read  func(p string) ([]byte, string, error)
+	// crlfOne: the file counts a CRLF as one character (ATLAS.ti).
+	crlfOne bool
+	read    func(p string) ([]byte, string, error)
 
 	users      map[string]string // file GUID → user id
 	logins     map[string]bool
@@ -177,8 +186,14 @@ func readProject(name, entry string, r io.Reader, read func(string) ([]byte, str
 		titles: foldedSet{}, codingIDs: map[string]bool{}, spans: map[SpanKey]bool{},
 		skipped: map[string]int{},
 	}
-	if strings.Contains(strings.ToLower(p.Origin), "nvivo") {
+	switch origin := strings.ToLower(p.Origin); {
+	case strings.Contains(origin, "nvivo"):
 		im.unit = UTF16Units
+	case strings.Contains(origin, "atlas.ti") || strings.Contains(origin, "atlasti"):
+		// ATLAS.ti counts a line break as one character even where the
+		// text it writes ends lines with CRLF (QualCoder's importer
+		// follows the same rule).
+		im.crlfOne = true
 	}
 	if err := im.build(&p); err != nil {
 		return nil, err
@@ -333,7 +348,7 @@ func (im *refiImport) addUser(u qdeUser) {
 	}
 	display, _ = clipText(display, 100)
 	im.users[key] = id
-	im.d.Users = append(im.d.Users, User{ID: id, Login: login, Name: display})
+	im.d.Users = append(im.d.Users, User{ID: id, Login: login, Name: display, RefiIDs: []string{key}})
 }
 
 // uniqueLogin appends "-2", "-3" … to login until taken says it is free.
@@ -363,6 +378,8 @@ func (im *refiImport) user(guid string) string {
 	short := strings.ReplaceAll(key, "-", "")
 	short = short[:min(8, len(short))]
 	im.addUser(qdeUser{GUID: guid, ID: "user-" + short, Name: "Unknown user " + short})
+	u := im.d.Users[len(im.d.Users)-1]
+	im.d.warnf("user %s is named as a creating user but is not among the file's users; their work is credited to a new coder %q (%s)", guid, u.Name, u.Login)
 	return im.users[key]
 }
 
@@ -376,13 +393,10 @@ func (im *refiImport) addCode(c *qdeCode, parent string, order int, siblings map
 	}
 	id := idFor(c.GUID, func(id string) bool { _, ok := im.codeIndex[id]; return ok })
 	im.codes[key] = id
-	name := strings.Join(strings.Fields(c.Name), " ")
-	if strings.Contains(name, "/") || strings.Contains(name, PathSeparator) {
-		fixed := strings.ReplaceAll(strings.ReplaceAll(name, PathSeparator, " > "), "/", "∕")
-		im.d.warnf("code %q is named %q: Concord keeps \"/\" and %q for paths", name, fixed, PathSeparator)
-		name = fixed
-	}
-	if name == "" {
+	// The name is kept byte for byte, "/" and all: the tool the file came
+	// from matches codes by name when the project goes back to it.
+	name := c.Name
+	if strings.TrimSpace(name) == "" {
 		name = "Unnamed code"
 	}
 	if siblings[parent] == nil {

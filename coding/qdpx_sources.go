@@ -138,8 +138,8 @@ func (im *refiImport) addSelections(s *qdeText, doc *Document, raw string) error
 		sp := &spans[i]
 		qs = append(qs, positionQuery{pos: a, out: &sp.start, past: &sp.past}, positionQuery{pos: b, end: true, out: &sp.end})
 	}
-	mapPositions(raw, im.unit, qs)
-	unitLen := UnitLength(raw, im.unit)
+	mapPositions(raw, im.unit, im.crlfOne, qs)
+	unitLen := UnitLength(raw, im.unit, im.crlfOne)
 	for i := range s.Selections {
 		sel := &s.Selections[i]
 		sp := spans[i]
@@ -158,8 +158,14 @@ func (im *refiImport) addSelections(s *qdeText, doc *Document, raw string) error
 		}
 		if len(sel.Codings) == 0 {
 			if memo != "" {
+				// A comment on a span nobody coded: the memo keeps the
+				// span (a memo of the whole document when it is empty).
+				start, end := sp.start, sp.end
+				if end <= start {
+					start, end = 0, 0
+				}
 				im.d.Memos = append(im.d.Memos, Memo{
-					ID: NewID(), DocumentID: doc.ID, AuthorID: im.user(sel.CreatingUser),
+					ID: NewID(), DocumentID: doc.ID, Start: start, End: end, AuthorID: im.user(sel.CreatingUser),
 					Title:   clipRunes("Comment on “"+excerpt(Slice(doc.Text, sp.start, sp.end), 60)+"”", 300),
 					Text:    im.clipMemo(memo, doc.Title),
 					Created: parseREFITime(sel.CreationDateTime), Updated: parseREFITime(sel.CreationDateTime),
@@ -193,7 +199,9 @@ func (im *refiImport) addCoding(doc *Document, c qdeCoding, start, end int, memo
 		if selection != "" {
 			where = "coding " + c.GUID + " (selection " + selection + ")"
 		}
-		return im.errorf("%s refers to code %q, which is not in the codebook", where, c.CodeRef.Target)
+		// One dangling reference should not cost the rest of the project.
+		im.d.warnf("left out %s: it refers to code %s, which is not in the codebook", where, strings.TrimSpace(c.CodeRef.Target))
+		return nil
 	}
 	im.used[codeID] = true
 	coder := im.user(c.CreatingUser)

@@ -37,6 +37,22 @@ type User struct {
 	// invitation, the first admin's, a reset by the operator): it works
 	// once, to sign in and choose a new one, and for nothing else.
 	MustChangePassword bool `json:"must_change_password,omitempty"`
+	// RefiIDs are the REFI-QDA user GUIDs this account was imported
+	// under (lower case, no braces): a later import of a file naming one
+	// of them finds the same account, even where the file spells the
+	// person's name differently.
+	RefiIDs []string `json:"refi_ids,omitempty"`
+}
+
+// HasRefiID reports whether guid is one of the REFI-QDA GUIDs the account
+// was imported under.
+func (u *User) HasRefiID(guid string) bool {
+	for _, id := range u.RefiIDs {
+		if id == guid {
+			return true
+		}
+	}
+	return false
 }
 
 // Member ties a user to a project with a role.

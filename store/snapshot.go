@@ -15,7 +15,12 @@ type Snapshot struct {
 	// Users are created in the same transaction, before anything else:
 	// an import brings its coders along. Their logins and ids must be
 	// free.
-	Users     []coding.User
+	Users []coding.User
+	// UserGUIDs are REFI-QDA user GUIDs to remember on existing accounts
+	// (user id → GUIDs): a file's user that the import matched to an
+	// account by name, so that the next import of the file finds it by
+	// GUID (coding.User.RefiIDs).
+	UserGUIDs map[string][]string
 	Members   []coding.Member
 	Documents []coding.Document
 	Codes     []coding.Code
@@ -46,6 +51,9 @@ func (db *DB) ImportProject(s *Snapshot, actor string) error {
 		if err := w.createUsers(s.Users); err != nil {
 			return err
 		}
+		if err := w.addUserGUIDs(s.UserGUIDs); err != nil {
+			return err
+		}
 		if err := w.createProject(&p, key, s.Lead, leadKey); err != nil {
 			return err
 		}
@@ -66,6 +74,9 @@ func (db *DB) ImportIntoProject(projectID string, s *Snapshot, actor string) err
 		if err := w.createUsers(s.Users); err != nil {
 			return err
 		}
+		if err := w.addUserGUIDs(s.UserGUIDs); err != nil {
+			return err
+		}
 		return w.importContent(projectID, s, actor)
 	})
 	return err
@@ -82,6 +93,33 @@ func (w *writeTx) createUsers(users []coding.User) error {
 	for i := range users {
 		if err := w.createUser(&users[i]); err != nil {
 			return coding.Errorf(coding.ErrorCode(err), "user %q: %s", users[i].Login, coding.ErrorMessage(err))
+		}
+	}
+	return nil
+}
+
+// addUserGUIDs adds REFI-QDA GUIDs to existing accounts (user id →
+// GUIDs), each once.
+func (w *writeTx) addUserGUIDs(guids map[string][]string) error {
+	ids := make([]string, 0, len(guids))
+	for id := range guids {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		key, err := idKey("user", id)
+		if err != nil {
+			return err
+		}
+		err = w.changeUser(key, func(r *userRecord) {
+			for _, g := range guids[id] {
+				if !r.HasRefiID(g) {
+					r.RefiIDs = append(r.RefiIDs, g)
+				}
+			}
+		})
+		if err != nil {
+			return coding.Errorf(coding.ErrorCode(err), "user %s: %s", id, coding.ErrorMessage(err))
 		}
 	}
 	return nil

@@ -19,7 +19,7 @@ func (m *Main) agreement(args []string) error {
 	db := m.dbFlag(fs)
 	slug := fs.String("project", "", "the project's slug")
 	unit := fs.String("unit", "characters", "what to compare: characters, segments (codings matched by overlap), presence (of each code in each document), unitized (Krippendorff's unitizing α), or all four side by side")
-	code := fs.String("code", "", "only this code and its descendants: a name, or a path such as \"Stressors/Housing challenges\"")
+	code := fs.String("code", "", "only this code and its descendants: a name, or a path such as \"Stressors/Housing challenges\" (a \"/\" inside a name is written \\/)")
 	coders := fs.String("coders", "", "comma-separated logins to compare (\"consensus\" for the consensus layer); default: everyone who coded, without the consensus layer")
 	codedOnly := fs.Bool("coded-only", false, "characters unit: count only text at least one coder coded with the code")
 	overlap := fs.Float64("overlap", 0, fmt.Sprintf("segments unit: the share of the shorter of two codings they must share to match (default %g)", coding.DefaultOverlap))

@@ -23,7 +23,7 @@ func (a attrFlag) Set(v string) error {
 	return nil
 }
 
-const importUsage = "import --project SLUG [--lead LOGIN] [--name NAME] [--attr key=value]... [--text-column NAME] FILE..."
+const importUsage = "import --project SLUG [--lead LOGIN] [--name NAME] [--attr key=value]... [--map-user NAME=LOGIN]... [--text-column NAME] FILE..."
 
 func (m *Main) importCmd(args []string) error {
 	fs := m.flags("import", importUsage+`
@@ -32,7 +32,12 @@ Files: plain text (.txt), Markdown (.md), HTML, Word (.docx), OpenDocument
 (.odt), PDF (through pdftotext), a CSV of survey answers (one document per
 row), or a project or codebook from another QDA tool (REFI-QDA .qdpx, .qde,
 .qdc). Every file is read and checked before anything is stored; then all
-of it is stored in one transaction, or nothing is.`)
+of it is stored in one transaction, or nothing is.
+
+The users a project file names are matched to accounts: by the file's
+user GUID (remembered from earlier imports), then by --map-user, then by
+the same display name or login; the rest become new coders without a
+password.`)
 	db := m.dbFlag(fs)
 	project := fs.String("project", "", "slug of the project to import into; it is created when it does not exist")
 	lead := fs.String("lead", "", "login of the lead of a project the import creates (default: the first admin)")
@@ -40,6 +45,8 @@ of it is stored in one transaction, or nothing is.`)
 	textColumn := fs.String("text-column", "", "CSV: the column that holds the answers (default: the one with the most text)")
 	attrs := attrFlag{}
 	fs.Var(attrs, "attr", "a document attribute for every imported document, as key=value (repeatable)")
+	userMap := userMapFlag{}
+	fs.Var(&userMap, "map-user", "a user the files name, and the login of the account that is that person, as NAME=LOGIN (repeatable)")
 	files, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -80,7 +87,7 @@ of it is stored in one transaction, or nothing is.`)
 		return err
 	}
 	defer st.Close()
-	imp, err := m.planImport(st, *project, *name, *lead, parts)
+	imp, err := m.planImport(st, *project, *name, *lead, parts, userMap)
 	if err != nil {
 		return err
 	}
@@ -98,13 +105,14 @@ type importPlan struct {
 	lead       *coding.User // the lead of a new project, or the actor
 	data       *coding.ProjectData
 	snap       *store.Snapshot
+	matches    []userMatch // file users found to be existing accounts
 }
 
 // planImport merges the parts into one snapshot for the project slug:
 // users the files bring that the database lacks are added (with no
 // password, as coders), codings and memos without an author are the
 // lead's.
-func (m *Main) planImport(st *store.DB, slug, name, leadLogin string, parts []*coding.ProjectData) (*importPlan, error) {
+func (m *Main) planImport(st *store.DB, slug, name, leadLogin string, parts []*coding.ProjectData, userMap userMapFlag) (*importPlan, error) {
 	imp := &importPlan{}
 	p, err := st.ProjectBySlug(slug)
 	var merger *coding.Merger
@@ -149,7 +157,11 @@ func (m *Main) planImport(st *store.DB, slug, name, leadLogin string, parts []*c
 		}
 	}
 	snap := &store.Snapshot{Project: imp.newProject, Lead: imp.lead.ID, Documents: d.Documents, Codes: d.Codes, Codings: d.Codings, Memos: d.Memos}
-	if err := addImportedUsers(st, snap, d.Users, imp.lead.ID); err != nil {
+	partUsers := make([][]coding.User, len(parts))
+	for i, part := range parts {
+		partUsers[i] = part.Users
+	}
+	if imp.matches, err = addImportedUsers(st, snap, partUsers, imp.lead.ID, userMap); err != nil {
 		return nil, err
 	}
 	for i := range snap.Codings {
@@ -210,55 +222,6 @@ func newProjectLead(st *store.DB, login string) (*coding.User, error) {
 	return first, nil
 }
 
-// addImportedUsers adds the users a file brings to the snapshot: new ones
-// are created (a login already taken gets "-2", "-3" …; no password, so
-// they cannot sign in until an admin sets one), and every one of them
-// becomes a coder of the project unless already a member.
-func addImportedUsers(st *store.DB, snap *store.Snapshot, users []coding.User, lead string) error {
-	existing, err := st.Users()
-	if err != nil {
-		return err
-	}
-	byID := map[string]bool{}
-	logins := map[string]bool{}
-	for _, u := range existing {
-		byID[u.ID] = true
-		logins[u.Login] = true
-	}
-	for _, u := range users {
-		if u.ID == coding.ConsensusCoder || u.ID == lead {
-			continue
-		}
-		if !byID[u.ID] {
-			nu := u
-			nu.PasswordHash, nu.Admin = nil, false
-			nu.Login = uniqueLogin(u.Login, logins)
-			logins[nu.Login] = true
-			byID[nu.ID] = true
-			snap.Users = append(snap.Users, nu)
-		}
-		snap.Members = append(snap.Members, coding.Member{UserID: u.ID, Role: coding.RoleCoder})
-	}
-	return nil
-}
-
-// uniqueLogin appends "-2", "-3" … to login until it is free.
-func uniqueLogin(login string, taken map[string]bool) string {
-	if !taken[login] {
-		return login
-	}
-	for n := 2; ; n++ {
-		suffix := fmt.Sprintf("-%d", n)
-		base := login
-		if len(base)+len(suffix) > 32 {
-			base = strings.TrimRight(base[:32-len(suffix)], "-._")
-		}
-		if !taken[base+suffix] {
-			return base + suffix
-		}
-	}
-}
-
 func (imp *importPlan) store(st *store.DB) error {
 	if imp.project == nil {
 		return st.ImportProject(imp.snap, imp.lead.ID)
@@ -287,6 +250,9 @@ func (imp *importPlan) report(m *Main, files []string, parts []*coding.ProjectDa
 			logins = append(logins, u.Login)
 		}
 		fmt.Fprintf(m.Stdout, "Added %d users as coders, without passwords (set one with: concord users passwd LOGIN): %s.\n", n, strings.Join(logins, ", "))
+	}
+	for _, mt := range imp.matches {
+		fmt.Fprintf(m.Stdout, "User %q of the files is %s (%s).\n", mt.name, mt.login, mt.how)
 	}
 	for _, w := range imp.data.Warnings {
 		fmt.Fprintf(m.Stderr, "warning: %s\n", w)
