@@ -416,7 +416,6 @@ func TestResolveRejectsBadStructure(t *testing.T) {
 	}{
 		{"missing file", `"file": "a.txt"`, `"file": "c.txt"`, "c.txt"},
 		{"path in file name", `"file": "a.txt"`, `"file": "../a.txt"`, "plain file name"},
-		{"slash in code name", `"name": "Housing"`, `"name": "Housing/home"`, "must not contain"},
 		{"shared user colour", `"#222222"`, `"#111111"`, "colour #111111"},
 		{"bad role", `"role": "coder"`, `"role": "boss"`, `unknown role "boss"`},
 		{"sibling names differ only in case", `"children": [`, `"children": [{"name": "housing", "colour": "#bb0001", "description": "Dup."}, `, "already exists"},
