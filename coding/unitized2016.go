@@ -222,18 +222,7 @@ func uCoincidencesOf(c Continuum) (*uCoincidences, Coefficient) {
 		return nil, undefined("%q has overlapping units, which these coefficients do not allow; compute them one code at a time", clip(overlapping))
 	}
 
-	K := len(cats) + 1
-	u := &uCoincidences{
-		categories:   cats,
-		o:            make([][]float64, K),
-		margin:       make([]float64, K),
-		self:         make([]float64, K),
-		valuedMargin: make([]float64, K),
-		valuedSelf:   make([]float64, K),
-	}
-	for k := range u.o {
-		u.o[k] = make([]float64, K)
-	}
+	u := newUSums(len(cats) + 1)
 	// pairable[i][g] sums, over the other coders, the part of coder i's
 	// unit g that their units cover.
 	pairable := make([][]float64, m)
@@ -245,8 +234,8 @@ func uCoincidencesOf(c Continuum) (*uCoincidences, Coefficient) {
 		for j := i + 1; j < m; j++ {
 			overlaps(parts[i], parts[j], func(a, b int, shared float64) {
 				g, h := parts[i][a].value, parts[j][b].value
-				u.o[g][h] += shared * w
-				u.o[h][g] += shared * w
+				u.o[g*u.k+h] += shared * w
+				u.o[h*u.k+g] += shared * w
 				if g > 0 && h > 0 {
 					pairable[i][a] += shared
 					pairable[j][b] += shared
@@ -256,25 +245,12 @@ func uCoincidencesOf(c Continuum) (*uCoincidences, Coefficient) {
 	}
 	for i, part := range parts {
 		for a, s := range part {
-			l := s.length()
-			u.margin[s.value] += l
-			if s.value == 0 {
-				u.self[0] += l
-			} else {
-				u.self[s.value] += l * l
+			u.segment(s)
+			if s.value > 0 {
 				p := pairable[i][a] * w
 				u.valuedSelf[s.value] += p * p
 			}
 		}
 	}
-	for k := 0; k < K; k++ {
-		u.total += u.margin[k]
-		u.selfTotal += u.self[k]
-		u.valuedSelfT += u.valuedSelf[k]
-		for c := 1; c < K && k > 0; c++ {
-			u.valuedMargin[k] += u.o[k][c]
-		}
-		u.valuedTotal += u.valuedMargin[k]
-	}
-	return u, Coefficient{Defined: true}
+	return u.coincidences(cats), Coefficient{Defined: true}
 }

@@ -70,8 +70,7 @@ func (u *uSums) segment(s segment) {
 	}
 }
 
-// coincidences turns the sums into what the coefficients read, as
-// uCoincidencesOf does for a continuum.
+// coincidences turns the sums into what the coefficients read.
 func (u *uSums) coincidences(categories []string) *uCoincidences {
 	c := &uCoincidences{
 		categories:   categories,
