@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"log/slog"
 
@@ -66,6 +67,10 @@ func (db *DB) migrate() error {
 	})
 }
 
+// ErrOlderSchema is what a read-only open answers for a database an older
+// Concord wrote: reading must not write, so the caller says how to upgrade.
+var ErrOlderSchema = errors.New("the database was written by an older Concord and needs upgrading once")
+
 func (db *DB) checkVersion() error {
 	return db.bolt.View(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
@@ -73,7 +78,7 @@ func (db *DB) checkVersion() error {
 			return fmt.Errorf("not a Concord database (no schema)")
 		}
 		if v := readVersion(meta); v != schemaVersion {
-			return fmt.Errorf("schema %d, this Concord reads %d; open it read-write once to migrate", v, schemaVersion)
+			return fmt.Errorf("%w (schema %d, this Concord reads %d)", ErrOlderSchema, v, schemaVersion)
 		}
 		return nil
 	})

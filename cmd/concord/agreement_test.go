@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/concordqda/concord/coding"
+	bolt "go.etcd.io/bbolt"
 )
 
 // demoDB serves a new database once, so that it holds the demo project,
@@ -247,5 +248,31 @@ func TestAgreementEndpointCellsReadByAlpha(t *testing.T) {
 		if defined == 0 {
 			t.Errorf("%s: no cell has a defined %s", r.Unit, r.PairMetric)
 		}
+	}
+}
+
+// A report opens the database read-only, so it cannot upgrade a file an
+// older Concord wrote; it must say which command does, and that command
+// must make the report work.
+func TestAgreementOnAnOlderSchemaSaysHowToUpgrade(t *testing.T) {
+	db := demoDB(t)
+	b, err := bolt.Open(db, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket([]byte("meta")).Put([]byte("schema"), []byte{0, 0, 0, 0})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+
+	_, _, err = run(t, "", "agreement", "--project", "peer-support", "--db", db)
+	if err == nil || !strings.Contains(err.Error(), "concord projects list --db "+db) {
+		t.Fatalf("agreement on schema 0: %v, want the upgrade command", err)
+	}
+	mustRun(t, "projects", "list", "--db", db)
+	if r := agreementJSON(t, "--project", "peer-support", "--db", db); len(r.Coders) != 2 {
+		t.Fatalf("after the upgrade: %d coders", len(r.Coders))
 	}
 }

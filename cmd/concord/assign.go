@@ -19,7 +19,11 @@ func (m *Main) assign(args []string) error {
 	db := m.dbFlag(fs)
 	slug := fs.String("project", "", "the project's slug")
 	coders := fs.String("coders", "", "comma-separated logins of the coders to assign documents to")
-	docs := fs.String("documents", "", "comma-separated document titles")
+	var docs []string
+	fs.Func("documents", "comma-separated document titles (repeat the flag for a title that holds a comma)", func(v string) error {
+		docs = append(docs, v)
+		return nil
+	})
 	all := fs.Bool("all", false, "every document of the project")
 	sample := fs.Float64("sample", 0, "a random reliability sample of this percentage of the documents, the same for every coder (10 to 25 is usual)")
 	seed := fs.Uint64("seed", 1, "the seed the sample is drawn with: the same seed and documents draw the same sample")
@@ -52,7 +56,7 @@ func (m *Main) assign(args []string) error {
 		}
 		req.Coders = append(req.Coders, u.ID)
 	}
-	if *docs != "" {
+	if len(docs) != 0 {
 		byTitle := map[string]string{}
 		list, err := st.Documents(p.ID)
 		if err != nil {
@@ -61,7 +65,7 @@ func (m *Main) assign(args []string) error {
 		for _, d := range list {
 			byTitle[d.Title] = d.ID
 		}
-		for _, title := range splitList(*docs) {
+		for _, title := range documentTitles(docs, byTitle) {
 			id, ok := byTitle[title]
 			if !ok {
 				return fmt.Errorf("%s has no document titled %q", p.Slug, title)
@@ -115,4 +119,19 @@ func firstLead(st *store.DB, projectID string) (string, error) {
 		}
 	}
 	return "", errors.New("the project has no lead to assign documents in the name of")
+}
+
+// documentTitles reads the --documents values: a value that is exactly a
+// document's title is that title, commas and all; any other value is a
+// comma-separated list.
+func documentTitles(values []string, byTitle map[string]string) []string {
+	var titles []string
+	for _, v := range values {
+		if _, ok := byTitle[v]; ok {
+			titles = append(titles, v)
+			continue
+		}
+		titles = append(titles, splitList(v)...)
+	}
+	return titles
 }

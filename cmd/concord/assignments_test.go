@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -473,6 +474,25 @@ func TestAssignCommand(t *testing.T) {
 		_, _, err := run(t, "", append([]string{"assign", "--project", "peer-support", "--db", db}, tc.args...)...)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("assign %v: %v, want an error mentioning %q", tc.args, err, tc.want)
+		}
+	}
+}
+
+func TestAssignDocumentTitles(t *testing.T) {
+	byTitle := map[string]string{"Focus group, site A": "1", "Interview 1": "2", "Interview 2": "3"}
+	for _, tc := range []struct {
+		values []string
+		want   []string
+	}{
+		{[]string{"Interview 1,Interview 2"}, []string{"Interview 1", "Interview 2"}},
+		{[]string{"Interview 1, Interview 2"}, []string{"Interview 1", "Interview 2"}},
+		{[]string{"Focus group, site A"}, []string{"Focus group, site A"}},
+		{[]string{"Focus group, site A", "Interview 2"}, []string{"Focus group, site A", "Interview 2"}},
+		// Not a title whole, so a list; the unknown parts are reported by the caller.
+		{[]string{"Focus group, site B"}, []string{"Focus group", "site B"}},
+	} {
+		if got := documentTitles(tc.values, byTitle); !slices.Equal(got, tc.want) {
+			t.Errorf("documentTitles(%q) = %q, want %q", tc.values, got, tc.want)
 		}
 	}
 }

@@ -25,7 +25,11 @@ func openDBForReading(path string) (*store.DB, error) {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("database %s does not exist; choose the file with --db or CONCORD_DB", path)
 	}
-	return store.Open(path, store.Options{ReadOnly: true, LockTimeout: 500 * time.Millisecond})
+	st, err := store.Open(path, store.Options{ReadOnly: true, LockTimeout: 500 * time.Millisecond})
+	if errors.Is(err, store.ErrOlderSchema) {
+		return nil, fmt.Errorf("%w\nUpgrade it once with `concord projects list --db %s` (or by serving it), then run this again", err, path)
+	}
+	return st, err
 }
 
 // openDBForWriting opens the database for a command that is about to
