@@ -242,10 +242,16 @@ func remoteTarget(ctx context.Context, base, project, user, password string, cod
 		return nil, fmt.Errorf("sign in to %s as %s: %w", base, user, err)
 	}
 	var p struct {
-		Project coding.Project `json:"project"`
+		Project coding.Project  `json:"project"`
+		Seq     json.RawMessage `json:"seq"`
 	}
 	if err := benchCall(ctx, c, "GET", base+"/api/projects/"+project, nil, &p); err != nil {
 		return nil, err
+	}
+	// A coder of a blind project is given cursors, not sequence numbers,
+	// and sees only their own codings: there is no fan-out to count.
+	if _, err := strconv.ParseUint(string(p.Seq), 10, 64); err != nil {
+		return nil, fmt.Errorf("project %s is blind and %s codes in it, so the server shows %s only their own codings and no fan-out to measure; sign in as the project's lead, or use a project that is not blind", project, user, user)
 	}
 	lt.project = p.Project.ID
 	var docs struct{ Documents []coding.Document }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -103,4 +104,19 @@ func (ts *testServer) demoProjectID(t testing.TB) string {
 		t.Fatal(err)
 	}
 	return p.ID
+}
+
+// A coder of a blind project sees only their own codings and gets cursors
+// instead of sequence numbers: bench live says so instead of failing on
+// the first event it cannot read.
+func TestBenchLiveAsABlindCoderSaysWhy(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t)
+	lead := ts.login(t, "lead", "concord-demo")
+	lead.mustDo(http.StatusOK, "PATCH", "/api/projects/peer-support", map[string]any{"blind": true}, nil)
+	_, _, err := run(t, "", "bench", "live", "--url", ts.URL, "--project", "peer-support",
+		"--user", "ana", "--password", "concord-demo", "--coders", "2", "--duration", "1s")
+	if err == nil || !strings.Contains(err.Error(), "is blind") || !strings.Contains(err.Error(), "lead") {
+		t.Fatalf("bench live as a blind coder = %v, want an error saying the project is blind", err)
+	}
 }
