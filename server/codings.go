@@ -215,5 +215,5 @@ func (s *Server) handleCodings(w http.ResponseWriter, r *http.Request, c *caller
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"codings": cs})
+	writeCodings(w, cs, nil)
 }

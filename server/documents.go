@@ -95,7 +95,7 @@ func (s *Server) handleDocumentCodings(w http.ResponseWriter, r *http.Request, c
 		return
 	}
 	// seq is a cursor for a blinded caller (cursor.go).
-	writeJSON(w, http.StatusOK, map[string]any{"codings": cs, "seq": s.hub.cursors.position(seq, c.blinded())})
+	writeCodings(w, cs, s.hub.cursors.position(seq, c.blinded()))
 }
 
 type documentRequest struct {

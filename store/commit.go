@@ -266,14 +266,14 @@ func appendEvent(b []byte, ev *coding.Event) []byte {
 	b = append(b, `{"seq":`...)
 	b = strconv.AppendUint(b, ev.Seq, 10)
 	b = append(b, `,"project":`...)
-	b = appendJSONString(b, ev.ProjectID)
+	b = coding.AppendJSONString(b, ev.ProjectID)
 	b = append(b, `,"type":`...)
-	b = appendJSONString(b, ev.Type)
+	b = coding.AppendJSONString(b, ev.Type)
 	b = append(b, `,"actor":`...)
-	b = appendJSONString(b, ev.Actor)
+	b = coding.AppendJSONString(b, ev.Actor)
 	if ev.Owner != "" {
 		b = append(b, `,"owner":`...)
-		b = appendJSONString(b, ev.Owner)
+		b = coding.AppendJSONString(b, ev.Owner)
 	}
 	b = append(b, `,"time":"`...)
 	b = ev.Time.AppendFormat(b, time.RFC3339Nano)
@@ -282,16 +282,3 @@ func appendEvent(b []byte, ev *coding.Event) []byte {
 	return append(b, '}')
 }
 
-// appendJSONString appends s as a JSON string. Plain ASCII (every id and
-// type name) is copied as is; anything else takes encoding/json's path.
-func appendJSONString(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			q, _ := json.Marshal(s)
-			return append(b, q...)
-		}
-	}
-	b = append(b, '"')
-	b = append(b, s...)
-	return append(b, '"')
-}
