@@ -135,6 +135,7 @@ func (s *Server) Hub() *Hub { return s.hub }
 
 // Handler returns the server's root handler with its security headers.
 func (s *Server) Handler() http.Handler {
+	mux := compress(s.mux)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
@@ -144,7 +145,7 @@ func (s *Server) Handler() http.Handler {
 		if s.opts.TLS || (s.opts.PublicURL != nil && s.opts.PublicURL.Scheme == "https") {
 			h.Set("Strict-Transport-Security", "max-age=31536000")
 		}
-		s.mux.ServeHTTP(w, r)
+		mux.ServeHTTP(w, r)
 	})
 }
 

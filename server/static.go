@@ -1,12 +1,15 @@
 package server
 
 import (
+	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"io/fs"
 	"mime"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 )
 
@@ -19,6 +22,7 @@ type staticFiles struct {
 
 type staticFile struct {
 	data  []byte
+	gz    []byte // data gzipped once at start-up, or nil when not worth it
 	etag  string
 	ctype string
 }
@@ -38,7 +42,17 @@ func newStaticFiles(fsys fs.FS) *staticFiles {
 		if ctype == "" {
 			ctype = "application/octet-stream"
 		}
-		sf.files["/"+p] = staticFile{data: data, etag: `"` + hex.EncodeToString(sum[:12]) + `"`, ctype: ctype}
+		f := staticFile{data: data, etag: `"` + hex.EncodeToString(sum[:12]) + `"`, ctype: ctype}
+		if compressible(ctype) && len(data) >= minCompress {
+			var buf bytes.Buffer
+			zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+			zw.Write(data)
+			zw.Close()
+			if buf.Len() < len(data) {
+				f.gz = buf.Bytes()
+			}
+		}
+		sf.files["/"+p] = f
 		return nil
 	})
 	return sf
@@ -72,9 +86,21 @@ func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
 	h.Set("ETag", f.etag)
 	h.Set("Cache-Control", "no-cache")
 	h.Set("Content-Type", f.ctype)
+	if f.gz != nil {
+		h.Add("Vary", "Accept-Encoding")
+	}
 	if match := r.Header.Get("If-None-Match"); match == f.etag {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	w.Write(f.data)
+	body := f.data
+	if f.gz != nil && acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		body = f.gz
+		h.Set("Content-Encoding", "gzip")
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	if r.Method == http.MethodHead {
+		return
+	}
+	w.Write(body)
 }
