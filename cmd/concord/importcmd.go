@@ -76,10 +76,18 @@ password.`)
 		}
 		parts = append(parts, part)
 	}
+	// What the import adds to the file: the texts, and about a kilobyte
+	// per coding (its record, its event and two index entries) and memo.
+	// A map sized for all of it is never remapped while the import runs;
+	// each remap copied every key and value written so far into memory.
 	var size int64
 	for _, part := range parts {
 		for _, d := range part.Documents {
 			size += int64(len(d.Text))
+		}
+		size += int64(len(part.Codings)) << 10
+		for _, m := range part.Memos {
+			size += 1<<10 + int64(len(m.Text))
 		}
 	}
 	st, err := openDBForWriting(*db, size)
