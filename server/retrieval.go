@@ -200,17 +200,19 @@ func (s *Server) handleSegments(w http.ResponseWriter, r *http.Request, c *calle
 	}
 	total := len(ps.codings)
 	page := ps.codings[min(offset, total):min(offset+limit, total)]
-	texts, err := s.store.DocumentTexts(c.project.ID)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
+	// Only the page's documents are read: a page is a small part of a
+	// large project.
 	runes := map[string][]rune{}
 	out := make([]segment, 0, len(page))
 	for _, cd := range page {
 		rs, ok := runes[cd.DocumentID]
 		if !ok {
-			rs = []rune(texts[cd.DocumentID])
+			d, err := s.store.Document(c.project.ID, cd.DocumentID)
+			if err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+			rs = []rune(d.Text)
 			runes[cd.DocumentID] = rs
 		}
 		end := min(cd.End, len(rs))

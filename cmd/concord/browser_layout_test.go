@@ -23,7 +23,7 @@ const layoutJS = `(() => {
     if (el.offsetParent && el.scrollWidth > el.clientWidth + 1) bad.push((el.className || el.tagName) + " scrolls sideways: " + el.scrollWidth + "px in " + el.clientWidth);
   }
   const bar = document.getElementById("topbar").getBoundingClientRect();
-  if (bar.height > 49) bar.height && bad.push("the top bar is " + Math.round(bar.height) + "px high: it wrapped");
+  if (bar.height > 49) bad.push("the top bar is " + Math.round(bar.height) + "px high: it wrapped");
   for (const el of document.querySelectorAll("#topbar > *, #topbar .research > *")) {
     const r = el.getBoundingClientRect();
     if (!r.width) continue;

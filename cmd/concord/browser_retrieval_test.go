@@ -89,7 +89,7 @@ func TestBrowserRetrievalAtScale(t *testing.T) {
 		t.Helper()
 		b.run("open analysis", chromedp.Navigate(base+"/analysis"))
 		b.waitFor("the charts", `document.querySelector("#freq-chart a.mark-link") && document.querySelector("#co-chart a.mark-link") && document.querySelector("#ct-table a.ct-link")`,
-			`document.querySelector(".analysis-page").innerText.slice(0, 300)`, 30*time.Second)
+			`document.querySelector("main").innerText.slice(0, 300)`, 60*time.Second)
 	}
 	analysis()
 	heat, _ := eval[string](b, `document.querySelector("#co-chart svg").textContent`)

@@ -156,7 +156,9 @@ export async function mount(root, { pid }) {
 
   page.append(freqSection, coSection, ctSection);
   const safe = (fn) => () => fn().catch((e) => toast(e.message, "error"));
-  const all = () => Promise.all([loadFreq(), loadCo(), loadCt()]);
+  // Two at a time, as the server runs at most two analyses per person at
+  // once: a third would wait, and on a large project be refused.
+  const all = () => Promise.all([loadFreq().then(loadCt), loadCo()]);
   coder.addEventListener("change", safe(all));
   measure.addEventListener("change", drawFreq);
   sub.addEventListener("change", safe(loadFreq));
