@@ -14,9 +14,10 @@ import (
 
 // TestBrowserRetrievalAtScale pages through 20,000 coded segments in the
 // retrieval view, keeping the filter; sees a segment's paragraph break;
-// downloads a CSV of more segments than a page holds; and clicks through
-// from a frequency bar, a co-occurrence heatmap cell, a crosstab cell and
-// an agreement heatmap cell (some by keyboard) to exactly their segments.
+// downloads a CSV of more segments than one request brings; and clicks
+// through from a co-occurrence heatmap cell (by keyboard) and a crosstab
+// cell to exactly their segments, and finds a frequency bar leading to its
+// own.
 func TestBrowserRetrievalAtScale(t *testing.T) {
 	exe := chromiumPath(t)
 	ts := startServer(t)
@@ -74,14 +75,23 @@ func TestBrowserRetrievalAtScale(t *testing.T) {
 	if off, _ := eval[bool](b, `document.querySelector('.seg-pager [data-page="next"]').disabled`); !off {
 		t.Error("Next is enabled on the last page")
 	}
-	// The CSV holds every segment of the filter, not just the page.
+	// The CSV holds every segment of the filter, gathered 2,000 at a time.
+	anas := 0
+	for _, c := range of(rej) {
+		if c.CoderID == br.Ana {
+			anas++
+		}
+	}
 	dir := t.TempDir()
 	b.downloadsTo(dir)
+	b.run("open Ana's segments of the code", chromedp.Navigate(fmt.Sprintf("%s/segments?code=%s&coder=%s", base, rej, br.Ana)))
+	wantSummary("Ana's segments", fmt.Sprintf("1–500 of %s segments in 2 documents.", thousands(anas)))
 	b.run("download CSV", chromedp.Click(chromedp.CSS("#seg-csv")))
+	b.waitFor("the CSV gathered", `document.querySelector("#seg-csv").textContent === "Download CSV"`, `document.querySelector("#seg-csv").textContent`, 60*time.Second)
 	data := b.waitDownload(dir, "big-segments.csv")
 	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(data), "\ufeff"))).ReadAll()
-	if err != nil || len(rows) != rejs+1 {
-		t.Errorf("the CSV has %d rows (%v), want a header and %d segments", len(rows), err, rejs)
+	if err != nil || len(rows) != anas+1 {
+		t.Errorf("the CSV has %d rows (%v), want a header and %d segments", len(rows), err, anas)
 	}
 
 	// Click-through from the analysis.
@@ -97,6 +107,12 @@ func TestBrowserRetrievalAtScale(t *testing.T) {
 		t.Errorf("the heatmap's labels do not show the code as typed: %.300q", heat)
 	}
 	b.shot("analysis")
+	// A frequency bar leads to its code's segments, by the same kind of
+	// link as the heatmap's cells.
+	bar := `#freq-chart a.mark-link[href$="/segments?code=` + rej + `"]`
+	if ok, _ := eval[bool](b, `!!document.querySelector(`+jsString(bar)+`)`); !ok {
+		t.Errorf("no bar links to the segments of Rejection / Antipathy")
+	}
 	// A heatmap cell, by keyboard: Alpha's codings that meet Beta's.
 	cell := `#co-chart a.mark-link[href*="code=` + alpha + `"][href*="with=` + beta + `"]`
 	b.run("focus the Alpha × Beta cell and press Enter", chromedp.Focus(chromedp.CSS(cell)), keys("\r"))
@@ -118,24 +134,6 @@ func TestBrowserRetrievalAtScale(t *testing.T) {
 		t.Errorf("the crosstab cell's segments are in %q", titles)
 	}
 	b.shot("crosstab-cell")
-	// A frequency bar.
-	analysis()
-	b.run("click the bar of Rejection / Antipathy", chromedp.Click(chromedp.CSS(`#freq-chart a.mark-link[href*="code=`+rej+`"]`)))
-	wantSummary("Rejection's segments", fmt.Sprintf("1–500 of %s segments in 2 documents.", thousands(rejs)))
-
-	// An agreement heatmap cell: the lead's and Ana's codings of Beta.
-	b.run("open agreement", chromedp.Navigate(base+"/agreement"))
-	b.waitFor("the agreement heatmap", `document.querySelector('.agr-cell[data-code="`+beta+`"]')`, `document.querySelector(".agreement") && document.querySelector(".agreement").innerText.slice(0, 300)`, 60*time.Second)
-	b.run("open Beta's cell by keyboard", chromedp.Focus(chromedp.CSS(`.agr-cell[data-code="`+beta+`"]`)), keys("\r"))
-	b.waitFor("the link to the segments", `document.querySelector("#agr-segments")`, "", 30*time.Second)
-	b.shot("agreement-cell")
-	b.run("follow it by keyboard", chromedp.Focus(chromedp.CSS("#agr-segments")), keys("\r"))
-	betas := len(of(beta))
-	wantSummary("both coders' Beta segments", fmt.Sprintf("1–500 of %s segments in 2 documents.", thousands(betas)))
-	if who, _ := eval[string](b, `document.querySelector("#seg-coder").selectedOptions[0].textContent`); who != "Lee Adler (lead) and Ana Ruiz" && who != "Ana Ruiz and Lee Adler (lead)" {
-		t.Errorf("the coder filter reads %q, want the pair", who)
-	}
-	b.shot("agreement-segments")
 	b.checkClean()
 }
 
@@ -146,4 +144,41 @@ func thousands(n int) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
+}
+
+// TestBrowserAgreementCellSegments opens an agreement heatmap cell by
+// keyboard and follows its link to the two coders' codings of the code.
+func TestBrowserAgreementCellSegments(t *testing.T) {
+	exe := chromiumPath(t)
+	ts := startServer(t)
+	lead := ts.login(t, "lead", DemoPassword)
+	ana, ben := ts.login(t, "ana", DemoPassword).userID(t), ts.login(t, "ben", DemoPassword).userID(t)
+	var docs struct{ Documents []coding.Document }
+	lead.mustDo(200, "GET", "/api/projects/peer-support/documents", nil, &docs)
+	b := newBrowser(t, exe, "lead", shotsDir(t, "agreement-segments"))
+	b.signIn(ts.URL, "lead", "peer-support", docs.Documents[0].ID, "")
+
+	b.run("open agreement", chromedp.Navigate(ts.URL+"/p/peer-support/agreement"))
+	first := `.agr-cell:not(.undefined)`
+	b.waitFor("the heatmap", `document.querySelector(`+jsString(first)+`)`, "", 30*time.Second)
+	code := evalString(t, b, `document.querySelector(`+jsString(first)+`).dataset.code`)
+	var want segmentsPage
+	lead.mustDo(200, "GET", "/api/projects/peer-support/segments?limit=1&code="+code+"&coder="+ana+","+ben, nil, &want)
+	if want.Total == 0 {
+		t.Fatalf("the demo's first agreement cell has no codings behind it")
+	}
+	b.run("open the cell by keyboard", chromedp.Focus(chromedp.CSS(first)), keys("\r"))
+	b.waitFor("the link to the segments", `document.querySelector("#agr-segments")`, "", 30*time.Second)
+	b.shot("cell")
+	b.run("follow it by keyboard", chromedp.Focus(chromedp.CSS("#agr-segments")), keys("\r"))
+	b.waitFor("the two coders' segments", `document.querySelector("#seg-summary").textContent === `+jsString(fmt.Sprintf("%d segments in %d documents.", want.Total, want.Documents)),
+		`document.querySelector("#seg-summary") && document.querySelector("#seg-summary").textContent`, 15*time.Second)
+	if who := evalString(t, b, `document.querySelector("#seg-coder").selectedOptions[0].textContent`); who != "Ana Ruiz and Ben Okafor" && who != "Ben Okafor and Ana Ruiz" {
+		t.Errorf("the coder filter reads %q, want the pair", who)
+	}
+	if code != evalString(t, b, `document.querySelector("#seg-code").value`) {
+		t.Errorf("the code filter is not the cell's code")
+	}
+	b.shot("segments")
+	b.checkClean()
 }
