@@ -115,7 +115,9 @@ func TestBrowserRetrievalAtScale(t *testing.T) {
 	}
 	// A heatmap cell, by keyboard: Alpha's codings that meet Beta's.
 	cell := `#co-chart a.mark-link[href*="code=` + alpha + `"][href*="with=` + beta + `"]`
-	b.run("focus the Alpha × Beta cell and press Enter", chromedp.Focus(chromedp.CSS(cell)), keys("\r"))
+	b.run("focus the Alpha × Beta cell", chromedp.Focus(chromedp.CSS(cell)), chromedp.ScrollIntoView(chromedp.CSS(cell)))
+	b.shot("heatmap-cell-focused")
+	b.run("press Enter", keys("\r"))
 	met := len(coding.Meeting(of(alpha), of(beta), 0))
 	wantSummary("Alpha meeting Beta", fmt.Sprintf("1–500 of %s segments in 2 documents.", thousands(met)))
 	note, _ := eval[string](b, `document.querySelector("#seg-meets").textContent`)

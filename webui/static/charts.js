@@ -32,6 +32,11 @@ export function shade(t) {
 /** inkOn is a text colour that reads on shade(t). */
 export function inkOn(t) { return t > 0.55 ? "#ffffff" : INK; }
 
+/** compact writes a count so that it fits a cell: 29,998 is "30k" (the tooltip has it whole). */
+export function compact(n) {
+  return n >= 10000 ? Math.round(n / 1000) + "k" : String(n);
+}
+
 /** clip shortens a label to n characters (code points), with an ellipsis. */
 export function clip(s, n) {
   const a = [...String(s)];
@@ -113,7 +118,7 @@ export function grid({ title, rows, columns, value, describe, href = () => null 
       const g = svg("g", { class: "cell", "data-value": v === null ? "" : v },
         svg("title", { text: describe(i, j, v) }),
         svg("rect", { x, y, width: cell, height: cell, fill: v === null ? "#f1f3f6" : shade(t), stroke: "#ffffff" }));
-      if (v) g.append(svg("text", { x: x + cell / 2, y: y + cell / 2 + 4, "text-anchor": "middle", "font-size": 11, fill: inkOn(t), text: v }));
+      if (v) g.append(svg("text", { x: x + cell / 2, y: y + cell / 2 + 4, "text-anchor": "middle", "font-size": 11, fill: inkOn(t), text: compact(v) }));
       root.append(linked(g, href(i, j, v), describe(i, j, v)));
     });
   });
