@@ -1,6 +1,8 @@
 package server
 
 import (
+	"fmt"
+	"math"
 	"net/http"
 	"sort"
 	"strconv"
@@ -21,16 +23,27 @@ type segment struct {
 }
 
 // segmentQuery reads the filters shared by retrieval and analysis:
-// ?code= (with descendants unless &descendants=false), ?coder=,
-// ?document=, and ?attr=name:value (repeatable; all must match).
+// ?code= (with descendants unless &descendants=false), ?coder= (one id, or
+// several joined by commas: a pair of coders in agreement), ?document=,
+// and ?attr=name:value (repeatable; all must match).
 type segmentQuery struct {
 	filter coding.CodingFilter
 	attrs  map[string]string
+	coders map[string]bool // several coders; nil keeps the one in filter
 }
 
 func (s *Server) parseSegmentQuery(r *http.Request, cb *coding.Codebook) (*segmentQuery, error) {
 	q := r.URL.Query()
 	sq := &segmentQuery{filter: coding.CodingFilter{DocumentID: q.Get("document"), CoderID: q.Get("coder")}, attrs: map[string]string{}}
+	if strings.Contains(sq.filter.CoderID, ",") {
+		sq.coders = map[string]bool{}
+		for _, id := range strings.Split(sq.filter.CoderID, ",") {
+			if id != "" {
+				sq.coders[id] = true
+			}
+		}
+		sq.filter.CoderID = ""
+	}
 	if code := q.Get("code"); code != "" {
 		if _, ok := cb.Code(code); !ok {
 			return nil, coding.Errorf(coding.ENOTFOUND, "code %s does not exist", code)
@@ -91,51 +104,115 @@ func (s *Server) slice(r *http.Request, c *caller) (*projectSlice, *segmentQuery
 			ps.list = append(ps.list, docs[i])
 		}
 	}
-	all, err := s.visibleCodings(c, sq.filter)
-	if err != nil {
+	if ps.codings, err = s.sliceCodings(c, ps, sq, sq.filter); err != nil {
 		return nil, nil, err
-	}
-	for _, cd := range all {
-		if ps.docs[cd.DocumentID] != nil {
-			ps.codings = append(ps.codings, cd)
-		}
 	}
 	return ps, sq, nil
 }
 
-// handleSegments lists coded segments with their text and context, in
-// document order.
-func (s *Server) handleSegments(w http.ResponseWriter, r *http.Request, c *caller) {
-	ps, _, err := s.slice(r, c)
+// sliceCodings reads the visible codings that pass f, in the slice's
+// documents and of the query's coders.
+func (s *Server) sliceCodings(c *caller, ps *projectSlice, sq *segmentQuery, f coding.CodingFilter) ([]coding.Coding, error) {
+	all, err := s.visibleCodings(c, f)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
-	context := 80
-	if v := r.URL.Query().Get("context"); v != "" {
-		if context, err = strconv.Atoi(v); err != nil || context < 0 || context > 2000 {
-			s.writeError(w, r, coding.Errorf(coding.EINVALID, "context must be between 0 and 2000 characters"))
-			return
+	var out []coding.Coding
+	for _, cd := range all {
+		if ps.docs[cd.DocumentID] != nil && (sq.coders == nil || sq.coders[cd.CoderID]) {
+			out = append(out, cd)
 		}
 	}
-	texts, err := s.store.DocumentTexts(c.project.ID)
+	return out, nil
+}
+
+// Paging of the coded segments: a page holds at most maxSegmentPage.
+const (
+	defaultSegmentPage = 500
+	maxSegmentPage     = 2000
+)
+
+// handleSegments lists coded segments with their text and context, in
+// document order, a page at a time (?offset=&limit=); "total" counts them
+// all. ?with=CODE&gap=N keeps only the codings that meet a coding of CODE
+// (on overlapping text, or within N characters): the segments behind a
+// cell of the co-occurrence heatmap.
+func (s *Server) handleSegments(w http.ResponseWriter, r *http.Request, c *caller) {
+	ps, sq, err := s.slice(r, c)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
+	}
+	q := r.URL.Query()
+	number := func(name string, def, lo, hi int, msg string) int {
+		v := q.Get(name)
+		if v == "" || err != nil {
+			return def
+		}
+		n, e := strconv.Atoi(v)
+		if e != nil || n < lo || n > hi {
+			err = coding.Errorf(coding.EINVALID, "%s", msg)
+		}
+		return n
+	}
+	context := number("context", 80, 0, 2000, "context must be between 0 and 2000 characters")
+	offset := number("offset", 0, 0, math.MaxInt32, "offset must be a whole number of segments, 0 or more")
+	limit := number("limit", defaultSegmentPage, 1, maxSegmentPage, fmt.Sprintf("limit must be between 1 and %d segments", maxSegmentPage))
+	gap := number("gap", 0, 0, coding.MaxCooccurrenceGap, fmt.Sprintf("gap must be a number of characters between 0 and %d", coding.MaxCooccurrenceGap))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if with := q.Get("with"); with != "" {
+		if _, ok := ps.codebook.Code(with); !ok {
+			s.writeError(w, r, coding.Errorf(coding.ENOTFOUND, "code %s (with) does not exist", with))
+			return
+		}
+		f := sq.filter
+		f.CodeIDs = map[string]bool{with: true}
+		partners, err := s.sliceCodings(c, ps, sq, f)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		ps.codings = coding.Meeting(ps.codings, partners, gap)
 	}
 	sort.Slice(ps.codings, func(i, j int) bool {
 		a, b := ps.codings[i], ps.codings[j]
 		if a.DocumentID != b.DocumentID {
-			return ps.docs[a.DocumentID].Title < ps.docs[b.DocumentID].Title
+			ta, tb := ps.docs[a.DocumentID].Title, ps.docs[b.DocumentID].Title
+			if ta != tb {
+				return ta < tb
+			}
+			return a.DocumentID < b.DocumentID
 		}
-		return a.Start < b.Start
+		if a.Start != b.Start {
+			return a.Start < b.Start
+		}
+		if a.End != b.End {
+			return a.End < b.End
+		}
+		return a.ID < b.ID
 	})
-	runes := map[string][]rune{}
-	out := make([]segment, 0, len(ps.codings))
+	docs := map[string]bool{}
 	for _, cd := range ps.codings {
+		docs[cd.DocumentID] = true
+	}
+	total := len(ps.codings)
+	page := ps.codings[min(offset, total):min(offset+limit, total)]
+	// Only the page's documents are read: a page is a small part of a
+	// large project.
+	runes := map[string][]rune{}
+	out := make([]segment, 0, len(page))
+	for _, cd := range page {
 		rs, ok := runes[cd.DocumentID]
 		if !ok {
-			rs = []rune(texts[cd.DocumentID])
+			d, err := s.store.Document(c.project.ID, cd.DocumentID)
+			if err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+			rs = []rune(d.Text)
 			runes[cd.DocumentID] = rs
 		}
 		end := min(cd.End, len(rs))
@@ -145,5 +222,5 @@ func (s *Server) handleSegments(w http.ResponseWriter, r *http.Request, c *calle
 			Text: string(rs[start:end]), Before: string(rs[max(0, start-context):start]), After: string(rs[end:min(len(rs), end+context)]),
 		})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"segments": out, "total": len(out)})
+	writeJSON(w, http.StatusOK, map[string]any{"segments": out, "total": total, "documents": len(docs), "offset": offset, "limit": limit})
 }

@@ -8,7 +8,7 @@
 import { api, projectPath } from "./api.js";
 import { project } from "./state.js";
 import { h, clear, plural } from "./ui.js";
-import { tabs } from "./views.js";
+import { tabs, segmentsHref } from "./views.js";
 
 const UNITS = [
   ["characters", "Characters", "Whether each coder coded each character with the code"],
@@ -341,7 +341,9 @@ export async function mount(root, { pid }) {
     const review = (d) => `/p/${encodeURIComponent(slug)}/agreement/review?` + new URLSearchParams({ code, a, b, unit: st.unit, ...(st.withConsensus ? { consensus: "1" } : {}), doc: d.document, at: String(d.start) });
     const ds = r.disagreements;
     const head = h("h2", { tabindex: "-1", text: `${project.codePath(code)}: where ${project.coderName(a)} and ${project.coderName(b)} differ` });
-    const out = [head];
+    // Every coding of the two behind this cell, in the retrieval view.
+    const out = [head, h("p", {}, h("a", { id: "agr-segments", href: segmentsHref({ code, coder: a + "," + b }), "data-link": "",
+      text: `Show the codings of this code by ${project.coderName(a)} and ${project.coderName(b)} in Coded segments →` }))];
     if (!ds.length) out.push(h("p", { class: "muted", text: `No disagreements: they agree on this code (${st.unit}).` }));
     else out.push(h("p", { class: "muted", text: `${plural(ds.length, "difference")} in ${plural(new Set(ds.map((d) => d.document)).size, "document")}. Open one to compare the two layers side by side and settle it.` }));
     const ul = h("ul", { class: "agr-diffs" });

@@ -1,12 +1,14 @@
 // analysis.js: the analysis view: how often each code is used (bars), which
 // codes meet on the same text (a heatmap) and how codes spread over the
 // values of a document attribute (a crosstab). Each can be saved as CSV,
-// SVG or PNG, from the data already in the page.
+// SVG or PNG, from the data already in the page. Every bar and cell opens
+// the coded segments behind it (click, or Tab to it and press Enter).
 
 import { api, projectPath } from "./api.js";
 import { project } from "./state.js";
 import { h, clear, toast } from "./ui.js";
-import { viewHeader } from "./views.js";
+import { viewHeader, segmentsHref } from "./views.js";
+import { displayPath, lastName } from "./codepath.js";
 import { barChart, grid, shade, inkOn } from "./charts.js";
 import { csvBlob, svgBlob, pngBlob, saveBlob, fileStem } from "./download.js";
 
@@ -25,6 +27,8 @@ export async function mount(root, { pid }) {
   page.append(viewHeader("Analysis", "analysis"),
     h("div", { class: "filters" }, h("label", { class: "field" }, h("span", { text: "Codings by" }), coder)));
   const filter = () => (coder.value ? "coder=" + encodeURIComponent(coder.value) : "");
+  // The segments behind a mark: its own filters and the page's.
+  const behind = (params) => segmentsHref({ coder: coder.value, ...params });
 
   // ---- code frequencies ----
   const measure = h("select", { id: "freq-measure", "aria-label": "Count" }, MEASURES.map(([v, l]) => h("option", { value: v, text: l })));
@@ -40,8 +44,9 @@ export async function mount(root, { pid }) {
   const drawFreq = () => {
     const m = measure.value;
     clear(freqBox).append(barChart(freq.rows.map((r) => ({
-      label: codeName(r.code, r.path), title: r.path, depth: r.depth,
+      label: codeName(r.code, r.path), title: displayPath(r.path), depth: r.depth,
       value: r.total[m] || 0, colour: project.codeColour(r.code),
+      href: r.total.segments ? behind({ code: r.code, descendants: sub.checked ? "" : "false" }) : null,
     })), { title: `${MEASURES.find(([v]) => v === m)[1]} per code${sub.checked ? " (with sub-codes)" : ""}`, unit: UNIT[m] }));
   };
   const loadFreq = async () => {
@@ -78,12 +83,14 @@ export async function mount(root, { pid }) {
       coBox.append(h("p", { class: "muted", text: "No two codes meet on the same text" + (g ? ` or within ${g} characters.` : ".") }));
       return;
     }
-    const labels = co.codes.map((c) => c.path);
+    const labels = co.codes.map((c) => displayPath(c.path));
     coBox.append(grid({
       title: g ? `Codes within ${g} characters of each other` : "Codes on overlapping text",
       rows: labels, columns: co.codes.map((c) => codeName(c.id, c.path)),
       value: (i, j) => count(co.codes[i].id, co.codes[j].id),
       describe: (i, j, v) => (v === null ? labels[i] : `${labels[i]} × ${labels[j]}: ${v} ${v === 1 ? "pair" : "pairs"} of codings`),
+      // A cell opens the row code's codings that meet the column code's.
+      href: (i, j, v) => (v ? behind({ code: co.codes[i].id, descendants: "false", with: co.codes[j].id, gap: g || "" }) : null),
     }));
     // The server stops a count that would take too long; say so.
     if (r.truncated) coBox.append(h("p", { class: "muted", id: "co-truncated", text: "Counts cut short: " + r.reason + "." }));
@@ -103,7 +110,7 @@ export async function mount(root, { pid }) {
   const ctGrid = () => grid({
     title: `${MEASURES.find(([v]) => v === ctMeasure.value)[1]} per code by ${attr.value}`,
     rows: ct.rows.map((r) => "\u2003".repeat(r.depth) + codeName(r.code, r.path)), columns: ct.columns,
-    value: (i, j) => ct.cell(i, j), describe: (i, j, v) => `${ct.rows[i].path} · ${attr.value} ${ct.columns[j]}: ${v}`,
+    value: (i, j) => ct.cell(i, j), describe: (i, j, v) => `${displayPath(ct.rows[i].path)} · ${attr.value} ${ct.columns[j]}: ${v}`,
   });
   const ctSection = section("Codes by document attribute", "ct",
     [h("label", { class: "field" }, h("span", { text: "Attribute" }), attr), h("label", { class: "field" }, h("span", { text: "Count" }), ctMeasure)],
@@ -125,11 +132,14 @@ export async function mount(root, { pid }) {
       h("caption", { text: `${MEASURES.find(([v]) => v === m)[1]} per code by ${attr.value}` }),
       h("thead", {}, h("tr", {}, h("th", { scope: "col", text: "Code" }), ct.columns.map((c) => h("th", { scope: "col", text: c })))),
       h("tbody", {}, ct.rows.map((r, i) => h("tr", {},
-        h("th", { scope: "row", class: "depth-" + Math.min(r.depth, 4), text: codeName(r.code, r.path), title: r.path }),
+        h("th", { scope: "row", class: "depth-" + Math.min(r.depth, 4), text: codeName(r.code, r.path), title: displayPath(r.path) }),
         ct.columns.map((c, j) => {
           const v = ct.cell(i, j);
           const t = max ? v / max : 0;
-          return h("td", { title: `${r.path} · ${attr.value} ${c}: ${v}`, style: { backgroundColor: shade(t), color: inkOn(t) }, text: v ? v.toLocaleString() : "" });
+          const tip = `${displayPath(r.path)} · ${attr.value} ${c}: ${v}`;
+          // A count opens its segments: the code (with sub-codes, as counted) in documents of that value.
+          return h("td", { title: tip, style: { backgroundColor: shade(t), color: inkOn(t) } },
+            v ? h("a", { href: behind({ code: r.code, attr: attr.value + ":" + c }), "data-link": "", class: "ct-link", "aria-label": tip + ". Show these segments", text: v.toLocaleString() }) : "");
         })))));
     ctBox.append(table);
   };
@@ -146,7 +156,9 @@ export async function mount(root, { pid }) {
 
   page.append(freqSection, coSection, ctSection);
   const safe = (fn) => () => fn().catch((e) => toast(e.message, "error"));
-  const all = () => Promise.all([loadFreq(), loadCo(), loadCt()]);
+  // Two at a time, as the server runs at most two analyses per person at
+  // once: a third would wait, and on a large project be refused.
+  const all = () => Promise.all([loadFreq().then(loadCt), loadCo()]);
   coder.addEventListener("change", safe(all));
   measure.addEventListener("change", drawFreq);
   sub.addEventListener("change", safe(loadFreq));
@@ -174,7 +186,7 @@ export async function mount(root, { pid }) {
 /** codeName is a code's own name (the last part of its path). */
 function codeName(id, path) {
   const c = project.codes.get(id);
-  return c ? c.name : path;
+  return c ? c.name : lastName(path);
 }
 
 /**

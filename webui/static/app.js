@@ -20,6 +20,7 @@ import * as agreement from "./agreement.js";
 import * as adjudicate from "./adjudicate.js";
 import { setNavigator } from "./nav.js";
 import { barLinks, pageForKey, projectHref } from "./views.js";
+import { userMenu } from "./usermenu.js";
 
 const routes = [
   [/^\/login$/, login, () => ({})],
@@ -132,8 +133,9 @@ function drawTopbar() {
     drawConn();
   }
   if (session.user) {
-    bar.append(h("button", { class: "link me", id: "account", title: "Your account: change your password", text: session.user.name, on: { click: () => showAccount(signedOut) } }),
-      h("button", { class: "link", id: "signout", text: "Sign out", on: { click: signOut } }));
+    bar.append(userMenu(session.user.name, [
+      h("button", { class: "link me", id: "account", title: "Your account: change your password", text: session.user.name, on: { click: () => showAccount(signedOut) } }),
+      h("button", { class: "link", id: "signout", text: "Sign out", on: { click: signOut } })]));
   }
   bar.append(h("button", { class: "help-btn", "aria-label": "Keyboard shortcuts", title: "Keyboard shortcuts (?)", text: "?", on: { click: showHelp } }));
 }

@@ -2,6 +2,7 @@
 // no chart library. Every mark carries its number as text or a <title>
 // (the tooltip), so that a chart reads without telling colours apart, and
 // the SVG stands alone when saved (fonts and colours are attributes, not CSS).
+// A mark given an href is a link (focusable, opened by Enter as by a click).
 
 const NS = "http://www.w3.org/2000/svg";
 const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
@@ -31,6 +32,11 @@ export function shade(t) {
 /** inkOn is a text colour that reads on shade(t). */
 export function inkOn(t) { return t > 0.55 ? "#ffffff" : INK; }
 
+/** compact writes a count so that it fits a cell: 29,998 is "30k" (the tooltip has it whole). */
+export function compact(n) {
+  return n >= 10000 ? Math.round(n / 1000) + "k" : String(n);
+}
+
 /** clip shortens a label to n characters (code points), with an ellipsis. */
 export function clip(s, n) {
   const a = [...String(s)];
@@ -46,9 +52,15 @@ function frame(width, height, label) {
   return root;
 }
 
+/** linked wraps a mark in a link to href, labelled by its tooltip, or returns it as is. */
+function linked(mark, href, label) {
+  if (!href) return mark;
+  return svg("a", { href, "data-link": "", class: "mark-link", "aria-label": label + ". Show these segments" }, mark);
+}
+
 /**
  * barChart draws horizontal bars, one per row: {label, depth, value, colour,
- * title}. Labels are indented by depth (the code hierarchy); each bar ends in
+ * title, href?}. Labels are indented by depth (the code hierarchy); each bar ends in
  * its number.
  */
 export function barChart(rows, { title, unit }) {
@@ -62,11 +74,13 @@ export function barChart(rows, { title, unit }) {
     const y = top + i * rowH;
     const w = r.value ? Math.max(2, (r.value / max) * barW) : 0;
     const tip = `${r.title || r.label}: ${r.value.toLocaleString()} ${unit}`;
-    root.append(svg("g", { class: "bar-row", "data-value": r.value },
+    root.append(linked(svg("g", { class: "bar-row", "data-value": r.value },
       svg("title", { text: tip }),
+      // The whole row takes the pointer, not just the bar's ink.
+      svg("rect", { x: 0, y, width, height: rowH, fill: "transparent" }),
       svg("text", { x: 4 + r.depth * 14, y: y + 15, "font-weight": r.depth ? 400 : 600, text: clip(r.label, 40 - r.depth * 2) }),
       svg("rect", { x: labelW, y: y + 4, width: w, height: rowH - 8, rx: 2, fill: r.colour || shade(0.8) }),
-      svg("text", { x: labelW + w + 6, y: y + 15, fill: MUTED, text: r.value.toLocaleString() })));
+      svg("text", { x: labelW + w + 6, y: y + 15, fill: MUTED, text: r.value.toLocaleString() })), r.href, tip));
   });
   root.append(svg("line", { x1: labelW, x2: labelW, y1: top, y2: height - 10, stroke: "#b8c0cc" }));
   return root;
@@ -75,10 +89,11 @@ export function barChart(rows, { title, unit }) {
 /**
  * grid draws a matrix of shaded cells with their counts: rows and columns
  * are labels, value(i, j) a number (null for a cell that has none, drawn
- * blank), and a legend of shades below. The co-occurrence heatmap and the
+ * blank), href(i, j, value), if given, where a cell leads, and a legend of
+ * shades below. The co-occurrence heatmap and the
  * crosstab both use it.
  */
-export function grid({ title, rows, columns, value, describe }) {
+export function grid({ title, rows, columns, value, describe, href = () => null }) {
   const labelW = 240, cell = 30, top = 34, headH = 150, legendH = 46;
   // Column labels slant up to the right: leave them room past the last column.
   const width = labelW + columns.length * cell + headH;
@@ -103,8 +118,8 @@ export function grid({ title, rows, columns, value, describe }) {
       const g = svg("g", { class: "cell", "data-value": v === null ? "" : v },
         svg("title", { text: describe(i, j, v) }),
         svg("rect", { x, y, width: cell, height: cell, fill: v === null ? "#f1f3f6" : shade(t), stroke: "#ffffff" }));
-      if (v) g.append(svg("text", { x: x + cell / 2, y: y + cell / 2 + 4, "text-anchor": "middle", "font-size": 11, fill: inkOn(t), text: v }));
-      root.append(g);
+      if (v) g.append(svg("text", { x: x + cell / 2, y: y + cell / 2 + 4, "text-anchor": "middle", "font-size": 11, fill: inkOn(t), text: compact(v) }));
+      root.append(linked(g, href(i, j, v), describe(i, j, v)));
     });
   });
   // The legend: five shades with the counts they stand for.

@@ -8,6 +8,7 @@ import { navigate } from "./nav.js";
 import { h, clear, listKeys, fold, plural, avatar } from "./ui.js";
 import * as codebook from "./codebook.js";
 import { tabs } from "./views.js";
+import { sideToggle } from "./sidepanel.js";
 import { openImport } from "./importer.js";
 import { loadAssignments, openAssign, isAssignmentEvent } from "./assignments.js";
 
@@ -31,7 +32,7 @@ export async function mount(root, { pid }) {
   const mine = h("label", { class: "check", hidden: true, title: "Show only the documents assigned to you" }, mineBox, " Assigned to you");
   // Element.append writes null as the text "null": leave the line out.
   main.append(tabs("documents"), h("h1", { text: p.name }), ...(p.description ? [h("p", { class: "desc", text: p.description })] : []),
-    h("div", { class: "toolbar" }, filter, mine, importBtn, assignBtn), status, list);
+    h("div", { class: "toolbar" }, filter, mine, importBtn, assignBtn, sideToggle(page, side)), status, list);
 
   let docs = [];
   let assignments = new Map();

@@ -8,6 +8,7 @@
 // UTF-16 to code point arithmetic).
 
 import { api, projectPath } from "./api.js";
+import { sideToggle } from "./sidepanel.js";
 import { project } from "./state.js";
 import { outbox } from "./outbox.js";
 import { history } from "./undo.js";
@@ -82,6 +83,8 @@ class Reader {
       this.scroller, this.status);
     this.side = h("aside", { class: "side", "aria-label": "Codebook" });
     this.page = h("div", { class: "layout reader-layout" }, main, this.side);
+    // On a narrow window the codebook folds away behind a button (sidepanel.js).
+    this.titleEl.after(sideToggle(this.page, this.side));
     this.root.append(this.page);
     document.body.append(this.codeBtn);
     this.codeBtn.addEventListener("mousedown", (e) => e.preventDefault());

@@ -1,7 +1,10 @@
 // segments.js: the retrieval view: coded segments filtered by code (with or
 // without its sub-codes), coder or consensus, document and document
-// attribute, each in its context, with a way into the reader and a CSV of
-// exactly what the filter shows.
+// attribute, each in its context, a page at a time, with a way into the
+// reader and a CSV of everything the filter selects. The filters live in
+// the URL, so that the analysis and agreement views can open exactly the
+// segments behind a bar or a cell (a pair of coders, codings that meet
+// another code).
 
 import { api, projectPath } from "./api.js";
 import { project } from "./state.js";
@@ -9,7 +12,8 @@ import { h, clear, plural, toast } from "./ui.js";
 import { viewHeader, readerHref, codeChip, codeOptions } from "./views.js";
 import { csvBlob, saveBlob, fileStem } from "./download.js";
 
-const SHOWN = 500; // segments drawn at once; the CSV holds them all
+const PAGE = 500; // segments on a page
+const FETCH = 2000; // segments per request while gathering the CSV (the server's most)
 
 export async function mount(root, { pid }) {
   await project.open(pid);
@@ -23,6 +27,9 @@ export async function mount(root, { pid }) {
   const coder = h("select", { id: "seg-coder", "aria-label": "Coder" }, h("option", { value: "", text: "Everyone" }),
     project.coders().map((m) => h("option", { value: m.id, text: m.name })),
     h("option", { value: project.consensus, text: "Consensus" }));
+  // A pair of coders (from an agreement cell) is a choice of its own.
+  const pair = (q.get("coder") || "").split(",").filter(Boolean);
+  if (pair.length > 1) coder.append(h("option", { value: pair.join(","), text: pair.map((id) => project.coderName(id)).join(" and ") }));
   coder.value = q.get("coder") || "";
   const doc = h("select", { id: "seg-doc", "aria-label": "Document" }, h("option", { value: "", text: "Every document" }),
     documents.map((d) => h("option", { value: d.id, text: d.title })));
@@ -32,20 +39,26 @@ export async function mount(root, { pid }) {
   const attr = h("select", { id: "seg-attr", "aria-label": "Document attribute" }, h("option", { value: "", text: "Any attribute" }),
     [...attrs].sort().map((a) => h("option", { value: a, text: a.replace(":", ": ") })));
   attr.value = q.get("attr") || "";
-  const csv = h("button", { id: "seg-csv", text: "Download CSV", title: "The segments this filter shows, for a spreadsheet" });
+  // "Meets another code" comes only from the co-occurrence heatmap: shown
+  // as a note that can be taken away, not as a control.
+  let meets = q.get("with") ? { code: q.get("with"), gap: Math.max(0, Number(q.get("gap")) || 0) } : null;
+  const meetsNote = h("p", { class: "seg-meets", id: "seg-meets" });
+  const csv = h("button", { id: "seg-csv", text: "Download CSV", title: "Every segment this filter selects, for a spreadsheet" });
   // Leads and coders may also have the server's export of the same filter:
   // an Excel workbook with document attributes and the codebook.
   const xlsx = project.canCode ? h("a", { id: "seg-xlsx", class: "button-like", download: "", text: "Excel", title: "The same segments as an Excel workbook, with document attributes and the codebook" }) : null;
-  const summary = h("p", { class: "muted", role: "status", "aria-live": "polite", text: "Loading…" });
+  const summary = h("p", { class: "muted seg-summary", id: "seg-summary", role: "status", "aria-live": "polite", tabindex: "-1", text: "Loading…" });
   const list = h("ol", { class: "segments", "aria-label": "Segments" });
+  const pagers = [pager("top"), pager("bottom")];
   const field = (label, control) => h("label", { class: "field" }, h("span", { text: label }), control);
   page.append(viewHeader("Coded segments", "segments"),
     h("form", { class: "filters", "aria-label": "Filter segments" },
       field("Code", code), h("label", { class: "check" }, sub, " with sub-codes"),
       field("Coder", coder), field("Document", doc), field("Attribute", attr), h("div", { class: "row" }, csv, xlsx)),
-    summary, list);
+    meetsNote, h("div", { class: "seg-bar" }, summary, pagers[0].el), list, pagers[1].el);
 
-  let segments = [];
+  let offset = Math.max(0, Math.floor(Number(q.get("offset")) || 0));
+  let total = 0;
   const params = () => {
     const p = new URLSearchParams();
     if (code.value) p.set("code", code.value);
@@ -53,25 +66,51 @@ export async function mount(root, { pid }) {
     if (coder.value) p.set("coder", coder.value);
     if (doc.value) p.set("document", doc.value);
     if (attr.value) p.set("attr", attr.value);
+    if (meets) {
+      p.set("with", meets.code);
+      if (meets.gap) p.set("gap", String(meets.gap));
+    }
     return p;
+  };
+  const drawMeets = () => {
+    clear(meetsNote).hidden = !meets;
+    if (!meets) return;
+    meetsNote.append(`Only codings that meet a coding of ${project.codePath(meets.code)} `,
+      meets.gap ? `(within ${plural(meets.gap, "character")}). ` : "(on overlapping text). ",
+      h("button", { class: "link", id: "seg-meets-clear", text: "Show them all", on: { click: () => { meets = null; offset = 0; reload(); } } }));
   };
   let loads = 0;
   const load = async () => {
     const n = ++loads;
     const p = params();
-    window.history.replaceState(null, "", location.pathname + (p.size ? "?" + p : ""));
-    if (xlsx) xlsx.href = projectPath(pid, "export") + "?format=xlsx" + (p.size ? "&" + p : "");
+    drawMeets();
+    if (xlsx) {
+      // The export knows the plain filters only; it is offered when they say it all.
+      xlsx.hidden = !!meets || coder.value.includes(",");
+      xlsx.href = projectPath(pid, "export") + "?format=xlsx" + (p.size ? "&" + p : "");
+    }
+    const shown = new URLSearchParams(p);
+    if (offset) shown.set("offset", String(offset));
+    window.history.replaceState(null, "", location.pathname + (shown.size ? "?" + shown : ""));
     p.set("context", "120");
+    p.set("offset", String(offset));
+    p.set("limit", String(PAGE));
     const r = await api("GET", projectPath(pid, "segments") + "?" + p);
     if (n !== loads) return;
-    segments = r.segments;
+    // A page past the end (the segments shrank meanwhile): go to the last one.
+    if (!r.segments.length && r.total && offset) {
+      offset = Math.floor((r.total - 1) / PAGE) * PAGE;
+      return load();
+    }
+    total = r.total;
     clear(list);
-    const docs = new Set(segments.map((s) => s.document)).size;
-    summary.textContent = segments.length
-      ? `${plural(segments.length, "segment")} in ${plural(docs, "document")}` + (segments.length > SHOWN ? `; showing the first ${SHOWN} (the CSV has all).` : ".")
+    summary.textContent = total
+      ? (total > r.segments.length ? `${(offset + 1).toLocaleString()}–${(offset + r.segments.length).toLocaleString()} of ` : "") +
+        `${plural(total, "segment")} in ${plural(r.documents, "document")}.`
       : "No coded segment matches this filter.";
-    csv.disabled = !segments.length;
-    for (const s of segments.slice(0, SHOWN)) list.append(item(s));
+    csv.disabled = !total;
+    for (const s of r.segments) list.append(item(s));
+    for (const pg of pagers) pg.draw(offset, r.segments.length, total);
   };
   const item = (s) => h("li", { class: "card segment", "data-coding": s.id },
     h("div", { class: "hit-head" }, codeChip(s.code, project.coderName(s.coder)),
@@ -80,14 +119,63 @@ export async function mount(root, { pid }) {
       h("mark", { text: s.text }), h("span", { class: "after", text: s.after ? s.after + "…" : "" })),
     s.memo ? h("p", { class: "memo" }, h("strong", { text: "Memo: " }), s.memo) : null);
 
-  csv.addEventListener("click", (e) => {
+  // pager is a "previous / next" pair; the bottom one scrolls back up.
+  function pager(where) {
+    const prev = h("button", { class: "small", "data-page": "prev", text: `← Previous ${PAGE}` });
+    const next = h("button", { class: "small", "data-page": "next", text: `Next ${PAGE} →` });
+    const el = h("nav", { class: "seg-pager", "aria-label": where === "top" ? "Pages of segments" : "Pages of segments (bottom)" }, prev, next);
+    const go = (to) => {
+      offset = to;
+      load().then(() => {
+        if (where === "bottom") page.scrollTop = 0;
+        summary.focus({ preventScroll: true });
+      }).catch((e) => toast(e.message, "error"));
+    };
+    prev.addEventListener("click", () => go(Math.max(0, offset - PAGE)));
+    next.addEventListener("click", () => go(offset + PAGE));
+    return {
+      el,
+      draw(at, n, all) {
+        el.hidden = all <= PAGE && at === 0;
+        prev.disabled = at === 0;
+        next.disabled = at + n >= all;
+      },
+    };
+  }
+
+  // The CSV holds every segment the filter selects, gathered a page at a
+  // time (with progress: 20,000 take a few seconds).
+  csv.addEventListener("click", async (e) => {
     e.preventDefault();
-    const rows = [["document", "code", "coder", "start", "end", "text", "memo", "before", "after"]];
-    for (const s of segments) rows.push([s.title, s.code_path, project.coderName(s.coder), s.start, s.end, s.text, s.memo || "", s.before, s.after]);
-    saveBlob(csvBlob(rows), fileStem(project.project.slug) + "-segments.csv");
+    csv.disabled = true;
+    const label = csv.textContent;
+    try {
+      const rows = [["document", "code", "coder", "start", "end", "text", "memo", "before", "after"]];
+      const p = params();
+      p.set("context", "120");
+      p.set("limit", String(FETCH));
+      for (let at = 0; ; at += FETCH) {
+        p.set("offset", String(at));
+        csv.textContent = `Gathering ${Math.min(at, total).toLocaleString()} of ${total.toLocaleString()}…`;
+        const r = await api("GET", projectPath(pid, "segments") + "?" + p);
+        for (const s of r.segments) rows.push([s.title, s.code_path, project.coderName(s.coder), s.start, s.end, s.text, s.memo || "", s.before, s.after]);
+        if (at + FETCH >= r.total) break;
+      }
+      saveBlob(csvBlob(rows), fileStem(project.project.slug) + "-segments.csv");
+    } catch (err) {
+      toast("Could not gather the CSV: " + err.message, "error");
+    } finally {
+      csv.textContent = label;
+      csv.disabled = !total;
+    }
   });
   const reload = () => load().catch((e) => toast(e.message, "error"));
-  for (const c of [code, sub, coder, doc, attr]) c.addEventListener("change", reload);
+  for (const c of [code, sub, coder, doc, attr]) {
+    c.addEventListener("change", () => {
+      offset = 0;
+      reload();
+    });
+  }
   await load();
   let timer = 0;
   const off = project.on("event", (ev) => {

@@ -64,6 +64,12 @@ export function readerHref(did, start, end) {
   return projectHref("d/" + encodeURIComponent(did)) + `?at=${start}-${end}`;
 }
 
+/** segmentsHref opens the coded segments filtered by params (an object of the segments API's filters). */
+export function segmentsHref(params) {
+  const p = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== "" && v !== undefined && v !== null));
+  return projectHref("segments") + (p.size ? "?" + p : "");
+}
+
 /** codeChip shows a code's colour and path, and optionally who applied it. */
 export function codeChip(code, who) {
   return h("span", { class: "chip", title: who ? `${project.codePath(code)}, by ${who}` : project.codePath(code) },
