@@ -230,6 +230,9 @@ func getCoding(pb *bolt.Bucket, projectID, id string) (*coding.Coding, error) {
 	if doc == nil {
 		return nil, coding.Errorf(coding.ENOTFOUND, "coding %s does not exist", id)
 	}
+	if readTrash(pb).has(doc) {
+		return nil, coding.Errorf(coding.ENOTFOUND, "coding %s is in a deleted document (a lead can restore it from the trash)", id)
+	}
 	k := cat(doc, key)
 	c := new(coding.Coding)
 	return c, decodeCoding(k, pb.Bucket(bucketCodings).Get(k), projectID, c, nil)
@@ -279,9 +282,17 @@ func readCodings(pb *bolt.Bucket, projectID string, f coding.CodingFilter) ([]co
 		out = make([]coding.Coding, 0, b.Stats().KeyN)
 	}
 	ids := idInterner{}
+	// A deleted document's codings stay where they are, unread.
+	tr := readTrash(pb)
+	if tr.has(prefix) {
+		return out, nil
+	}
 	for ; k != nil; k, v = cur.Next() {
 		if prefix != nil && string(k[:16]) != string(prefix) {
 			break
+		}
+		if tr.has(k[:16]) {
+			continue
 		}
 		out = append(out, coding.Coding{})
 		c := &out[len(out)-1]
