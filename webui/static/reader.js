@@ -17,6 +17,7 @@ import { splitBlocks, blockAt, utf16ToCp, cpToUtf16, cpSlice } from "./offsets.j
 import { h, clear, toast, avatar, plural, rgba } from "./ui.js";
 import * as codebook from "./codebook.js";
 import { doneControl } from "./assignments.js";
+import { documentDeleted } from "./docmanage.js";
 
 const LANES = 4; // bars drawn under a piece of text; more overlaps show as a grey "more" bar
 const BAR = 3; // px
@@ -784,6 +785,10 @@ class Reader {
       case "code.merged":
       case "project.updated":
         this.reload();
+        break;
+      case "document.deleted":
+        // Nothing can be coded in it now: say so, then leave.
+        if (p.document && p.document.id === this.did) documentDeleted(ev, () => navigate(this.back.getAttribute("href")));
         break;
     }
   }
