@@ -135,6 +135,24 @@ func TestBrowserDocumentManagement(t *testing.T) {
 		t.Errorf("after restore the document has %d codings, want %d", len(back.Codings), len(kept.Codings))
 	}
 	b.shot("restored")
+
+	// The reader's ] follows the project's order.
+	order := docIDs(lead.documents(pid))
+	ana.run("open the first document", chromedp.Navigate(ts.URL+"/p/peer-support/d/"+order[0]))
+	ana.waitFor("the next link", `document.querySelector(".doc-next") && !document.querySelector(".doc-next").hidden && document.querySelector(".doc-text .block")`,
+		`document.body.innerText.slice(0, 200)`, 10*time.Second)
+	ana.run("press ]", chromedp.Evaluate[chromedp.Void](`document.querySelector(".scroller").focus()`), keys("]"))
+	ana.waitFor("the second document", `location.pathname === "/p/peer-support/d/`+order[1]+`"`, `location.pathname`, 10*time.Second)
+
+	// The coded segments' document filter offers the sets.
+	b.run("open coded segments", chromedp.Navigate(ts.URL+"/p/peer-support/segments"))
+	b.waitFor("the segments", `document.querySelector("#seg-doc option[value='set:reliability']") && /segments? in/.test(document.querySelector(".segments-page [role=status]").textContent)`,
+		`document.querySelector(".segments-page").innerText.slice(0, 300)`, 10*time.Second)
+	everyone := evalString(t, b, `document.querySelector(".segments-page [role=status]").textContent`)
+	b.run("pick the reliability set", chromedp.SetValue(chromedp.CSS("#seg-doc"), "set:reliability"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector("#seg-doc").dispatchEvent(new Event("change"))`))
+	b.waitFor("fewer segments, in 2 documents", `/in 2 documents/.test(document.querySelector(".segments-page [role=status]").textContent) && location.search.includes("set=reliability")`,
+		`document.querySelector(".segments-page [role=status]").textContent + " (before: `+strings.ReplaceAll(everyone, "`", "")+`)"`, 10*time.Second)
 	b.checkClean()
 	ana.checkClean()
 }

@@ -38,12 +38,18 @@ export function groupFilter() {
 export function fillGroupFilter(sel, docs) {
   const keep = sel.value;
   const folders = [...new Set(docs.map((d) => d.folder).filter(Boolean))].sort();
-  const sets = [...new Set(docs.flatMap((d) => d.sets || []))].sort();
+  const sets = setOptions(docs);
   sel.replaceChildren(h("option", { value: "", text: "Every document" }),
-    folders.length ? h("optgroup", { label: "Folders" }, folders.map((f) => h("option", { value: "folder:" + f, text: f }))) : null,
-    sets.length ? h("optgroup", { label: "Sets" }, sets.map((s) => h("option", { value: "set:" + s, text: s }))) : null);
+    folders.length ? h("optgroup", { label: "Folders" }, folders.map((f) => h("option", { value: "folder:" + f, text: "Folder: " + f }))) : null,
+    sets);
   sel.value = [...sel.options].some((o) => o.value === keep) ? keep : "";
-  sel.hidden = !folders.length && !sets.length;
+  sel.hidden = !folders.length && !sets;
+}
+
+/** setOptions is an <optgroup> of the sets of docs, valued "set:NAME" (null without sets). */
+export function setOptions(docs) {
+  const sets = [...new Set(docs.flatMap((d) => d.sets || []))].sort();
+  return sets.length ? h("optgroup", { label: "Sets" }, sets.map((s) => h("option", { value: "set:" + s, text: "Set: " + s }))) : null;
 }
 
 /** inGroup reports whether d passes the folder or set filter value. */
@@ -197,4 +203,36 @@ export function documentDeleted(ev, back) {
     h("div", { class: "row" }, ok)), { onClose: back });
   ok.addEventListener("click", m.close);
   ok.focus();
+}
+
+/**
+ * neighbourLinks leads from the reader to the previous and next document
+ * in the project's order: {el, go(step)}, where go follows one link if
+ * there is one.
+ */
+export function neighbourLinks(pid, did) {
+  const base = "/p/" + encodeURIComponent(project.project.slug) + "/d/";
+  const prev = h("a", { class: "doc-prev", "data-link": "", hidden: true, text: "‹", title: "Previous document ([)", "aria-label": "Previous document" });
+  const next = h("a", { class: "doc-next", "data-link": "", hidden: true, text: "›", title: "Next document (])", "aria-label": "Next document" });
+  const set = (a, d) => {
+    if (!d) return;
+    a.href = base + encodeURIComponent(d.id);
+    a.title = `${a.getAttribute("aria-label")}: ${d.title} (${a === prev ? "[" : "]"})`;
+    a.hidden = false;
+  };
+  api("GET", projectPath(pid, "documents")).then(({ documents }) => {
+    const i = documents.findIndex((d) => d.id === did);
+    if (i < 0) return;
+    set(prev, documents[i - 1]);
+    set(next, documents[i + 1]);
+  }).catch(() => {});
+  return {
+    el: h("span", { class: "doc-nav" }, prev, next),
+    go(step) {
+      const a = step < 0 ? prev : next;
+      if (a.hidden) return false;
+      a.click();
+      return true;
+    },
+  };
 }
