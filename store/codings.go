@@ -53,6 +53,11 @@ func (w *writeTx) codingContext(c *coding.Coding) (*bolt.Bucket, codingKeys, err
 	if err != nil {
 		return nil, k, err
 	}
+	if _, ok := st.docs[c.DocumentID]; !ok && readTrash(pb).hasID(c.DocumentID) {
+		// Said plainly: a coder's browser shows this beside the coding it
+		// keeps unsent.
+		return nil, k, coding.Errorf(coding.ENOTFOUND, "this document was deleted (a lead can restore it from the trash); the coding was not saved")
+	}
 	if err := coding.ValidateCoding(c, st.docs[c.DocumentID], st.codebook); err != nil {
 		return nil, k, err
 	}
