@@ -214,6 +214,7 @@ export function openCaseSheet(pid, docs, done) {
     const b = build();
     if (b.problem) {
       err.textContent = b.problem;
+      status.textContent = "";
       const el = cell(b.focus.r, b.focus.c);
       if (el) el.focus();
       return;
