@@ -143,6 +143,8 @@ func TestBrowserDocumentManagement(t *testing.T) {
 		`document.body.innerText.slice(0, 200)`, 10*time.Second)
 	ana.run("press ]", chromedp.Evaluate[chromedp.Void](`document.querySelector(".scroller").focus()`), keys("]"))
 	ana.waitFor("the second document", `location.pathname === "/p/peer-support/d/`+order[1]+`"`, `location.pathname`, 10*time.Second)
+	ana.waitFor("its text and both links", `document.querySelector(".doc-text .block") && !document.querySelector(".doc-prev").hidden`, `document.body.innerText.slice(0, 200)`, 10*time.Second)
+	ana.shot("reader-previous-next")
 
 	// The coded segments' document filter offers the sets.
 	b.run("open coded segments", chromedp.Navigate(ts.URL+"/p/peer-support/segments"))
