@@ -21,6 +21,11 @@ type Document struct {
 	Attributes map[string]string `json:"attributes"`
 	Source     string            `json:"source"`
 	Created    time.Time         `json:"created"`
+	// Folder groups documents on the documents page; a document is in at
+	// most one ("" for none). Sets are named groups a document may be in
+	// several of, to filter by.
+	Folder string   `json:"folder,omitempty"`
+	Sets   []string `json:"sets,omitempty"`
 }
 
 // NormalizeText prepares imported text for storage: it strips byte order
@@ -79,6 +84,9 @@ func (d *Document) Validate() error {
 		if err := checkText("attribute "+quote(k), v, 0, 1000); err != nil {
 			return err
 		}
+	}
+	if err := d.validateGroups(); err != nil {
+		return err
 	}
 	d.Length = utf8.RuneCountInString(d.Text)
 	return nil

@@ -16,15 +16,19 @@ const (
 	EventDocumentAdded   = "document.added"
 	EventDocumentUpdated = "document.updated"
 	EventDocumentDeleted = "document.deleted"
-	EventCodeCreated     = "code.created"
-	EventCodeUpdated     = "code.updated"
-	EventCodeDeleted     = "code.deleted"
-	EventCodesMerged     = "code.merged"
-	EventCodingAdded     = "coding.added"
-	EventCodingUpdated   = "coding.updated"
-	EventCodingDeleted   = "coding.deleted"
-	EventMemoSaved       = "memo.saved"
-	EventMemoDeleted     = "memo.deleted"
+	// EventDocumentRestored brings a deleted document back from the trash.
+	EventDocumentRestored = "document.restored"
+	// EventDocumentsReordered carries a project's new document order.
+	EventDocumentsReordered = "documents.reordered"
+	EventCodeCreated        = "code.created"
+	EventCodeUpdated        = "code.updated"
+	EventCodeDeleted        = "code.deleted"
+	EventCodesMerged        = "code.merged"
+	EventCodingAdded        = "coding.added"
+	EventCodingUpdated      = "coding.updated"
+	EventCodingDeleted      = "coding.deleted"
+	EventMemoSaved          = "memo.saved"
+	EventMemoDeleted        = "memo.deleted"
 	// A lead's decision on a review case was recorded (payload: the
 	// decision) or taken back (payload: the decision as it was). Their
 	// owner is the consensus layer, whose visibility they share.

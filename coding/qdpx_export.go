@@ -222,6 +222,7 @@ func writeQDE(w io.Writer, d *ProjectData) error {
 		}
 		x.raw("</Notes>\n")
 	}
+	writeDocumentSets(x, d.Documents)
 	if d.Project.Description != "" {
 		x.element("Description", d.Project.Description)
 		x.raw("\n")

@@ -123,6 +123,8 @@ func (s *Server) handleAddDocument(w http.ResponseWriter, r *http.Request, c *ca
 type documentPatch struct {
 	Title      *string            `json:"title"`
 	Attributes *map[string]string `json:"attributes"`
+	Folder     *string            `json:"folder"`
+	Sets       *[]string          `json:"sets"`
 }
 
 func (s *Server) handleUpdateDocument(w http.ResponseWriter, r *http.Request, c *caller) {
@@ -136,12 +138,7 @@ func (s *Server) handleUpdateDocument(w http.ResponseWriter, r *http.Request, c 
 		s.writeError(w, r, err)
 		return
 	}
-	if req.Title != nil {
-		d.Title = *req.Title
-	}
-	if req.Attributes != nil {
-		d.Attributes = *req.Attributes
-	}
+	req.apply(d)
 	if _, err := s.store.UpdateDocument(d, c.user.ID); err != nil {
 		s.writeError(w, r, err)
 		return

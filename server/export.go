@@ -81,7 +81,7 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request, c *caller)
 // still a project.
 func (s *Server) narrowExport(r *http.Request, d *coding.ProjectData) error {
 	q := r.URL.Query()
-	if q.Get("code") == "" && q.Get("document") == "" && len(q["attr"]) == 0 {
+	if q.Get("code") == "" && q.Get("document") == "" && len(q["attr"]) == 0 && len(q["set"]) == 0 {
 		return nil
 	}
 	sq, err := s.parseSegmentQuery(r, d.Codebook())

@@ -60,6 +60,8 @@ func FuzzDecodeBodies(f *testing.F) {
 		`{"q":"boundaries","code":"c"}`, `{"ids":["a","b"]}`, `{"current":"x","new":"yyyyyyyy"}`,
 		`{"key":"d|c|a|b|1|4","document":"d","code":"c","coder_a":"a","coder_b":"b","start":1,"end":4,"decided":"rejected"}`,
 		`{"coders":["ana","ben"],"sample":{"percent":20,"seed":7}}`, `{"coders":["ana"],"documents":["d"],"all":false}`,
+		`{"documents":[{"id":"d","title":"T","attributes":{"site":"A"},"folder":"F","sets":["s"]}]}`,
+		`{"order":["a","b"]}`,
 		`[[[[[[`, "\xff", `{"start":-1}`, `{"start":99999999999999999999}`,
 	} {
 		f.Add([]byte(seed))
@@ -83,6 +85,7 @@ func bodyTypes() []any {
 		new(memberRequest), new(documentRequest), new(documentPatch), new(memoRequest),
 		new(projectRequest), new(inviteRequest), new(autocodeRequest), new(deleteCodingsRequest),
 		new(decisionRequest), new(assignRequest), new(clearAssignRequest),
+		new(documentsPatch), new(documentOrderRequest),
 	}
 }
 

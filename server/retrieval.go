@@ -30,6 +30,7 @@ type segmentQuery struct {
 	filter coding.CodingFilter
 	attrs  map[string]string
 	coders map[string]bool // several coders; nil keeps the one in filter
+	sets   []string        // ?set=: documents in every one of these sets
 }
 
 func (s *Server) parseSegmentQuery(r *http.Request, cb *coding.Codebook) (*segmentQuery, error) {
@@ -62,13 +63,20 @@ func (s *Server) parseSegmentQuery(r *http.Request, cb *coding.Codebook) (*segme
 		}
 		sq.attrs[name] = value
 	}
+	sq.sets = q["set"]
 	return sq, nil
 }
 
-// matchDoc reports whether a document has every asked-for attribute value.
+// matchDoc reports whether a document has every asked-for attribute value
+// and is in every asked-for set.
 func (sq *segmentQuery) matchDoc(d *coding.Document) bool {
 	for k, v := range sq.attrs {
 		if d.Attributes[k] != v {
+			return false
+		}
+	}
+	for _, s := range sq.sets {
+		if !d.InSet(s) {
 			return false
 		}
 	}

@@ -46,6 +46,17 @@ type Store interface {
 	DocumentTexts(projectID string) (map[string]string, error)
 	AddDocument(d *coding.Document, actor string) (*coding.Event, error)
 	UpdateDocument(d *coding.Document, actor string) (*coding.Event, error)
+	// UpdateDocuments changes several documents in one transaction: all
+	// or none, an event for each that changed.
+	UpdateDocuments(projectID string, docs []coding.Document, actor string) ([]coding.Event, error)
+	// SetDocumentOrder stores the order of every document not deleted.
+	SetDocumentOrder(projectID string, ids []string, actor string) (*coding.Event, error)
+	// DeleteDocument moves a document to the trash, its codings and
+	// memos kept with it; RestoreDocument brings it all back; Trash
+	// lists what is there.
+	DeleteDocument(projectID, id, actor string) (*coding.TrashedDocument, *coding.Event, error)
+	RestoreDocument(projectID, id, actor string) (*coding.Document, *coding.Event, error)
+	Trash(projectID string) ([]coding.TrashedDocument, error)
 	// ImportDocuments adds documents and codes (parents before children
 	// or not) to a project in one transaction: all or none.
 	ImportDocuments(projectID string, docs []coding.Document, codes []coding.Code, actor string) error

@@ -266,7 +266,11 @@ func (db *DB) Assignments(projectID string) ([]coding.Assignment, error) {
 		if b == nil {
 			return nil
 		}
+		tr := readTrash(pb)
 		return b.ForEach(func(k, v []byte) error {
+			if tr.has(k[:16]) {
+				return nil
+			}
 			var a coding.Assignment
 			if err := decodeJSON(v, &a); err != nil {
 				return err

@@ -53,6 +53,11 @@ func (w *writeTx) codingContext(c *coding.Coding) (*bolt.Bucket, codingKeys, err
 	if err != nil {
 		return nil, k, err
 	}
+	if _, ok := st.docs[c.DocumentID]; !ok && readTrash(pb).hasID(c.DocumentID) {
+		// Said plainly: a coder's browser shows this beside the coding it
+		// keeps unsent.
+		return nil, k, coding.Errorf(coding.ENOTFOUND, "this document was deleted (a lead can restore it from the trash); the coding was not saved")
+	}
 	if err := coding.ValidateCoding(c, st.docs[c.DocumentID], st.codebook); err != nil {
 		return nil, k, err
 	}
@@ -230,6 +235,9 @@ func getCoding(pb *bolt.Bucket, projectID, id string) (*coding.Coding, error) {
 	if doc == nil {
 		return nil, coding.Errorf(coding.ENOTFOUND, "coding %s does not exist", id)
 	}
+	if readTrash(pb).has(doc) {
+		return nil, coding.Errorf(coding.ENOTFOUND, "coding %s is in a deleted document (a lead can restore it from the trash)", id)
+	}
 	k := cat(doc, key)
 	c := new(coding.Coding)
 	return c, decodeCoding(k, pb.Bucket(bucketCodings).Get(k), projectID, c, nil)
@@ -279,9 +287,17 @@ func readCodings(pb *bolt.Bucket, projectID string, f coding.CodingFilter) ([]co
 		out = make([]coding.Coding, 0, b.Stats().KeyN)
 	}
 	ids := idInterner{}
+	// A deleted document's codings stay where they are, unread.
+	tr := readTrash(pb)
+	if tr.has(prefix) {
+		return out, nil
+	}
 	for ; k != nil; k, v = cur.Next() {
 		if prefix != nil && string(k[:16]) != string(prefix) {
 			break
+		}
+		if tr.has(k[:16]) {
+			continue
 		}
 		out = append(out, coding.Coding{})
 		c := &out[len(out)-1]

@@ -120,12 +120,13 @@ func (db *DB) Decisions(projectID, document string) ([]coding.Decision, error) {
 		if b == nil {
 			return nil
 		}
+		tr := readTrash(pb)
 		return b.ForEach(func(k, v []byte) error {
 			var d coding.Decision
 			if err := decodeJSON(v, &d); err != nil {
 				return err
 			}
-			if document == "" || d.Document == document {
+			if (document == "" || d.Document == document) && !tr.hasID(d.Document) {
 				out = append(out, d)
 			}
 			return nil

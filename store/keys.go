@@ -32,6 +32,12 @@ var (
 	bucketDecisions  = []byte("decisions") // case key → decision JSON
 	// document(16) coder(16) → assignment JSON
 	bucketAssignments = []byte("assignments")
+	// document(16) → trash record JSON: the documents a lead deleted.
+	// Their records, texts and codings stay where they were, so that a
+	// restore brings them back exactly.
+	bucketTrash = []byte("trash")
+	// The project's document order: a JSON array of document ids.
+	keyDocOrder = []byte("document-order")
 )
 
 // projectBuckets are created with every project. Projects made before a

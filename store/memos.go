@@ -79,6 +79,9 @@ func (db *DB) DeleteMemo(projectID, id, actor string) (*coding.Event, error) {
 		if err := decodeJSON(v, &m); err != nil {
 			return err
 		}
+		if readTrash(pb).hasID(m.DocumentID) {
+			return coding.Errorf(coding.ENOTFOUND, "memo %s is in a deleted document (a lead can restore it from the trash)", id)
+		}
 		if err := pb.Bucket(bucketMemos).Delete(key); err != nil {
 			return err
 		}
@@ -94,10 +97,14 @@ func (db *DB) DeleteMemo(projectID, id, actor string) (*coding.Event, error) {
 func (db *DB) Memos(projectID string) ([]coding.Memo, error) {
 	var out []coding.Memo
 	err := db.view(projectID, func(tx *bolt.Tx, pb *bolt.Bucket) error {
+		tr := readTrash(pb)
 		return pb.Bucket(bucketMemos).ForEach(func(k, v []byte) error {
 			var m coding.Memo
 			if err := decodeJSON(v, &m); err != nil {
 				return err
+			}
+			if tr.hasID(m.DocumentID) {
+				return nil
 			}
 			out = append(out, m)
 			return nil

@@ -14,7 +14,11 @@ func (db *DB) Progress(projectID string) (map[string]map[string]*coding.Progress
 	type pair struct{ doc, coder [16]byte }
 	counts := map[pair]*coding.Progress{}
 	err := db.view(projectID, func(tx *bolt.Tx, pb *bolt.Bucket) error {
+		tr := readTrash(pb)
 		return pb.Bucket(bucketCodings).ForEach(func(k, v []byte) error {
+			if tr.has(k[:16]) {
+				return nil
+			}
 			h, err := decodeCodingHead(k, v)
 			if err != nil {
 				return err

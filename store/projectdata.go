@@ -9,17 +9,28 @@ import (
 
 // ProjectData reads a whole project for an export in one read transaction,
 // so that it is consistent even while coders work: the project, its
-// documents with their text (sorted by title), codes, the codings f keeps,
+// documents with their text (in the project's order, deleted ones left out), codes, the codings f keeps,
 // memos (oldest first) and the users who are members or are named by a
 // coding or memo (without password hashes).
 func (db *DB) ProjectData(projectID string, f coding.CodingFilter) (*coding.ProjectData, error) {
 	d := &coding.ProjectData{}
+	var order map[string]int
 	err := db.view(projectID, func(tx *bolt.Tx, pb *bolt.Bucket) error {
 		if err := decodeJSON(pb.Get(keyProject), &d.Project); err != nil {
 			return err
 		}
+		// A deleted document, its codings, memos and assignments are in
+		// no export.
+		tr := readTrash(pb)
+		var err error
+		if order, err = readOrder(pb); err != nil {
+			return err
+		}
 		texts := pb.Bucket(bucketTexts)
 		if err := pb.Bucket(bucketDocs).ForEach(func(k, v []byte) error {
+			if tr.has(k) {
+				return nil
+			}
 			var doc coding.Document
 			if err := decodeJSON(v, &doc); err != nil {
 				return err
@@ -40,7 +51,6 @@ func (db *DB) ProjectData(projectID string, f coding.CodingFilter) (*coding.Proj
 		}); err != nil {
 			return err
 		}
-		var err error
 		if d.Codings, err = readCodings(pb, projectID, f); err != nil {
 			return err
 		}
@@ -49,6 +59,9 @@ func (db *DB) ProjectData(projectID string, f coding.CodingFilter) (*coding.Proj
 			if err := decodeJSON(v, &m); err != nil {
 				return err
 			}
+			if tr.hasID(m.DocumentID) {
+				return nil
+			}
 			d.Memos = append(d.Memos, m)
 			return nil
 		}); err != nil {
@@ -56,6 +69,9 @@ func (db *DB) ProjectData(projectID string, f coding.CodingFilter) (*coding.Proj
 		}
 		if b := pb.Bucket(bucketAssignments); b != nil {
 			if err := b.ForEach(func(k, v []byte) error {
+				if tr.has(k[:16]) {
+					return nil
+				}
 				var a coding.Assignment
 				if err := decodeJSON(v, &a); err != nil {
 					return err
@@ -103,7 +119,7 @@ func (db *DB) ProjectData(projectID string, f coding.CodingFilter) (*coding.Proj
 	if err != nil {
 		return nil, err
 	}
-	sort.Slice(d.Documents, func(i, j int) bool { return d.Documents[i].Title < d.Documents[j].Title })
+	sortDocuments(d.Documents, order)
 	sort.SliceStable(d.Memos, func(i, j int) bool { return d.Memos[i].Created.Before(d.Memos[j].Created) })
 	return d, nil
 }

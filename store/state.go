@@ -105,7 +105,13 @@ func loadState(p *bolt.Bucket) (*projectState, error) {
 		return nil, err
 	}
 	s.codebook = coding.NewCodebook(codes)
+	// A deleted document is not there for anything a mutation checks:
+	// codings, memos, assignments and decisions on it are refused.
+	tr := readTrash(p)
 	err = p.Bucket(bucketDocs).ForEach(func(k, v []byte) error {
+		if tr.has(k) {
+			return nil
+		}
 		d := new(coding.Document)
 		if err := decodeJSON(v, d); err != nil {
 			return err

@@ -269,6 +269,8 @@ var projectParts = map[string]struct{ bucket, required bool }{
 	string(bucketEvents):      {true, true},
 	string(bucketDecisions):   {true, false},
 	string(bucketAssignments): {true, false},
+	string(bucketTrash):       {true, false},
+	string(keyDocOrder):       {false, false},
 }
 
 // project checks one project's bucket.
@@ -309,7 +311,7 @@ func (v *verifier) project(key []byte, pb *bolt.Bucket) error {
 		return &DamageError{Where: where, Key: `"event-floor"`, Problem: "damaged"}
 	}
 	pv := &projectVerifier{verifier: v, pb: pb, id: id, name: fmt.Sprintf("project %q (%s)", p.Slug, id), docs: map[string]*coding.Document{}}
-	for _, step := range []func() error{pv.members, pv.documents, pv.texts, pv.codes, pv.codings, pv.codingDocs, pv.memos, pv.decisions, pv.assignments, pv.events} {
+	for _, step := range []func() error{pv.members, pv.documents, pv.texts, pv.codes, pv.codings, pv.codingDocs, pv.memos, pv.decisions, pv.assignments, pv.trash, pv.order, pv.events} {
 		if err := step(); err != nil {
 			return err
 		}

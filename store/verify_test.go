@@ -197,6 +197,26 @@ func TestVerifyRefusesWhatTheServerCouldNotServe(t *testing.T) {
 		{"event floor", func(f *verifyFixture, tx *bolt.Tx, pb *bolt.Bucket) error {
 			return pb.Put(keyEventFloor, []byte{1})
 		}, `record "event-floor": damaged`},
+		{"trash of a missing document", func(f *verifyFixture, tx *bolt.Tx, pb *bolt.Bucket) error {
+			b, err := pb.CreateBucketIfNotExists(bucketTrash)
+			if err != nil {
+				return err
+			}
+			return b.Put(other[:], []byte(`{"deleted":"2026-01-01T00:00:00Z","by":"x"}`))
+		}, "the trash holds a document that does not exist"},
+		{"trash record with a stray field", func(f *verifyFixture, tx *bolt.Tx, pb *bolt.Bucket) error {
+			b, err := pb.CreateBucketIfNotExists(bucketTrash)
+			if err != nil {
+				return err
+			}
+			return b.Put(f.doc, []byte(`{"deleted":"2026-01-01T00:00:00Z","bye":"x"}`))
+		}, `unknown field "bye"`},
+		{"order naming a missing document", func(f *verifyFixture, tx *bolt.Tx, pb *bolt.Bucket) error {
+			return pb.Put(keyDocOrder, []byte(`["`+keyID(f.doc)+`","`+other.String()+`"]`))
+		}, "which is not a document or is named twice"},
+		{"order that is not a list", func(f *verifyFixture, tx *bolt.Tx, pb *bolt.Bucket) error {
+			return pb.Put(keyDocOrder, []byte(`{}`))
+		}, `record "document-order": damaged record`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

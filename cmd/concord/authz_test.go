@@ -103,7 +103,20 @@ var authzTable = map[string]authzRow{
 		return map[string]any{"attributes": map[string]string{"walked": f.tag}}
 	})},
 	"GET /api/projects/{pid}/documents/{did}/codings": {"read", authzGet("/api/projects/{pid}/documents/{did}/codings")},
-	"GET /api/projects/{pid}/codes":                   {"read", authzGet("/api/projects/{pid}/codes")},
+	"PATCH /api/projects/{pid}/documents": {"lead", authzJSON("PATCH", "/api/projects/{pid}/documents", func(f *authzFixture) any {
+		return map[string]any{"documents": []any{map[string]any{"id": f.did, "sets": []string{"walked " + f.tag}}}}
+	})},
+	"PUT /api/projects/{pid}/documents/order": {"lead", authzJSON("PUT", "/api/projects/{pid}/documents/order", func(f *authzFixture) any {
+		return map[string]any{"order": f.order()}
+	})},
+	"DELETE /api/projects/{pid}/documents/{did}": {"lead", func(f *authzFixture) authzReq {
+		return authzReq{method: "DELETE", path: f.fill("/api/projects/{pid}/documents/{trash}"), wantText: `"trashed"`}
+	}},
+	"POST /api/projects/{pid}/documents/{did}/restore": {"lead", authzJSON("POST", "/api/projects/{pid}/documents/{restore}/restore", func(f *authzFixture) any {
+		return map[string]any{}
+	})},
+	"GET /api/projects/{pid}/trash": {"lead", authzGet("/api/projects/{pid}/trash")},
+	"GET /api/projects/{pid}/codes": {"read", authzGet("/api/projects/{pid}/codes")},
 	"POST /api/projects/{pid}/codes": {"lead", authzJSON("POST", "/api/projects/{pid}/codes", func(f *authzFixture) any {
 		return map[string]string{"name": "New " + f.tag}
 	})},
@@ -194,12 +207,14 @@ type authzFixture struct {
 	offset         int      // where the caller's new coding starts
 	lead           string   // the lead's user id
 	decision       string   // the key of a decision to clear
+	trash, restore string   // documents to delete, and one in the trash to restore
+	order          func() []string
 }
 
 func (f *authzFixture) fill(path string) string {
 	r := strings.NewReplacer("{pid}", f.pid, "{did}", f.did, "{code}", f.code, "{delete}", f.deleteCode, "{merge}", f.mergeCode,
 		"{member}", f.member, "{coding0}", f.codings[0], "{coding1}", f.codings[1], "{memo0}", f.memos[0], "{memo1}", f.memos[1],
-		"{decision}", url.QueryEscape(f.decision))
+		"{decision}", url.QueryEscape(f.decision), "{trash}", f.trash, "{restore}", f.restore)
 	return r.Replace(path)
 }
 
@@ -257,6 +272,27 @@ func (ts *testServer) newAuthzFixture(t testing.TB, c authzCaller, pid, did, lea
 	f.decision = d.Key
 	if _, _, err := ts.Store.Assign(pid, coding.AssignRequest{Coders: []string{leadID}, Documents: []string{did}}, leadID); err != nil {
 		t.Fatal(err)
+	}
+	for i, id := range []*string{&f.trash, &f.restore} {
+		d := &coding.Document{ProjectID: pid, Title: fmt.Sprintf("Walk %s %d", f.tag, i), Text: "A text to delete."}
+		if _, err := ts.Store.AddDocument(d, leadID); err != nil {
+			t.Fatal(err)
+		}
+		*id = d.ID
+	}
+	if _, _, err := ts.Store.DeleteDocument(pid, f.restore, leadID); err != nil {
+		t.Fatal(err)
+	}
+	f.order = func() []string {
+		docs, err := ts.Store.Documents(pid)
+		if err != nil {
+			t.Error(err)
+		}
+		ids := make([]string, len(docs))
+		for i, d := range docs {
+			ids[len(docs)-1-i] = d.ID
+		}
+		return ids
 	}
 	return f
 }

@@ -5,12 +5,15 @@
 import { api, projectPath } from "./api.js";
 import { project } from "./state.js";
 import { navigate } from "./nav.js";
-import { h, clear, listKeys, fold, plural, avatar } from "./ui.js";
+import { h, clear, listKeys, fold, plural, avatar, toast } from "./ui.js";
 import * as codebook from "./codebook.js";
 import { tabs } from "./views.js";
 import { sideToggle } from "./sidepanel.js";
 import { openImport } from "./importer.js";
 import { loadAssignments, openAssign, isAssignmentEvent } from "./assignments.js";
+import * as manage from "./docmanage.js";
+import { openCaseSheet } from "./casesheet.js";
+import { openTrash } from "./trash.js";
 
 export async function mount(root, { pid }) {
   await project.open(pid);
@@ -26,16 +29,35 @@ export async function mount(root, { pid }) {
   const status = h("p", { class: "muted", text: "Loading documents…" });
   const importBtn = project.isLead ? h("button", { id: "import-open", text: "Import documents…", title: "Add documents from files" }) : null;
   const assignBtn = project.isLead ? h("button", { id: "assign-open", text: "Assign…", title: "Give coders documents to read and code, or a random reliability sample" }) : null;
+  const sheetBtn = project.isLead ? h("button", { id: "sheet-open", text: "Attributes…", title: "Edit every document's attributes, folder and sets in one sheet" }) : null;
+  const trashBtn = project.isLead ? h("button", { id: "trash-open", text: "Trash", title: "Deleted documents, to restore" }) : null;
+  const group = manage.groupFilter();
   // "Assigned to you" narrows the list to my documents; it shows once I
   // have any.
   const mineBox = h("input", { type: "checkbox", id: "mine-only" });
   const mine = h("label", { class: "check", hidden: true, title: "Show only the documents assigned to you" }, mineBox, " Assigned to you");
   // Element.append writes null as the text "null": leave the line out.
   main.append(tabs("documents"), h("h1", { text: p.name }), ...(p.description ? [h("p", { class: "desc", text: p.description })] : []),
-    h("div", { class: "toolbar" }, filter, mine, importBtn, assignBtn, sideToggle(page, side)), status, list);
+    h("div", { class: "toolbar" }, filter, group, mine, importBtn, assignBtn, sheetBtn, trashBtn, sideToggle(page, side)), status, list);
 
   let docs = [];
   let assignments = new Map();
+  // A lead's own changes reload the list at once; others' come as events.
+  const reload = () => load().catch(() => {});
+  const actions = {
+    onMove: async (d, step) => {
+      try {
+        if (!(await manage.move(pid, docs, d.id, step))) return;
+        await load();
+        const again = list.querySelector(`a[data-doc="${CSS.escape(d.id)}"]`);
+        if (again) again.focus();
+      } catch (ex) {
+        toast(ex.message, "error");
+      }
+    },
+    onRename: (d) => manage.openRename(pid, d, reload),
+    onDelete: (d) => manage.openDelete(pid, d, reload),
+  };
   // progressLine says who is assigned a document and who marked it done
   // (a blind coder only learns their own done marks from the server).
   const progressLine = (d) => {
@@ -71,9 +93,13 @@ export async function mount(root, { pid }) {
     clear(list);
     const q = fold(filter.value.trim());
     const coders = project.coders();
-    for (const d of docs) {
+    // Folders are headings over their documents, in the project's order.
+    const foldered = docs.some((d) => d.folder);
+    let heading = null;
+    for (const d of manage.groups(docs).flatMap((g) => g.docs)) {
       const attrs = Object.entries(d.attributes || {}).map(([k, v]) => `${k}: ${v}`).join(" · ");
-      if (q && !fold(d.title + " " + attrs).includes(q)) continue;
+      if (!manage.inGroup(d, group.value)) continue;
+      if (q && !fold(d.title + " " + attrs + " " + (d.sets || []).join(" ")).includes(q)) continue;
       if (mineBox.checked && !(assignments.get(d.id) && assignments.get(d.id).assigned.has(project.me))) continue;
       const bars = h("div", { class: "progress-list" });
       // A blinded coder gets only their own progress and how many coders
@@ -93,13 +119,19 @@ export async function mount(root, { pid }) {
             h("span", { class: "fill", style: { width: pct + "%", backgroundColor: project.coderColour(id) } })),
           h("span", { class: "num", text: pr ? String(pr.codings) : "–" })));
       }
+      if (foldered && (d.folder || "") !== heading) {
+        heading = d.folder || "";
+        list.append(h("li", { class: "folder-head" }, h("h2", { text: heading || "Not in a folder" })));
+      }
       const href = `/p/${encodeURIComponent(p.slug)}/d/${encodeURIComponent(d.id)}`;
       list.append(h("li", { "data-doc": d.id },
         h("a", { class: "card item doc", href, "data-link": "", "data-item": "", "data-doc": d.id },
           h("span", { class: "title-row" }, h("span", { class: "title", text: d.title }), h("span", { class: "here" })),
           h("span", { class: "meta", text: [plural(d.length, "character"), attrs].filter(Boolean).join(" · ") }),
+          (d.sets || []).length ? h("span", { class: "sets-row" }, d.sets.map((s) => h("span", { class: "badge set", text: s, title: "In set " + s }))) : null,
           progressLine(d),
-          bars)));
+          bars),
+        project.isLead ? manage.docActions(d, actions) : null));
     }
     if (!list.childElementCount) list.append(h("li", { class: "muted", text: docs.length ? "No document matches the filter." : "This project has no documents yet." }));
     drawPresence();
@@ -111,6 +143,7 @@ export async function mount(root, { pid }) {
   const load = async () => {
     const [r, a] = await Promise.all([api("GET", projectPath(pid, "documents")), loadAssignments(pid)]);
     docs = r.documents;
+    manage.fillGroupFilter(group, docs);
     assignments = a;
     mine.hidden = ![...assignments.values()].some((e) => e.assigned.has(project.me));
     status.remove();
@@ -125,6 +158,10 @@ export async function mount(root, { pid }) {
   if (importBtn) importBtn.addEventListener("click", () => openImport(pid, () => load().catch(() => {})));
   if (assignBtn) assignBtn.addEventListener("click", () => openAssign(pid, docs, () => loadAssigned().catch(() => {})));
   filter.addEventListener("input", draw);
+  group.addEventListener("change", draw);
+  if (sheetBtn) sheetBtn.addEventListener("click", () => openCaseSheet(pid, docs, reload));
+  if (trashBtn) trashBtn.addEventListener("click", () => openTrash(pid, reload));
+  if (project.isLead) manage.listShortcuts(list, (id) => docs.find((d) => d.id === id), actions);
   mineBox.addEventListener("change", draw);
   filter.addEventListener("keydown", (e) => {
     if (e.key === "ArrowDown") {
@@ -149,7 +186,7 @@ export async function mount(root, { pid }) {
     project.on("event", (ev) => {
       // Assignments and done marks are small and shown at once.
       if (isAssignmentEvent(ev)) loadAssigned().catch(() => {});
-      else if (ev.type.startsWith("coding.") || ev.type.startsWith("document.") || ev.type === "code.deleted" || ev.type === "code.merged") later();
+      else if (ev.type.startsWith("coding.") || manage.isDocumentListEvent(ev) || ev.type === "code.deleted" || ev.type === "code.merged") later();
     }),
     project.on("reload", later),
   ];

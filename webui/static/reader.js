@@ -18,6 +18,7 @@ import { splitBlocks, blockAt, utf16ToCp, cpToUtf16, cpSlice } from "./offsets.j
 import { h, clear, toast, avatar, plural, rgba } from "./ui.js";
 import * as codebook from "./codebook.js";
 import { doneControl } from "./assignments.js";
+import { documentDeleted, neighbourLinks } from "./docmanage.js";
 
 const LANES = 4; // bars drawn under a piece of text; more overlaps show as a grey "more" bar
 const BAR = 3; // px
@@ -69,6 +70,7 @@ class Reader {
     const p = project.project;
     this.back = h("a", { class: "back", href: "/p/" + encodeURIComponent(p.slug), "data-link": "", text: "← Documents", title: "Back to the documents (b)" });
     this.titleEl = h("h1", { class: "doc-title", text: "Loading…" });
+    this.nav = neighbourLinks(this.pid, this.did);
     this.here = h("span", { class: "here", "aria-label": "Who has this document open" });
     this.layerBar = h("div", { class: "layers", role: "toolbar", "aria-label": "Layers shown" });
     this.status = h("div", { class: "reader-status", role: "status", "aria-live": "polite" });
@@ -79,7 +81,7 @@ class Reader {
     // Mark done: "read and coded, possibly with nothing" (assignments.js).
     this.done = project.canCode ? doneControl(this.pid, this.did) : null;
     const main = h("section", { class: "reader", "aria-label": "Document" },
-      h("header", { class: "reader-head" }, h("div", { class: "title-row" }, this.back, this.titleEl, this.here, this.done && this.done.el), this.layerBar),
+      h("header", { class: "reader-head" }, h("div", { class: "title-row" }, this.back, this.nav.el, this.titleEl, this.here, this.done && this.done.el), this.layerBar),
       this.scroller, this.status);
     this.side = h("aside", { class: "side", "aria-label": "Codebook" });
     this.page = h("div", { class: "layout reader-layout" }, main, this.side);
@@ -788,6 +790,10 @@ class Reader {
       case "project.updated":
         this.reload();
         break;
+      case "document.deleted":
+        // Nothing can be coded in it now: say so, then leave.
+        if (p.document && p.document.id === this.did) documentDeleted(ev, () => navigate(this.back.getAttribute("href")));
+        break;
     }
   }
 
@@ -949,6 +955,10 @@ class Reader {
       case "b":
         e.preventDefault();
         navigate(this.back.getAttribute("href"));
+        break;
+      case "[":
+      case "]":
+        if (this.nav.go(e.key === "[" ? -1 : 1)) e.preventDefault();
         break;
       case "d":
         if (!this.done) return;

@@ -11,6 +11,7 @@ import { project } from "./state.js";
 import { h, clear, plural, toast } from "./ui.js";
 import { viewHeader, readerHref, codeChip, codeOptions } from "./views.js";
 import { csvBlob, saveBlob, fileStem } from "./download.js";
+import { setOptions } from "./docmanage.js";
 
 const PAGE = 500; // segments on a page
 const FETCH = 2000; // segments per request while gathering the CSV (the server's most)
@@ -32,8 +33,10 @@ export async function mount(root, { pid }) {
   if (pair.length > 1) coder.append(h("option", { value: pair.join(","), text: pair.map((id) => project.coderName(id)).join(" and ") }));
   coder.value = q.get("coder") || "";
   const doc = h("select", { id: "seg-doc", "aria-label": "Document" }, h("option", { value: "", text: "Every document" }),
-    documents.map((d) => h("option", { value: d.id, text: d.title })));
-  doc.value = q.get("document") || "";
+    documents.map((d) => h("option", { value: d.id, text: d.title })),
+    // Sets (docmanage.js) pick several documents at once.
+    setOptions(documents));
+  doc.value = q.get("set") ? "set:" + q.get("set") : q.get("document") || "";
   const attrs = new Set();
   for (const d of documents) for (const [k, v] of Object.entries(d.attributes || {})) attrs.add(k + ":" + v);
   const attr = h("select", { id: "seg-attr", "aria-label": "Document attribute" }, h("option", { value: "", text: "Any attribute" }),
@@ -64,7 +67,8 @@ export async function mount(root, { pid }) {
     if (code.value) p.set("code", code.value);
     if (code.value && !sub.checked) p.set("descendants", "false");
     if (coder.value) p.set("coder", coder.value);
-    if (doc.value) p.set("document", doc.value);
+    if (doc.value.startsWith("set:")) p.set("set", doc.value.slice(4));
+    else if (doc.value) p.set("document", doc.value);
     if (attr.value) p.set("attr", attr.value);
     if (meets) {
       p.set("with", meets.code);
