@@ -7,9 +7,10 @@ import (
 	"github.com/google/uuid"
 )
 
-// Decisions are the review's rulings that write nothing into the
-// consensus layer (a rejection), kept on the server so that every lead
-// sees them, live, with who decided and when. The routes are for leads
+// Decisions are the review's rulings, kept on the server so that every
+// lead sees them, live, with who decided, when and why. A ruling that
+// writes nothing into the consensus layer (a rejection, or siding with a
+// coder who coded nothing) lives only here. The routes are for leads
 // only, as the review is; the events are the consensus layer's, so coders
 // of a blind project never receive them.
 
@@ -42,6 +43,7 @@ type decisionRequest struct {
 	Start    int    `json:"start"`
 	End      int    `json:"end"`
 	Decided  string `json:"decided"`
+	Reason   string `json:"reason"`
 }
 
 // handleSetDecision records a decision, replacing the one on the same
@@ -54,7 +56,7 @@ func (s *Server) handleSetDecision(w http.ResponseWriter, r *http.Request, c *ca
 		return
 	}
 	d := &coding.Decision{Key: req.Key, Document: req.Document, Code: req.Code, CoderA: req.CoderA, CoderB: req.CoderB,
-		Start: req.Start, End: req.End, Decided: req.Decided}
+		Start: req.Start, End: req.End, Decided: req.Decided, Reason: req.Reason}
 	if err := d.Validate(); err != nil {
 		s.writeError(w, r, err)
 		return

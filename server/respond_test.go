@@ -60,6 +60,7 @@ func FuzzDecodeBodies(f *testing.F) {
 		`{"q":"boundaries","code":"c"}`, `{"q":"\"peer support\"","code":"c","match":"words","scope":"sentence","hits":[{"document":"d","start":1,"end":9}]}`,
 		`{"ids":["a","b"]}`, `{"current":"x","new":"yyyyyyyy"}`,
 		`{"key":"d|c|a|b|1|4","document":"d","code":"c","coder_a":"a","coder_b":"b","start":1,"end":4,"decided":"rejected"}`,
+		`{"key":"d|c|a|b|1|4","document":"d","code":"c","coder_a":"a","coder_b":"b","start":1,"end":4,"decided":"accepted_a","reason":"A fits the definition"}`,
 		`{"coders":["ana","ben"],"sample":{"percent":20,"seed":7}}`, `{"coders":["ana"],"documents":["d"],"all":false}`,
 		`[[[[[[`, "\xff", `{"start":-1}`, `{"start":99999999999999999999}`,
 	} {
