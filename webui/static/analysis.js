@@ -40,7 +40,7 @@ export async function mount(root, { pid }) {
   const drawFreq = () => {
     const m = measure.value;
     clear(freqBox).append(barChart(freq.rows.map((r) => ({
-      label: codeName(r.code, r.path), title: r.path, depth: r.depth,
+      label: codeName(r.code, r.path), title: shownPath(r.code, r.path), depth: r.depth,
       value: r.total[m] || 0, colour: project.codeColour(r.code),
     })), { title: `${MEASURES.find(([v]) => v === m)[1]} per code${sub.checked ? " (with sub-codes)" : ""}`, unit: UNIT[m] }));
   };
@@ -78,7 +78,7 @@ export async function mount(root, { pid }) {
       coBox.append(h("p", { class: "muted", text: "No two codes meet on the same text" + (g ? ` or within ${g} characters.` : ".") }));
       return;
     }
-    const labels = co.codes.map((c) => c.path);
+    const labels = co.codes.map((c) => shownPath(c.id, c.path));
     coBox.append(grid({
       title: g ? `Codes within ${g} characters of each other` : "Codes on overlapping text",
       rows: labels, columns: co.codes.map((c) => codeName(c.id, c.path)),
@@ -103,7 +103,7 @@ export async function mount(root, { pid }) {
   const ctGrid = () => grid({
     title: `${MEASURES.find(([v]) => v === ctMeasure.value)[1]} per code by ${attr.value}`,
     rows: ct.rows.map((r) => "\u2003".repeat(r.depth) + codeName(r.code, r.path)), columns: ct.columns,
-    value: (i, j) => ct.cell(i, j), describe: (i, j, v) => `${ct.rows[i].path} · ${attr.value} ${ct.columns[j]}: ${v}`,
+    value: (i, j) => ct.cell(i, j), describe: (i, j, v) => `${shownPath(ct.rows[i].code, ct.rows[i].path)} · ${attr.value} ${ct.columns[j]}: ${v}`,
   });
   const ctSection = section("Codes by document attribute", "ct",
     [h("label", { class: "field" }, h("span", { text: "Attribute" }), attr), h("label", { class: "field" }, h("span", { text: "Count" }), ctMeasure)],
@@ -125,11 +125,11 @@ export async function mount(root, { pid }) {
       h("caption", { text: `${MEASURES.find(([v]) => v === m)[1]} per code by ${attr.value}` }),
       h("thead", {}, h("tr", {}, h("th", { scope: "col", text: "Code" }), ct.columns.map((c) => h("th", { scope: "col", text: c })))),
       h("tbody", {}, ct.rows.map((r, i) => h("tr", {},
-        h("th", { scope: "row", class: "depth-" + Math.min(r.depth, 4), text: codeName(r.code, r.path), title: r.path }),
+        h("th", { scope: "row", class: "depth-" + Math.min(r.depth, 4), text: codeName(r.code, r.path), title: shownPath(r.code, r.path) }),
         ct.columns.map((c, j) => {
           const v = ct.cell(i, j);
           const t = max ? v / max : 0;
-          return h("td", { title: `${r.path} · ${attr.value} ${c}: ${v}`, style: { backgroundColor: shade(t), color: inkOn(t) }, text: v ? v.toLocaleString() : "" });
+          return h("td", { title: `${shownPath(r.code, r.path)} · ${attr.value} ${c}: ${v}`, style: { backgroundColor: shade(t), color: inkOn(t) }, text: v ? v.toLocaleString() : "" });
         })))));
     ctBox.append(table);
   };
@@ -169,6 +169,15 @@ export async function mount(root, { pid }) {
     clearTimeout(timer);
     off();
   };
+}
+
+/**
+ * shownPath is a code's path as people read it: names joined by " › ",
+ * unescaped. The server's path escapes a "/" in a name ("Rejection \/
+ * Antipathy") so that files read back; the CSV downloads keep it so.
+ */
+function shownPath(id, path) {
+  return project.codes.has(id) ? project.codePath(id) : path;
 }
 
 /** codeName is a code's own name (the last part of its path). */
