@@ -144,6 +144,12 @@ func TestBrowserReviewWording(t *testing.T) {
 	b.run("type it", chromedp.SetValue(chromedp.CSS(card+` .adj-reason`), "Checked with the definition."), chromedp.Click(chromedp.CSS(card+` .adj-reason-form button[type=submit]`)))
 	b.waitFor("the new reason shown", `document.querySelector(`+jsString(card+` .adj-reason-text`)+`) && document.querySelector(`+jsString(card+` .adj-reason-text`)+`).textContent === "Checked with the definition."`, `document.querySelector(`+jsString(card)+`).innerText`, 10*time.Second)
 	b.shot("reason-changed")
+	b.waitFor("the decisions download to hold the reason", `(async () => {
+  const a = document.querySelector(".adj-download");
+  const r = await fetch(a.href);
+  const text = await r.text();
+  return r.status === 200 && text.includes("accepted_b,Checked with the definition.,lead");
+})()`, `document.querySelector(".adj-download") && document.querySelector(".adj-download").href`, 10*time.Second)
 
 	// The analysis charts, whose paths come from the server, show it
 	// unescaped too.

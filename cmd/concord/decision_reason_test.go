@@ -1,7 +1,9 @@
 package main
 
 import (
+	"encoding/csv"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/concordqda/concord/coding"
@@ -61,5 +63,24 @@ func TestDecisionKindsAndReasons(t *testing.T) {
 				t.Errorf("the same decision again logged %d events", now-head-1)
 			}
 		})
+	}
+
+	// The CSV download holds every decision with its reason, in names.
+	status, h, data := lead.get(pp + "/decisions?format=csv")
+	if status != http.StatusOK || !strings.HasPrefix(h.Get("Content-Type"), "text/csv") || !strings.Contains(h.Get("Content-Disposition"), "peer-support-decisions.csv") {
+		t.Fatalf("CSV download: status %d, %q, %q", status, h.Get("Content-Type"), h.Get("Content-Disposition"))
+	}
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(data), "\ufeff"))).ReadAll()
+	if err != nil || len(rows) != len(cases)+1 {
+		t.Fatalf("the CSV has %d rows (%v), want a header and %d decisions", len(rows), err, len(cases))
+	}
+	for i, c := range cases {
+		row := rows[i+1]
+		if row[2] != "ana" || row[3] != "ben" || row[6] != c.kind || row[7] != "On second thought: "+c.reason || row[8] != "lead" {
+			t.Errorf("CSV row %d = %q, want ana, ben, %s, its reason, by lead", i+1, row, c.kind)
+		}
+	}
+	if status, _, _ := lead.get(pp + "/decisions?format=xml"); status != http.StatusBadRequest {
+		t.Errorf("an unknown format: status %d, want 400", status)
 	}
 }

@@ -110,7 +110,8 @@ class Review {
         `, compared by ${this.unit}. Dotted outlines mark where they differ. Each decision is written into the consensus layer, which everyone sees live.`),
       h("div", { class: "toolbar adj-tools" }, h("label", {}, "Document ", this.docSel),
         h("label", { class: "check" }, this.hideSettled, " Hide settled"),
-        h("span", { class: "muted", text: "Keys: j / k move · a side with A · b side with B · o code what either coded · r neither · e edit span" })),
+        h("span", { class: "muted", text: "Keys: j / k move · a side with A · b side with B · o code what either coded · r neither · e edit span" }),
+        h("a", { class: "adj-download", href: projectPath(this.pid, "decisions") + "?format=csv", download: "", text: "Download all decisions (CSV)", title: "Every decision of this project, with its reason, who decided and when" })),
       this.summary, this.list);
     this.root.append(h("div", { class: "layout" }, this.page));
     document.title = "Review · Concord";
