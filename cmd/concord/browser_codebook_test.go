@@ -29,7 +29,7 @@ func TestBrowserCodebookDialog(t *testing.T) {
 	var docs struct{ Documents []coding.Document }
 	api.mustDo(200, "GET", "/api/projects/peer-support/documents", nil, &docs)
 
-	b := newBrowser(t, exe, "lead", shotsDir(t, "codebook"))
+	b := newBrowser(t, exe, "lead", shotsDir(t, "code-editor"))
 	b.signIn(ts.URL, "lead", "peer-support", docs.Documents[0].ID, "")
 	b.waitFor("the codebook", `document.querySelectorAll(".codebook .code-row").length > 5`, "", 10*time.Second)
 	// The lowest code with codings, and no sub-codes, in the tree.

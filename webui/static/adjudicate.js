@@ -353,7 +353,9 @@ class Review {
       const by = byline(d);
       status = h("span", { class: "adj-badge uncoded" + (d.decided === "rejected" ? " rejected" : ""), text: `${decisionWords(d.decided, nameA, nameB, true)} — ${by.short}`, title: by.long });
     } else if (how) {
-      const by = d ? byline(d) : null;
+      // A decision to leave the case uncoded that the consensus has since
+      // coded (from the reader) no longer says how it was settled.
+      const by = d && !this.uncodedBy(cs) ? byline(d) : null;
       status = h("span", { class: "adj-badge settled", text: "Settled: the consensus codes " + how.map((c) => `${c.start.toLocaleString()}–${c.end.toLocaleString()}`).join(", ") +
         (by ? ` (${decisionWords(d.decided, nameA, nameB, false)}) — ${by.short}` : ""), title: by ? by.long : "" });
     } else status = h("span", { class: "adj-badge open", text: "Open" });

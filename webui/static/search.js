@@ -37,7 +37,7 @@ export async function mount(root, { pid }) {
   const ticked = () => [...list.querySelectorAll(".hit-tick")].filter((b) => b.checked).length;
   const updateCount = () => {
     const n = ticked();
-    codeAll.textContent = n === hits.length ? `Code all ${plural(n, "hit")} with…` : `Code ${plural(n, "hit")} with…`;
+    codeAll.textContent = n === hits.length && n > 1 ? `Code all ${plural(n, "hit")} with…` : `Code ${plural(n, "hit")} with…`;
     codeAll.disabled = n === 0;
     tickAll.textContent = n === hits.length ? "Untick all" : "Tick all";
   };
