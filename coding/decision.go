@@ -1,18 +1,38 @@
 package coding
 
 import (
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
 
-// Decision kinds. A lead's accept or edit needs no record of its own: it
-// is the consensus coding it writes. A rejection writes nothing to the
-// consensus layer, so without a record of its own it would be lost.
+// Decision kinds. An accept or an edit writes consensus codings, which
+// settle its case; its decision records which way the lead ruled, and
+// why, beside them. A rejection, or accepting a coder who coded nothing
+// there, writes nothing to the consensus layer: without its decision the
+// ruling would be lost.
 const (
 	// DecisionRejected says neither coder was right about a case: the
 	// consensus leaves it uncoded.
 	DecisionRejected = "rejected"
+	// DecisionAcceptedA and DecisionAcceptedB side with one coder: the
+	// consensus codes what they coded there, or nothing if they coded
+	// nothing.
+	DecisionAcceptedA = "accepted_a"
+	DecisionAcceptedB = "accepted_b"
+	// DecisionAcceptedBoth codes, in the consensus, all that either coded.
+	DecisionAcceptedBoth = "accepted_both"
+	// DecisionEdited codes a span the lead chose.
+	DecisionEdited = "edited"
 )
+
+// decisionKinds lists the kinds in the order an error message names them.
+var decisionKinds = []string{DecisionAcceptedA, DecisionAcceptedB, DecisionAcceptedBoth, DecisionEdited, DecisionRejected}
+
+// MaxDecisionReason bounds a decision's reason, in code points.
+const MaxDecisionReason = 2000
 
 // MaxDecisionKey bounds a decision's key, in bytes: it is a bbolt key and
 // travels in every decision event.
@@ -34,6 +54,8 @@ type Decision struct {
 	Start   int    `json:"start"`
 	End     int    `json:"end"`
 	Decided string `json:"decided"`
+	// Reason is the lead's own words on why, if they gave any.
+	Reason string `json:"reason,omitempty"`
 	// By is the lead who decided and At when; the store sets both.
 	By string    `json:"by"`
 	At time.Time `json:"at"`
@@ -69,10 +91,10 @@ func (d *Decision) Validate() error {
 	if d.End <= d.Start {
 		return Errorf(EINVALID, "a decision's end %d must be after its start %d", d.End, d.Start)
 	}
-	if d.Decided != DecisionRejected {
-		return Errorf(EINVALID, "decided must be %q (the only kind of decision recorded so far), not %.40q", DecisionRejected, d.Decided)
+	if !slices.Contains(decisionKinds, d.Decided) {
+		return Errorf(EINVALID, "decided must be one of %s, not %.40q", quotedList(decisionKinds), d.Decided)
 	}
-	return nil
+	return checkText("a decision's reason", d.Reason, 0, MaxDecisionReason)
 }
 
 // SameCase reports whether d and o rule the same way on the same case:
@@ -81,4 +103,16 @@ func (d *Decision) SameCase(o *Decision) bool {
 	a, b := *d, *o
 	a.By, a.At, b.By, b.At = "", time.Time{}, "", time.Time{}
 	return a == b
+}
+
+// quotedList writes words as `"a", "b" or "c"` for a message.
+func quotedList(words []string) string {
+	q := make([]string, len(words))
+	for i, w := range words {
+		q[i] = strconv.Quote(w)
+	}
+	if len(q) < 2 {
+		return strings.Join(q, "")
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
 }

@@ -27,8 +27,16 @@ func TestDecisionValidate(t *testing.T) {
 		{"same coders", func(d *Decision) { d.CoderB = d.CoderA }, "are the same"},
 		{"negative start", func(d *Decision) { d.Start = -1 }, "must not be negative"},
 		{"empty span", func(d *Decision) { d.End = d.Start }, "must be after its start"},
-		{"other kind", func(d *Decision) { d.Decided = "accepted" }, `decided must be "rejected"`},
-		{"no kind", func(d *Decision) { d.Decided = "" }, `decided must be "rejected"`},
+		{"accepted A", func(d *Decision) { d.Decided = DecisionAcceptedA }, ""},
+		{"accepted B", func(d *Decision) { d.Decided = DecisionAcceptedB }, ""},
+		{"accepted both", func(d *Decision) { d.Decided = DecisionAcceptedBoth }, ""},
+		{"edited", func(d *Decision) { d.Decided = DecisionEdited }, ""},
+		{"other kind", func(d *Decision) { d.Decided = "accepted" }, `decided must be one of "accepted_a", "accepted_b", "accepted_both", "edited" or "rejected", not "accepted"`},
+		{"no kind", func(d *Decision) { d.Decided = "" }, `decided must be one of`},
+		{"a reason", func(d *Decision) { d.Reason = "Ana's reading fits the definition 🙂" }, ""},
+		{"a reason at the limit", func(d *Decision) { d.Reason = strings.Repeat("é", MaxDecisionReason) }, ""},
+		{"a reason too long", func(d *Decision) { d.Reason = strings.Repeat("a", MaxDecisionReason+1) }, "reason is too long (2001 characters, at most 2000)"},
+		{"a reason not UTF-8", func(d *Decision) { d.Reason = "why\xff" }, "reason is not valid UTF-8"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -55,5 +63,10 @@ func TestDecisionSameCase(t *testing.T) {
 	b.End = 3
 	if a.SameCase(&b) {
 		t.Errorf("SameCase = true for decisions with different spans")
+	}
+	b = a
+	b.Reason = "a reason"
+	if a.SameCase(&b) {
+		t.Errorf("SameCase = true for decisions with different reasons")
 	}
 }

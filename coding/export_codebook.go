@@ -39,11 +39,7 @@ func WriteCodebookCSV(w io.Writer, d *ProjectData) error {
 	if err != nil {
 		return err
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return err
-	}
-	return bw.Flush()
+	return cw.flushTo(bw)
 }
 
 // WriteCodebookMarkdown writes the codebook as a Markdown document: a

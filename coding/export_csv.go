@@ -43,11 +43,7 @@ func WriteSegmentsCSV(w io.Writer, d *ProjectData) error {
 	if err != nil {
 		return err
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return err
-	}
-	return bw.Flush()
+	return cw.flushTo(bw)
 }
 
 // safeCSV is the one way Concord writes CSV: every cell, header cells
@@ -66,6 +62,16 @@ func (c *safeCSV) Write(row []string) error {
 		c.cells = append(c.cells, cellSafe(s))
 	}
 	return c.Writer.Write(c.cells)
+}
+
+// flushTo writes out what the CSV writer holds, then bw, and reports the
+// first error of either.
+func (c *safeCSV) flushTo(bw *bufio.Writer) error {
+	c.Flush()
+	if err := c.Error(); err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
 // cellSafe keeps a spreadsheet from reading s as a formula.

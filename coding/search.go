@@ -46,13 +46,7 @@ func Search(documentID, text, query string, context, limit int) []Hit {
 		at[cp%m] = b
 		b += w
 		r = unicode.ToLower(r)
-		for k > 0 && r != q[k] {
-			k = fail[k-1]
-		}
-		if r == q[k] {
-			k++
-		}
-		if k < m {
+		if k = kmpStep(q, fail, k, r); k < m {
 			continue
 		}
 		start, end := cp+1-m, cp+1
@@ -84,6 +78,18 @@ func lastRunes(s string, n int) string {
 		b -= w
 	}
 	return s[b:]
+}
+
+// kmpStep reads one rune r of the text when k runes of q matched before
+// it, and returns how many match now.
+func kmpStep(q []rune, fail []int, k int, r rune) int {
+	for k > 0 && r != q[k] {
+		k = fail[k-1]
+	}
+	if r == q[k] {
+		k++
+	}
+	return k
 }
 
 // kmpTable returns, for each prefix q[:i+1], the length of its longest

@@ -1,20 +1,22 @@
 package server
 
 import (
+	"mime"
 	"net/http"
 
 	"github.com/concordqda/concord/coding"
 	"github.com/google/uuid"
 )
 
-// Decisions are the review's rulings that write nothing into the
-// consensus layer (a rejection), kept on the server so that every lead
-// sees them, live, with who decided and when. The routes are for leads
+// Decisions are the review's rulings, kept on the server so that every
+// lead sees them, live, with who decided, when and why. A ruling that
+// writes nothing into the consensus layer (a rejection, or siding with a
+// coder who coded nothing) lives only here. The routes are for leads
 // only, as the review is; the events are the consensus layer's, so coders
 // of a blind project never receive them.
 
 // handleDecisions lists a project's decisions, those about one document
-// with ?document=ID.
+// with ?document=ID; ?format=csv makes it a download.
 func (s *Server) handleDecisions(w http.ResponseWriter, r *http.Request, c *caller) {
 	doc := r.URL.Query().Get("document")
 	if doc != "" {
@@ -23,12 +25,61 @@ func (s *Server) handleDecisions(w http.ResponseWriter, r *http.Request, c *call
 			return
 		}
 	}
+	format := r.URL.Query().Get("format")
+	if format != "" && format != "json" && format != "csv" {
+		s.writeError(w, r, coding.Errorf(coding.EINVALID, "format must be \"json\" or \"csv\", not %.40q", format))
+		return
+	}
 	out, err := s.store.Decisions(c.project.ID, doc)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	if format == "csv" {
+		s.writeDecisionsCSV(w, r, c, out)
+		return
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"decisions": out})
+}
+
+// writeDecisionsCSV answers the decisions as a CSV download, with titles,
+// code paths and logins in place of ids.
+func (s *Server) writeDecisionsCSV(w http.ResponseWriter, r *http.Request, c *caller, ds []coding.Decision) {
+	names := coding.DecisionNames{Documents: map[string]string{}, Codes: map[string]string{}, People: map[string]string{coding.ConsensusCoder: "consensus"}}
+	docs, err := s.store.Documents(c.project.ID)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	for _, d := range docs {
+		names.Documents[d.ID] = d.Title
+	}
+	codes, err := s.store.Codes(c.project.ID)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	cb := coding.NewCodebook(codes)
+	for _, code := range codes {
+		names.Codes[code.ID] = cb.PathString(code.ID)
+	}
+	for _, d := range ds {
+		for _, id := range []string{d.CoderA, d.CoderB, d.By} {
+			if _, ok := names.People[id]; ok {
+				continue
+			}
+			// A person since deleted keeps their id: the decision stays.
+			if u, err := s.store.User(id); err == nil {
+				names.People[id] = u.Login
+			}
+		}
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": c.project.Slug + "-decisions.csv"}))
+	w.Header().Set("Cache-Control", "no-store")
+	if err := coding.WriteDecisionsCSV(w, ds, names); err != nil {
+		s.log.Warn("decisions download interrupted", "project", c.project.Slug, "err", err)
+	}
 }
 
 // decisionRequest is a decision as a client sends it: who decided and when
@@ -42,6 +93,7 @@ type decisionRequest struct {
 	Start    int    `json:"start"`
 	End      int    `json:"end"`
 	Decided  string `json:"decided"`
+	Reason   string `json:"reason"`
 }
 
 // handleSetDecision records a decision, replacing the one on the same
@@ -54,7 +106,7 @@ func (s *Server) handleSetDecision(w http.ResponseWriter, r *http.Request, c *ca
 		return
 	}
 	d := &coding.Decision{Key: req.Key, Document: req.Document, Code: req.Code, CoderA: req.CoderA, CoderB: req.CoderB,
-		Start: req.Start, End: req.End, Decided: req.Decided}
+		Start: req.Start, End: req.End, Decided: req.Decided, Reason: req.Reason}
 	if err := d.Validate(); err != nil {
 		s.writeError(w, r, err)
 		return

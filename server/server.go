@@ -227,6 +227,7 @@ func (s *Server) routes() {
 	p("PATCH /api/projects/{pid}/codes/{cid}", lead, s.handleUpdateCode)
 	p("DELETE /api/projects/{pid}/codes/{cid}", lead, s.handleDeleteCode)
 	p("POST /api/projects/{pid}/codes/{cid}/merge", lead, s.handleMergeCode)
+	p("GET /api/projects/{pid}/codes/{cid}/usage", lead, s.handleCodeUsage)
 	p("GET /api/projects/{pid}/codings", read, s.handleCodings)
 	p("POST /api/projects/{pid}/codings", code, s.handleAddCodings)
 	p("PATCH /api/projects/{pid}/codings/{id}", code, s.handleUpdateCoding)

@@ -129,7 +129,8 @@ var authzTable = map[string]authzRow{
 	"POST /api/projects/{pid}/codes/{cid}/merge": {"lead", authzJSON("POST", "/api/projects/{pid}/codes/{merge}/merge", func(f *authzFixture) any {
 		return map[string]string{"into": f.code}
 	})},
-	"GET /api/projects/{pid}/codings": {"read", authzGet("/api/projects/{pid}/codings")},
+	"GET /api/projects/{pid}/codes/{cid}/usage": {"lead", authzGet("/api/projects/{pid}/codes/{code}/usage")},
+	"GET /api/projects/{pid}/codings":           {"read", authzGet("/api/projects/{pid}/codings")},
 	"POST /api/projects/{pid}/codings": {"code", authzJSON("POST", "/api/projects/{pid}/codings", func(f *authzFixture) any {
 		return map[string]any{"document": f.did, "code": f.code, "start": f.offset + 3, "end": f.offset + 8}
 	})},

@@ -22,21 +22,7 @@ func TestBrowserAnalysis(t *testing.T) {
 	exe := chromiumPath(t)
 	ts := startServer(t)
 	api := ts.login(t, "lead", DemoPassword)
-	var proj struct {
-		Me string `json:"me"`
-	}
-	api.mustDo(200, "GET", "/api/projects/peer-support", nil, &proj)
-	var codes struct{ Codes []coding.Code }
-	api.mustDo(200, "GET", "/api/projects/peer-support/codes", nil, &codes)
-	var code coding.Code
-	for _, c := range codes.Codes {
-		if c.Name == "Emotional triggers" {
-			code = c
-		}
-	}
-	if code.ID == "" {
-		t.Fatal("the demo codebook has no code Emotional triggers")
-	}
+	me, code := demoMeAndCode(t, api, "Emotional triggers")
 	var docs struct{ Documents []coding.Document }
 	api.mustDo(200, "GET", "/api/projects/peer-support/documents", nil, &docs)
 	var search struct {
@@ -49,7 +35,7 @@ func TestBrowserAnalysis(t *testing.T) {
 	}
 	mine := func() []coding.Coding {
 		var cs struct{ Codings []coding.Coding }
-		api.mustDo(200, "GET", "/api/projects/peer-support/codings?coder="+proj.Me+"&code="+code.ID+"&descendants=false", nil, &cs)
+		api.mustDo(200, "GET", "/api/projects/peer-support/codings?coder="+me+"&code="+code.ID+"&descendants=false", nil, &cs)
 		return cs.Codings
 	}
 	before := len(mine())
@@ -78,12 +64,7 @@ func TestBrowserAnalysis(t *testing.T) {
 
 	// Auto-code every hit with the code picker, undo, and code them again.
 	autocode := func() {
-		b.run("open the picker", chromedp.Click(chromedp.CSS("#autocode")))
-		b.waitFor("the picker", `document.activeElement && document.activeElement.classList.contains("picker-input")`, "", 10*time.Second)
-		b.run("choose the code", keys("Emotional triggers"))
-		b.waitFor("the code highlighted", `document.querySelector(".picker-list [aria-selected=true]") && document.querySelector(".picker-list [aria-selected=true]").textContent.includes("Emotional triggers")`,
-			`document.querySelector(".picker-list").innerText`, 10*time.Second)
-		b.run("apply", keys("\r"))
+		b.pickCode("#autocode", "Emotional triggers")
 		b.waitFor("the result with an undo", `document.querySelector("#autocode-undo") && document.querySelector(".autocode-status").textContent.includes("Coded `+strconv.Itoa(hits)+`")`,
 			`document.querySelector(".autocode-status").textContent`, 10*time.Second)
 		waitMine(before + hits)
@@ -103,7 +84,7 @@ func TestBrowserAnalysis(t *testing.T) {
 	b.run("filter by code and coder", chromedp.Evaluate[chromedp.Void](`(() => {
   const set = (id, v) => { const s = document.getElementById(id); s.value = v; s.dispatchEvent(new Event("change")); };
   set("seg-code", `+jsString(code.ID)+`);
-  set("seg-coder", `+jsString(proj.Me)+`);
+  set("seg-coder", `+jsString(me)+`);
 })()`))
 	want := before + hits
 	b.waitFor("the segments", `document.querySelectorAll(".segment").length === `+strconv.Itoa(want)+` && location.search.includes("code=")`,

@@ -148,7 +148,7 @@ func TestBrowserReview(t *testing.T) {
 	if d, ok := decisionsOf(t, lead, pick.Document)[oldKey]; !ok || d.By != ids["lead"] || d.Start != 0 || d.End != 1 || d.CoderA != ids["ana"] {
 		t.Errorf("the rejection kept in the browser is on the server as %+v (found: %v); want it, by the lead", d, ok)
 	}
-	b.run("accept A", chromedp.Click(chromedp.CSS(`[data-case]:focus button[data-act="Accept A"]`)))
+	b.run("accept A", chromedp.Click(chromedp.CSS(`[data-case]:focus button[data-act="a"]`)))
 	consensus := waitConsensus(t, lead, pick.Document, proj.Consensus, 1)[0]
 	if consensus.Start != anaCoding.Start || consensus.End != anaCoding.End || consensus.CodeID != anaCoding.CodeID {
 		t.Errorf("consensus coding is %s [%d,%d), want ana's %s [%d,%d)", consensus.CodeID, consensus.Start, consensus.End, anaCoding.CodeID, anaCoding.Start, anaCoding.End)
@@ -181,7 +181,7 @@ func TestBrowserReview(t *testing.T) {
 			t.Errorf("after editing the span the consensus holds %+v, want a coding [%d,%d)", edited, caseStart+1, caseStart+11)
 		}
 		// Undo clears it from the consensus again.
-		sel := fmt.Sprintf(`[data-case][data-start="%d"] button[data-act="Undo: clear the consensus here"]`, caseStart)
+		sel := fmt.Sprintf(`[data-case][data-start="%d"] button[data-act="undo"]`, caseStart)
 		clickWhenThere(b, "undo it", sel)
 		waitConsensus(t, lead, pick.Document, proj.Consensus, 1)
 
@@ -209,7 +209,7 @@ func TestBrowserReview(t *testing.T) {
 		b.waitFor("another lead's rejection to show live, with their name", `document.querySelector(`+jsString(again+` .adj-badge.rejected`)+`).textContent.includes("lead2")`,
 			`document.querySelector(`+jsString(again)+`).innerText`, 10*time.Second)
 		b.shot("rejected-by-another-lead")
-		clickWhenThere(b, "undo the rejection", again+` button[data-act="Undo the rejection"]`)
+		clickWhenThere(b, "undo the rejection", again+` button[data-act="undo"]`)
 		b.waitFor("the case to be open after undoing the rejection", `document.querySelector(`+jsString(again+` .adj-badge.open`)+`)`, "", 10*time.Second)
 		if _, ok := decisionsOf(t, lead2, pick.Document)[key]; ok {
 			t.Errorf("after undoing the rejection the server still holds it")

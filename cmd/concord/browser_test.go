@@ -915,20 +915,27 @@ func TestBrowserCodebookLead(t *testing.T) {
 	}
 	b.waitFor("the new code in the tree", `document.querySelector('.code-row[data-code="`+kind.ID+`"]')`, "", 10*time.Second)
 
-	// Rename it in the details panel.
-	b.run("select it", chromedp.Click(chromedp.CSS(`.code-row[data-code="`+kind.ID+`"]`)))
-	b.waitFor("its details", `document.querySelector(".code-details form input")`, "", 10*time.Second)
-	b.run("rename", chromedp.Evaluate[chromedp.Void](`(() => { const i = document.querySelector(".code-details form input"); i.value = "Kindness and care"; })()`),
-		chromedp.Click(chromedp.CSS(`.code-details form button[type="submit"]`)))
+	// Rename it in the editor, a dialog opened from its row.
+	editor := func(id string) {
+		t.Helper()
+		row := `.code-row[data-code="` + id + `"]`
+		b.run("select it", chromedp.Evaluate[chromedp.Void](`(() => { const r = document.querySelector(`+jsString(row)+`); if (!r.classList.contains("selected")) r.click(); })()`))
+		clickWhenThere(b, "open its editor", row+` [data-act=edit]`)
+		b.waitFor("the editor", `document.querySelector("dialog[open] .code-editor input")`, "", 10*time.Second)
+	}
+	editor(kind.ID)
+	b.run("rename", chromedp.Evaluate[chromedp.Void](`(() => { const i = document.querySelector("dialog[open] .code-editor input"); i.value = "Kindness and care"; })()`),
+		chromedp.Click(chromedp.CSS(`dialog[open] .code-editor button[type="submit"]`)))
 	waitCode("Kindness and care", true)
+	b.waitFor("the editor to close", `!document.querySelector("dialog[open]")`, "", 10*time.Second)
 	b.shot("details")
 
 	// Code some text with it through the API, then merge it into Warmth.
 	var docs struct{ Documents []coding.Document }
 	api.mustDo(200, "GET", "/api/projects/peer-support/documents", nil, &docs)
 	api.mustDo(201, "POST", "/api/projects/peer-support/codings", map[string]any{"document": docs.Documents[0].ID, "code": kind.ID, "start": 0, "end": 5}, nil)
-	b.waitFor("the details again", `document.querySelector(".code-details button:not([type])")`, "", 10*time.Second)
-	b.run("merge into…", chromedp.Click(chromedp.CSS(`.code-details > .row button:first-child`)))
+	editor(kind.ID)
+	b.run("merge into…", chromedp.Click(chromedp.CSS(`dialog[open] .code-editor .spacer + button`)))
 	b.waitFor("the merge dialog", `document.querySelector("dialog[open] select")`, "", 10*time.Second)
 	b.run("choose Warmth and merge", chromedp.Evaluate[chromedp.Void](`document.querySelector("dialog[open] select").value = "`+warm.ID+`"`),
 		chromedp.Click(chromedp.CSS(`dialog[open] button[type="submit"]`)))
@@ -941,11 +948,10 @@ func TestBrowserCodebookLead(t *testing.T) {
 
 	// Delete Warmth: the dialog asks what happens to its codings.
 	b.waitFor("Warmth in the tree", `document.querySelector('.code-row[data-code="`+warm.ID+`"]')`, "", 10*time.Second)
-	// The merge left Warmth selected; select it unless it already is.
-	b.run("select Warmth", chromedp.Evaluate[chromedp.Void](`(() => { const r = document.querySelector('.code-row[data-code="`+warm.ID+`"]'); if (!r.classList.contains("selected")) r.click(); })()`))
-	b.waitFor("its details", `document.querySelector(".code-details .danger")`, "", 10*time.Second)
-	b.run("delete…", chromedp.Click(chromedp.CSS(".code-details .danger")))
-	b.waitFor("the delete dialog", `document.querySelector("dialog[open] #what-delete")`, "", 10*time.Second)
+	// The merge left Warmth selected; the editor selects it unless it already is.
+	editor(warm.ID)
+	b.run("delete…", chromedp.Click(chromedp.CSS("dialog[open] .code-editor .danger")))
+	b.waitFor("the delete dialog with its count", `document.querySelector("dialog[open] #what-delete") && !document.querySelector("dialog[open] fieldset").hidden`, "", 10*time.Second)
 	b.shot("delete-dialog")
 	b.run("delete its codings too", chromedp.Click(chromedp.CSS("dialog[open] #what-delete")),
 		chromedp.Click(chromedp.CSS(`dialog[open] button[type="submit"]`)))

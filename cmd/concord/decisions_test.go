@@ -156,9 +156,11 @@ func TestDecisionsAreSharedBetweenLeads(t *testing.T) {
 	}{
 		{"not JSON", `{"key":`, 400, "not valid"},
 		{"unknown field", with("by", leadID), 400, `unknown field "by"`},
-		{"accepted", with("decided", "accepted"), 400, `decided must be "rejected"`},
-		{"no decided", with("decided", nil), 400, `decided must be "rejected"`},
+		{"accepted", with("decided", "accepted"), 400, `decided must be one of`},
+		{"no decided", with("decided", nil), 400, `decided must be one of`},
 		{"no key", with("key", nil), 400, "needs a key"},
+		{"reason too long", with("reason", strings.Repeat("why ", coding.MaxDecisionReason)), 400, "reason is too long"},
+		{"reason with NUL", with("reason", "why\u0000"), 400, "reason contains a NUL"},
 		{"key too long", with("key", strings.Repeat("k", coding.MaxDecisionKey+1)), 400, "key is too long"},
 		{"end before start", with("end", 90), 400, "must be after its start"},
 		{"negative start", with("start", -5), 400, "must not be negative"},

@@ -6,18 +6,21 @@
 // overlapping codings (of the code or its descendants) by either coder
 // that holds at least one differing stretch — the unit a lead decides on.
 // A case is settled when the consensus layer has a coding of the code
-// overlapping it, or when a lead rejected it. "Reject" (neither coder was
-// right) writes nothing to the consensus layer, so the server records it
-// as a decision of its own (/api/projects/{pid}/decisions), keyed by the
-// case's key: every lead sees it, live (decision.set / decision.cleared
-// events), with who decided and when — see README, "Reviewing agreement
-// and adjudicating", and docs/API.md.
+// overlapping it, or when a lead rejected it or sided with a coder who
+// coded nothing there. Every ruling is recorded on the server as a
+// decision (/api/projects/{pid}/decisions), keyed by the case's key, with
+// the lead's reason: every lead sees it, live (decision.set /
+// decision.cleared events), with who decided, when and why. For a
+// rejection, or siding with a coder who coded nothing, the decision is
+// the only record, since nothing is written to the consensus layer — see
+// README, "Reviewing agreement and adjudicating", and docs/API.md.
 
 import { api, projectPath } from "./api.js";
 import { project } from "./state.js";
 import { leadsOnly } from "./agreement.js";
 import { cpSlice, cpLength, utf16ToCp } from "./offsets.js";
 import { h, clear, toast, plural, rgba } from "./ui.js";
+import { CASE_WORDS, decisionWords } from "./decisionwords.js";
 
 const CONTEXT = 160; // code points of text shown around a case
 
@@ -73,6 +76,8 @@ class Review {
     this.offs = [];
     this.editing = null; // the open span editor: {key, code, start, end}
     this.decisions = new Map(); // case key -> the server's decision, for the document shown
+    this.reasons = new Map(); // case key -> the reason typed for it, not yet sent
+    this.reasonEditing = ""; // the settled case whose reason is being changed
     this.decisionLog = null; // while decisions load: the decision events that arrive meanwhile
     this.timer = 0;
     this.seq = 0;
@@ -105,7 +110,8 @@ class Review {
         `, compared by ${this.unit}. Dotted outlines mark where they differ. Each decision is written into the consensus layer, which everyone sees live.`),
       h("div", { class: "toolbar adj-tools" }, h("label", {}, "Document ", this.docSel),
         h("label", { class: "check" }, this.hideSettled, " Hide settled"),
-        h("span", { class: "muted", text: "Keys: j / k move · a accept A · b accept B · o both · r reject · e edit span" })),
+        h("span", { class: "muted", text: "Keys: j / k move · a side with A · b side with B · o code what either coded · r neither · e edit span" }),
+        h("a", { class: "adj-download", href: projectPath(this.pid, "decisions") + "?format=csv", download: "", text: "Download all decisions (CSV)", title: "Every decision of this project, with its reason, who decided and when" })),
       this.summary, this.list);
     this.root.append(h("div", { class: "layout" }, this.page));
     document.title = "Review · Concord";
@@ -219,23 +225,28 @@ class Review {
     }
   }
 
-  /** rejection returns the lead's rejection of a case, if there is one. */
-  rejection(cs) {
+  /**
+   * uncodedBy says whether the case's decision leaves it uncoded: a
+   * rejection, or siding with a coder who coded nothing there.
+   */
+  uncodedBy(cs) {
     const d = this.decisions.get(cs.key);
-    return d && d.decided === "rejected" ? d : null;
+    if (!d) return null;
+    if (d.decided === "rejected" || (d.decided === "accepted_a" && !cs.a.length) || (d.decided === "accepted_b" && !cs.b.length)) return d;
+    return null;
   }
 
-  /** settled says how a case was decided: the consensus codings over it, "rejected", or "" while open. */
+  /** settled says how a case was decided: the consensus codings over it, "uncoded", or "" while open. */
   settled(cs) {
     const over = this.layers.c.filter((c) => c.start < cs.end && c.end > cs.start);
     if (over.length) return over;
-    return this.rejection(cs) ? "rejected" : "";
+    return this.uncodedBy(cs) ? "uncoded" : "";
   }
 
   draw() {
     const focused = document.activeElement && document.activeElement.closest && document.activeElement.closest("[data-case]");
     const focusedKey = focused && focused.dataset.case;
-    const field = document.activeElement && document.activeElement.closest && document.activeElement.closest(".adj-edit") ? document.activeElement.dataset.field : "";
+    const field = document.activeElement && document.activeElement.closest && document.activeElement.closest(".adj-edit, .adj-reason-form") ? document.activeElement.dataset.field : "";
     let done = 0;
     const cards = [];
     this.cases.forEach((cs, i) => {
@@ -251,7 +262,7 @@ class Review {
       : "The two coders no longer differ in this document.";
     if (focusedKey) {
       const again = this.list.querySelector(`[data-case="${CSS.escape(focusedKey)}"]`);
-      const input = again && field && again.querySelector(`.adj-edit [data-field="${field}"]`);
+      const input = again && field && again.querySelector(`[data-field="${field}"]`);
       if (input || again) (input || again).focus({ preventScroll: true });
     }
   }
@@ -297,48 +308,136 @@ class Review {
     return el;
   }
 
+  /**
+   * around returns the passage shown for a case: the case with about
+   * CONTEXT code points either side, cut between words (a cut mid-word
+   * read as a different word).
+   */
+  around(cs) {
+    const len = cpLength(this.text);
+    let from = Math.max(0, cs.start - CONTEXT);
+    let to = Math.min(len, cs.end + CONTEXT);
+    const space = (c) => /\s/u.test(c);
+    if (from > 0) {
+      const before = [...cpSlice(this.text, from - 1, cs.start)];
+      const i = space(before[0]) ? 0 : before.findIndex(space);
+      if (i > 0) from += i;
+    }
+    if (to < len) {
+      const after = [...cpSlice(this.text, cs.end, to + 1)];
+      if (!space(after[after.length - 1])) {
+        let j = after.length - 1;
+        while (j > 0 && !space(after[j])) j--;
+        if (j > 0) to = cs.end + j;
+      }
+    }
+    return [from, to];
+  }
+
   card(cs, i, how) {
-    const from = Math.max(0, cs.start - CONTEXT);
-    const to = Math.min(cpLength(this.text), cs.end + CONTEXT);
+    const [from, to] = this.around(cs);
     const col = (side, name, codings) => h("div", { class: "adj-col" },
       h("div", { class: "adj-who" }, h("span", { class: "dot", style: { backgroundColor: project.coderColour(side) } }), " ", name,
         h("span", { class: "muted", text: codings.length ? " · " + [...new Set(codings.map((c) => project.codePath(c.code)))].join(", ") : " · did not code this" })),
       this.passage(from, to, codings, cs.diffs));
+    const d = this.decisions.get(cs.key);
+    const nameA = "A · " + project.coderName(this.a);
+    const nameB = "B · " + project.coderName(this.b);
+    const byline = (x) => {
+      const who = x.by === project.me ? "you" : project.coderName(x.by);
+      const when = new Date(x.at).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+      return { short: `decided by ${who}`, long: `Decided by ${who} on ${when}. Every lead sees this.` };
+    };
     let status;
-    if (how === "rejected") {
-      const d = this.rejection(cs);
-      const who = d.by === project.me ? "you" : project.coderName(d.by);
-      const when = new Date(d.at).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
-      status = h("span", { class: "adj-badge rejected", text: `Rejected by ${who}: left out of the consensus`, title: `Rejected by ${who} on ${when}. Every lead sees this.` });
-    } else if (how) status = h("span", { class: "adj-badge settled", text: "Settled: the consensus codes " + how.map((c) => `${c.start.toLocaleString()}–${c.end.toLocaleString()}`).join(", ") });
-    else status = h("span", { class: "adj-badge open", text: "Open" });
-    const consensus = how && how !== "rejected"
+    if (how === "uncoded") {
+      const by = byline(d);
+      status = h("span", { class: "adj-badge uncoded" + (d.decided === "rejected" ? " rejected" : ""), text: `${decisionWords(d.decided, nameA, nameB, true)} — ${by.short}`, title: by.long });
+    } else if (how) {
+      // A decision to leave the case uncoded that the consensus has since
+      // coded (from the reader) no longer says how it was settled.
+      const by = d && !this.uncodedBy(cs) ? byline(d) : null;
+      status = h("span", { class: "adj-badge settled", text: "Settled: the consensus codes " + how.map((c) => `${c.start.toLocaleString()}–${c.end.toLocaleString()}`).join(", ") +
+        (by ? ` (${decisionWords(d.decided, nameA, nameB, false)}) — ${by.short}` : ""), title: by ? by.long : "" });
+    } else status = h("span", { class: "adj-badge open", text: "Open" });
+    const consensus = how && how !== "uncoded"
       ? h("div", { class: "adj-col adj-consensus" }, h("div", { class: "adj-who" }, h("span", { class: "dot", style: { backgroundColor: project.coderColour(project.consensus) } }), " Consensus"),
         this.passage(from, to, this.layers.c.filter((c) => c.start < to && c.end > from), []))
       : null;
-    const btn = (text, title, fn, cls) => h("button", { class: cls || "", text, title, "data-act": text, on: { click: () => fn() } });
+    const btn = (act, text, title, fn, cls) => h("button", { class: cls || "", text, title, "data-act": act, on: { click: () => fn() } });
+    const words = (kind) => CASE_WORDS[kind](cs, nameA, nameB);
     const actions = h("div", { class: "row adj-actions" },
       how
-        ? btn(how === "rejected" ? "Undo the rejection" : "Undo: clear the consensus here", "Reopen this case", () => this.reopen(cs, how))
+        ? btn("undo", how === "uncoded" ? "Undo this decision" : "Undo: clear the consensus here", "Reopen this case", () => this.reopen(cs, how))
         : [
-          btn("Accept A", `Copy ${project.coderName(this.a)}'s codings here into the consensus layer (a)`, () => this.accept(cs, "a"), "primary"),
-          btn("Accept B", `Copy ${project.coderName(this.b)}'s codings here into the consensus layer (b)`, () => this.accept(cs, "b"), "primary"),
-          btn("Accept both", "The consensus codes all the text either coder coded here (o)", () => this.accept(cs, "both")),
-          btn("Reject", "Neither is right: nothing goes into the consensus layer (r)", () => this.reject(cs)),
-          btn("Edit span…", "Choose the code and exactly where it starts and ends (e)", () => this.editForm(cs, card)),
+          btn("a", ...words("accepted_a"), () => this.accept(cs, "a"), "primary"),
+          btn("b", ...words("accepted_b"), () => this.accept(cs, "b"), "primary"),
+          btn("both", ...words("accepted_both"), () => this.accept(cs, "both")),
+          btn("reject", ...words("rejected"), () => this.reject(cs)),
+          btn("edit", ...words("edited"), () => this.editForm(cs, card)),
         ],
       h("a", { class: "adj-open", href: `/p/${encodeURIComponent(project.project.slug)}/d/${encodeURIComponent(this.docId)}?at=${cs.start}`, "data-link": "", text: "Open in the reader" }));
+    const reason = this.reasonRow(cs, how, d);
     const card = h("article", { class: "card adj-case" + (how ? " done" : ""), tabindex: "0", "data-case": cs.key, "data-start": String(cs.start),
       "aria-label": `Case ${i + 1} of ${this.cases.length}` },
     h("header", {}, h("strong", { text: `Case ${i + 1} of ${this.cases.length}` }),
       h("span", { class: "muted", text: ` · characters ${cs.start.toLocaleString()}–${cs.end.toLocaleString()}` }), status),
-    h("div", { class: "adj-cols" }, col(this.a, "A · " + project.coderName(this.a), cs.a), col(this.b, "B · " + project.coderName(this.b), cs.b)),
-    consensus, actions);
+    h("div", { class: "adj-cols" }, col(this.a, nameA, cs.a), col(this.b, nameB, cs.b)),
+    consensus, reason, actions);
     if (this.editing && this.editing.key === cs.key) card.append(this.form(cs));
     return card;
   }
 
+  /**
+   * reasonRow is where a case's reason is written: a field while the case
+   * is open (sent with the decision), the reason itself once decided,
+   * with a way to change it.
+   */
+  reasonRow(cs, how, d) {
+    const field = (value, label) => {
+      const input = h("input", { class: "adj-reason", "data-field": "reason", "aria-label": label, placeholder: "Why? (optional; saved with your decision, every lead sees it)", maxlength: "2000", value });
+      input.addEventListener("input", () => this.reasons.set(cs.key, input.value));
+      return input;
+    };
+    if (!how) {
+      return h("label", { class: "adj-reason-form" }, h("span", { class: "adj-reason-label", text: "Reason" }), field(this.reasons.get(cs.key) || "", "Reason for your decision (optional)"));
+    }
+    if (!d) return null; // settled in the reader, without a decision here
+    if (this.reasonEditing === cs.key) {
+      const input = field(this.reasons.has(cs.key) ? this.reasons.get(cs.key) : d.reason || "", "Reason for this decision");
+      const done = () => {
+        this.reasonEditing = "";
+        this.reasons.delete(cs.key);
+        this.draw();
+      };
+      const form = h("form", { class: "row adj-reason-form" }, h("span", { class: "adj-reason-label", text: "Reason" }), input,
+        h("button", { type: "submit", class: "primary", text: "Save reason" }), h("button", { type: "button", text: "Cancel", on: { click: done } }));
+      form.addEventListener("submit", async (e) => {
+        e.preventDefault();
+        if (await this.record(cs, d.decided, input.value)) done();
+      });
+      form.addEventListener("keydown", (e) => {
+        if (e.key === "Escape") {
+          e.stopPropagation();
+          done();
+        }
+      });
+      return form;
+    }
+    return h("p", { class: "adj-reason-shown" },
+      d.reason ? [h("span", { class: "adj-reason-label", text: "Reason: " }), h("span", { class: "adj-reason-text", text: d.reason })] : h("span", { class: "muted", text: "No reason given." }),
+      " ", h("button", { type: "button", class: "link", "data-act": "reason", text: d.reason ? "Change the reason" : "Add a reason", on: { click: () => {
+        this.reasonEditing = cs.key;
+        this.draw();
+        const again = this.list.querySelector(`[data-case="${CSS.escape(cs.key)}"] .adj-reason`);
+        if (again) again.focus();
+      } } }));
+  }
+
   // ---- decisions ----
+
+  // Decisions show in their case's badge, and the summary (a live region)
+  // counts what is settled: a toast saying so again covered the next
+  // case's buttons. Only failures get a toast, which stays until closed.
 
   /** write adds spans to the consensus layer and reports whether the consensus now has them. */
   async write(spans) {
@@ -359,7 +458,6 @@ class Review {
       const r = await api("POST", projectPath(this.pid, "codings"), { codings });
       const ids = new Set(this.layers.c.map((c) => c.id));
       for (const c of r.codings) if (!ids.has(c.id)) this.layers.c.push(c);
-      toast(`${plural(codings.length, "coding")} added to the consensus layer.`, "ok");
       this.draw();
       return true;
     } catch (e) {
@@ -368,7 +466,7 @@ class Review {
     }
   }
 
-  accept(cs, side) {
+  async accept(cs, side) {
     if (side === "both") {
       const byCode = new Map();
       for (const c of [...cs.a, ...cs.b]) {
@@ -377,56 +475,70 @@ class Review {
       }
       const spans = [];
       for (const [code, list] of byCode) for (const s of mergeSpans(list)) spans.push({ code, ...s });
-      return this.write(spans);
+      if (await this.write(spans)) await this.record(cs, "accepted_both");
+      return;
     }
+    const kind = side === "a" ? "accepted_a" : "accepted_b";
+    // A coder who coded nothing here: siding with them writes nothing,
+    // and the decision alone keeps the case settled.
     if (!cs[side].length) {
-      // That coder did not code this stretch: accepting them means the
-      // consensus leaves it uncoded.
-      return this.reject(cs, `${project.coderName(side === "a" ? this.a : this.b)} did not code this: the consensus leaves it uncoded.`);
+      await this.record(cs, kind);
+      return;
     }
-    return this.write(cs[side].map((c) => ({ code: c.code, start: c.start, end: c.end })));
+    if (await this.write(cs[side].map((c) => ({ code: c.code, start: c.start, end: c.end })))) await this.record(cs, kind);
   }
 
   /** decisionFor is the body that records a decision on a case of the document shown. */
-  decisionFor(cs, decided) {
-    return { key: cs.key, document: this.docId, code: this.code, coder_a: this.a, coder_b: this.b, start: cs.start, end: cs.end, decided };
+  decisionFor(cs, decided, reason) {
+    return { key: cs.key, document: this.docId, code: this.code, coder_a: this.a, coder_b: this.b, start: cs.start, end: cs.end, decided, reason };
   }
 
-  async reject(cs, why) {
+  /**
+   * record stores the lead's decision on a case with its reason (the one
+   * typed into the case, unless given), and reports whether it was stored.
+   */
+  async record(cs, decided, reason) {
+    const why = (reason !== undefined ? reason : this.reasons.get(cs.key) || "").trim();
     try {
-      const r = await api("PUT", projectPath(this.pid, "decisions"), this.decisionFor(cs, "rejected"));
+      const r = await api("PUT", projectPath(this.pid, "decisions"), this.decisionFor(cs, decided, why));
       if (r.decision.document === this.docId) this.decisions.set(r.decision.key, r.decision);
-      toast(why || "Rejected: nothing goes into the consensus layer here. Every lead sees this.");
+      this.reasons.delete(cs.key);
       this.draw();
+      return true;
     } catch (e) {
-      toast("Could not record the rejection: " + e.message, "error");
+      toast("Could not record the decision: " + e.message, "error");
+      return false;
     }
   }
 
+  reject(cs) {
+    return this.record(cs, "rejected");
+  }
+
   async reopen(cs, how) {
-    if (how === "rejected") {
+    if (how !== "uncoded") {
+      try {
+        await api("POST", projectPath(this.pid, "codings", "delete"), { ids: how.map((c) => c.id) });
+        const gone = new Set(how.map((c) => c.id));
+        this.layers.c = this.layers.c.filter((c) => !gone.has(c.id));
+      } catch (e) {
+        toast("Could not change the consensus layer: " + e.message, "error");
+        return;
+      }
+    }
+    if (this.decisions.has(cs.key)) {
       try {
         await api("DELETE", projectPath(this.pid, "decisions") + "?" + new URLSearchParams({ key: cs.key }));
       } catch (e) {
         // 404: another lead took it back first, which is what was wanted.
         if (e.status !== 404) {
-          toast("Could not undo the rejection: " + e.message, "error");
+          toast("Could not undo the decision: " + e.message, "error");
           return;
         }
       }
       this.decisions.delete(cs.key);
-      this.draw();
-      return;
     }
-    try {
-      await api("POST", projectPath(this.pid, "codings", "delete"), { ids: how.map((c) => c.id) });
-      const gone = new Set(how.map((c) => c.id));
-      this.layers.c = this.layers.c.filter((c) => !gone.has(c.id));
-      toast("Removed from the consensus layer.");
-      this.draw();
-    } catch (e) {
-      toast("Could not change the consensus layer: " + e.message, "error");
-    }
+    this.draw();
   }
 
   /** editForm opens the span editor of a case. Its state lives in this.editing, so a live redraw keeps it open. */
@@ -500,7 +612,7 @@ class Review {
       if (!valid()) return;
       if (await this.write([{ code: ed.code, start: ed.start, end: ed.end }])) {
         this.editing = null;
-        this.draw();
+        await this.record(cs, "edited");
       }
     });
     update();

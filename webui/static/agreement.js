@@ -64,6 +64,12 @@ function unitWords(unit) {
   }[unit];
 }
 
+/** differ says what a cell's small number counts: "249 characters coded by one only". */
+function differ(unit, n) {
+  const [what, either] = unitWords(unit);
+  return `${plural(n, what)} ${either}`;
+}
+
 /** overallWords says what the overall count counts: for characters and
  * presence each unit once per code compared, which would read as more
  * characters than the corpus holds if called characters. */
@@ -270,11 +276,13 @@ export async function mount(root, { pid }) {
           class: "agr-cell" + (defined ? (CHANCE_CORRECTED.has(r.pair_metric) && (c.value < 0 || c.value >= 0.8) ? "" : " light") : " undefined"),
           title: cellTitle(r, cell, row.path, a, b), "data-cell": key, "data-code": row.code,
           // A screen reader hears the row, the column and the figure, not just "0.23 249".
-          "aria-label": `${row.path}, ${project.coderName(a)} and ${project.coderName(b)}: ${defined ? `${METRICS[r.pair_metric] || r.pair_metric} ${fmt(c.value)}` : "cannot be computed"}`,
+          "aria-label": `${row.path}, ${project.coderName(a)} and ${project.coderName(b)}: ${defined ? `${METRICS[r.pair_metric] || r.pair_metric} ${fmt(c.value)}` : "cannot be computed"}` +
+            (r.unit === "unitized" ? "" : `; ${differ(r.unit, cell.counts.either)}`),
           "aria-pressed": st.cell && st.cell.code === row.code && st.cell.a === a && st.cell.b === b ? "true" : "false",
           on: { click: () => choose({ code: row.code, a, b }) },
         }, h("span", { class: "v", text: defined ? fmt(c.value) : "n/a" }),
-          h("span", { class: "n", text: r.unit === "unitized" ? "" : cell.counts.either.toLocaleString() }));
+          // The small number is labelled where it stands: a bare "249" said nothing.
+          r.unit === "unitized" ? null : h("span", { class: "n", title: differ(r.unit, cell.counts.either), text: `${cell.counts.either.toLocaleString()} differ` }));
         if (defined && CHANCE_CORRECTED.has(r.pair_metric)) btn.style.backgroundColor = colourOf(c.value)[1];
         tr.append(h("td", {}, btn));
       });

@@ -243,7 +243,8 @@ const helpSections = [
   ["Documents page (leads)", [["Alt+↑ / Alt+↓", "move the focused document up / down"], ["F2", "rename it"], ["Delete", "move it to the trash"], ["arrow keys, Tab, Enter", "move between cells of the attribute sheet"]]],
   ["In a project", [["s", "search and auto-code"], ["g", "coded segments"], ["a", "analysis"]]],
   ["Code picker", [["type", "filter codes by name or path"], ["↓ / ↑", "move"], ["Space or Ctrl+Enter", "tick several codes"], ["Enter", "apply the ticked codes (or the highlighted one)"], ["Escape", "close"]]],
-  ["Reviewing agreement (leads)", [["arrow keys", "move between cells of the heatmap"], ["Enter", "list the cell's disagreements"], ["j / k", "next / previous case"], ["a / b / o", "accept A, B or both into the consensus"], ["r", "reject (nothing goes into the consensus)"], ["e", "edit the span"]]],
+  ["Reviewing agreement (leads)", [["arrow keys", "move between cells of the heatmap"], ["Enter", "list the cell's disagreements"], ["j / k", "next / previous case"], ["a / b", "side with A or B (code as they did, or keep no coding where they coded nothing)"], ["o", "code what either coded"], ["r", "neither: leave it uncoded"], ["e", "edit the span"]]],
+  ["Codebook (leads)", [["e on a code", "edit it in a dialog (also: double-click, or Edit… on the selected row)"]]],
 ];
 
 function showHelp() {

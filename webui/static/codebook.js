@@ -56,7 +56,9 @@ export function mount(root, opts = {}) {
         },
         h("span", { class: "swatch", style: { backgroundColor: project.codeColour(c.id) } }),
         h("span", { class: "name", text: c.name }),
-        n ? h("span", { class: "count", title: "codings in this document", text: String(n) }) : null);
+        n ? h("span", { class: "count", title: "codings in this document", text: String(n) }) : null,
+        // The editor opens from the row itself, where the lead is looking.
+        project.isLead && c.id === selected ? h("button", { type: "button", class: "small code-edit", "data-act": "edit", tabindex: "-1", text: "Edit…", title: "Rename, define, move, merge or delete this code (e)" }) : null);
         row.style.paddingLeft = 0.4 + depth * 1.1 + "rem";
         into.append(h("li", {}, row, kids.childElementCount ? kids : null));
       }
@@ -79,7 +81,12 @@ export function mount(root, opts = {}) {
   tree.addEventListener("click", (e) => {
     const row = e.target.closest(".code-row");
     if (!row) return;
-    select(row.dataset.code);
+    if (e.target.closest("[data-act=edit]")) editCode(row.dataset.code);
+    else select(row.dataset.code);
+  });
+  tree.addEventListener("dblclick", (e) => {
+    const row = e.target.closest(".code-row");
+    if (row && project.isLead) editCode(row.dataset.code);
   });
   tree.addEventListener("keydown", (e) => {
     const rows = rowsOf();
@@ -89,6 +96,11 @@ export function mount(root, opts = {}) {
     else if ((e.key === "Enter" || e.key === " ") && i >= 0) {
       e.preventDefault();
       select(rows[i].dataset.code);
+      return;
+    } else if (e.key === "e" && i >= 0 && project.isLead && !e.ctrlKey && !e.metaKey && !e.altKey) {
+      e.preventDefault();
+      e.stopPropagation();
+      editCode(rows[i].dataset.code);
       return;
     } else return;
     e.preventDefault();
@@ -116,7 +128,7 @@ export function mount(root, opts = {}) {
 
   function drawDetails() {
     const c = project.codes.get(selected);
-    // The parent list offers every code, so the codebook's shape counts too.
+    // The path shows the codebook's shape, so that counts too.
     const shape = c ? [...project.codes.values()].map((o) => o.id + "/" + o.parent + "/" + o.name) : [];
     const shown = JSON.stringify([c || null, c ? project.codeColour(c.id) : "", project.isLead, shape]);
     if (shown === shownDetails) return;
@@ -124,26 +136,43 @@ export function mount(root, opts = {}) {
     clear(details);
     if (!c) return;
     details.append(h("h3", {}, h("span", { class: "swatch", style: { backgroundColor: project.codeColour(c.id) } }), " ", project.codePath(c.id)));
-    if (!project.isLead) {
-      details.append(h("p", { class: c.description ? "" : "muted", text: c.description || "No definition yet." }));
-      if (!c.codable) details.append(h("p", { class: "muted", text: "A category: it groups codes and is not applied to text itself." }));
-      return;
-    }
-    const name = h("input", { value: c.name, "aria-label": "Name" });
+    details.append(h("p", { class: c.description ? "" : "muted", text: c.description || "No definition yet." }));
+    if (!c.codable) details.append(h("p", { class: "muted", text: "A category: it groups codes and is not applied to text itself." }));
+    if (project.isLead) details.append(h("div", { class: "row" }, h("button", { type: "button", text: "Edit…", on: { click: () => editCode(c.id) } })));
+  }
+
+  /**
+   * editCode opens a code's editor in a dialog: in view wherever the code
+   * was clicked, however long the codebook (a form below the tree was
+   * out of sight for codes low in the list).
+   */
+  function editCode(id) {
+    const c = project.codes.get(id);
+    if (!c) return;
+    const name = h("input", { value: c.name, "aria-label": "Name", required: true });
     const colour = h("input", { type: "color", value: c.colour || project.codeColour(c.id), "aria-label": "Colour" });
-    const desc = h("textarea", { rows: "3", "aria-label": "Definition", placeholder: "What this code means and when to apply it" });
+    const desc = h("textarea", { rows: "4", "aria-label": "Definition", placeholder: "What this code means and when to apply it" });
     desc.value = c.description || "";
     const parent = h("select", { "aria-label": "Parent code" }, h("option", { value: "", text: "(top level)" }),
       codeOptions((o) => o.id !== c.id && !isWithin(o.id, c.id)));
     parent.value = c.parent || "";
     const codable = h("input", { type: "checkbox", id: "codable-" + c.id, checked: c.codable });
-    const form = h("form", { class: "stack" },
+    const merge = h("button", { type: "button", text: "Merge into…" });
+    const del = h("button", { type: "button", class: "danger", text: "Delete…" });
+    const cancel = h("button", { type: "button", text: "Cancel" });
+    const form = h("form", { class: "stack code-editor" },
       h("label", {}, "Name", name),
       h("label", {}, "Colour", colour),
       h("label", {}, "Definition", desc),
       h("label", {}, "Parent", parent),
       h("label", { class: "check" }, codable, " can be applied to text"),
-      h("div", { class: "row" }, h("button", { type: "submit", class: "primary", text: "Save" })));
+      h("div", { class: "row" }, h("button", { type: "submit", class: "primary", text: "Save" }), cancel,
+        h("span", { class: "spacer" }), merge, del));
+    const m = modal(`Edit “${project.codePath(c.id)}”`, form);
+    name.focus();
+    cancel.addEventListener("click", () => m.close());
+    merge.addEventListener("click", () => { m.close(); mergeCode(c); });
+    del.addEventListener("click", () => { m.close(); deleteCode(c); });
     form.addEventListener("submit", async (e) => {
       e.preventDefault();
       const body = {};
@@ -152,14 +181,9 @@ export function mount(root, opts = {}) {
       if (desc.value !== (c.description || "")) body.description = desc.value;
       if (parent.value !== (c.parent || "")) body.parent = parent.value;
       if (codable.checked !== c.codable) body.codable = codable.checked;
-      if (!Object.keys(body).length) return;
-      await save(() => api("PATCH", projectPath(project.pid, "codes", c.id), body), "Saved.");
+      if (!Object.keys(body).length) return m.close();
+      if (await save(() => api("PATCH", projectPath(project.pid, "codes", c.id), body), "Saved.")) m.close();
     });
-    const merge = h("button", { text: "Merge into…" });
-    const del = h("button", { class: "danger", text: "Delete…" });
-    merge.addEventListener("click", () => mergeCode(c));
-    del.addEventListener("click", () => deleteCode(c));
-    details.append(form, h("div", { class: "row" }, merge, del));
   }
 
   async function save(fn, done) {
@@ -211,12 +235,16 @@ export function mount(root, opts = {}) {
   }
 
   function mergeCode(c) {
-    const into = h("select", { "aria-label": "Merge into" }, codeOptions((o) => o.id !== c.id && !isWithin(o.id, c.id) && o.codable));
+    const into = h("select", { "aria-label": "Merge into", required: true }, h("option", { value: "", text: "Choose a code…" }),
+      codeOptions((o) => o.id !== c.id && !isWithin(o.id, c.id) && o.codable));
     const err = h("p", { class: "error", role: "alert", hidden: true });
     const go = h("button", { type: "submit", class: "primary", text: "Merge" });
     const form = h("form", { class: "stack" },
       h("p", { text: `Every coding of “${project.codePath(c.id)}” moves to the code you choose, and “${c.name}” is removed. Codings that would become exact duplicates are dropped.` }),
       h("label", {}, "Merge into", into), err, h("div", { class: "row" }, go));
+    const usage = h("div", { class: "code-usage", role: "status" });
+    form.insertBefore(usage, form.children[1]);
+    api("GET", projectPath(project.pid, "codes", c.id, "usage")).then((u) => clear(usage).append(...usageLines(u, true)), () => usage.remove());
     const m = modal("Merge code", form);
     into.focus();
     form.addEventListener("submit", async (e) => {
@@ -241,28 +269,72 @@ export function mount(root, opts = {}) {
     });
   }
 
+  /**
+   * deleteCode asks what becomes of a code's codings, with no answer
+   * chosen in advance: a pre-selected "move to" sent codings into whatever
+   * code came first. It says first how many codings (by whom), sub-codes
+   * and memos the deletion touches.
+   */
   function deleteCode(c) {
     const kids = subtree(c.id).length - 1;
+    const optMove = h("input", { type: "radio", name: "what", value: "move", id: "what-move" });
     const optDelete = h("input", { type: "radio", name: "what", value: "delete", id: "what-delete" });
-    const optMove = h("input", { type: "radio", name: "what", value: "move", id: "what-move", checked: true });
-    const moveTo = h("select", { "aria-label": "Move codings to" }, codeOptions((o) => !isWithin(o.id, c.id) && o.codable));
-    if (!moveTo.options.length) {
-      optMove.disabled = true;
-      optMove.checked = false;
-      optDelete.checked = true;
-    }
+    const moveTo = h("select", { id: "move-to", "aria-label": "Move codings to" }, h("option", { value: "", text: "Choose a code…" }),
+      codeOptions((o) => !isWithin(o.id, c.id) && o.codable));
+    const usage = h("div", { class: "code-usage", role: "status", "aria-live": "polite" },
+      h("progress", { "aria-label": "Counting its codings" }), " Counting its codings…");
+    const choices = h("fieldset", { class: "code-delete-choices", hidden: true },
+      h("legend", { text: "What should happen to them?" }),
+      h("label", { class: "check" }, optMove, h("span", { class: "what-move-text", text: " Move them to " }), moveTo),
+      h("label", { class: "check" }, optDelete, h("span", { class: "what-delete-text", text: " Delete them with the code" })));
+    if (moveTo.options.length === 1) optMove.disabled = moveTo.disabled = true;
     const err = h("p", { class: "error", role: "alert", hidden: true });
-    const go = h("button", { type: "submit", class: "danger", text: "Delete code" });
+    const go = h("button", { type: "submit", class: "danger", text: "Delete code", disabled: true });
+    const cancel = h("button", { type: "button", text: "Cancel" });
     const form = h("form", { class: "stack" },
-      h("p", { text: `Delete “${project.codePath(c.id)}”${kids ? ` and its ${plural(kids, "sub-code")}` : ""}? What should happen to its codings (by every coder)?` }),
-      h("label", { class: "check" }, optMove, " Move them to ", moveTo),
-      h("label", { class: "check" }, optDelete, " Delete them too"),
-      err, h("div", { class: "row" }, go));
+      h("p", { text: `Delete “${project.codePath(c.id)}”${kids ? ` and its ${plural(kids, "sub-code")}` : ""}?` }),
+      usage, choices, err, h("div", { class: "row" }, go, cancel));
     const m = modal("Delete code", form);
-    optMove.focus();
+    cancel.focus();
+    cancel.addEventListener("click", () => m.close());
+    let count = -1; // codings affected, once known
+    const decide = () => {
+      if (count < 0) return;
+      if (count === 0) {
+        go.disabled = false;
+        go.textContent = "Delete code";
+        return;
+      }
+      const ok = optDelete.checked || (optMove.checked && moveTo.value);
+      go.disabled = !ok;
+      go.textContent = optDelete.checked ? `Delete code and ${plural(count, "coding")}`
+        : optMove.checked && moveTo.value ? `Move ${plural(count, "coding")} and delete code` : "Delete code";
+    };
+    moveTo.addEventListener("change", () => {
+      if (moveTo.value) optMove.checked = true;
+      decide();
+    });
+    optMove.addEventListener("change", () => {
+      decide();
+      if (!moveTo.value) moveTo.focus();
+    });
+    optDelete.addEventListener("change", decide);
+    api("GET", projectPath(project.pid, "codes", c.id, "usage")).then((u) => {
+      count = u.codings;
+      clear(usage).append(...usageLines(u));
+      choices.hidden = count === 0;
+      if (count) {
+        choices.querySelector(".what-move-text").textContent = ` Move ${count === 1 ? "it" : `all ${count.toLocaleString()}`} to `;
+        choices.querySelector(".what-delete-text").textContent = ` Delete ${count === 1 ? "it" : `all ${count.toLocaleString()}`} with the code`;
+      }
+      decide();
+    }, (ex) => {
+      clear(usage).append(h("span", { class: "error", text: "Could not count its codings: " + ex.message }));
+    });
     form.addEventListener("submit", async (e) => {
       e.preventDefault();
-      const q = optDelete.checked ? "codings=delete" : "move_to=" + encodeURIComponent(moveTo.value);
+      if (go.disabled) return;
+      const q = count === 0 || optDelete.checked ? "codings=delete" : "move_to=" + encodeURIComponent(moveTo.value);
       go.disabled = true;
       go.textContent = "Deleting…";
       try {
@@ -271,12 +343,11 @@ export function mount(root, opts = {}) {
         selected = "";
         draw();
         await project.reloadCodes();
-        toast(r.moved_to ? `Deleted; ${plural(r.codings_moved, "coding")} moved.` : `Deleted with ${plural(r.codings_deleted, "coding")}.`, "ok");
+        toast(r.moved_to ? `Deleted; ${plural(r.codings_moved, "coding")} moved to ${project.codePath(r.moved_to)}.` : `Deleted with ${plural(r.codings_deleted, "coding")}.`, "ok");
       } catch (ex) {
         err.textContent = ex.message;
         err.hidden = false;
-        go.disabled = false;
-        go.textContent = "Delete code";
+        decide();
       }
     });
   }
@@ -293,6 +364,22 @@ export function mount(root, opts = {}) {
 
 // Colours offered for new codes, in turn: distinct, and readable as thin bars.
 const PALETTE = ["#2a9d8f", "#e76f51", "#457b9d", "#8d5fd3", "#e9c46a", "#d1495b", "#3a86ff", "#6a994e", "#f4a261", "#7d8597"];
+
+/**
+ * usageLines says what deleting (or, with merging, merging) a code
+ * touches: its codings by layer, and for a deletion its sub-codes and the
+ * memos about it.
+ */
+function usageLines(u, merging) {
+  const layers = u.by_layer.map((l) => `${l.codings.toLocaleString()} ${l.coder === project.consensus ? "in the consensus layer" : "by " + project.coderName(l.coder)}`);
+  const lines = [h("p", { class: "usage-codings" }, u.codings
+    ? ["It has ", h("strong", { text: plural(u.codings, "coding") }), `${u.sub_codes ? ", counting its sub-codes'" : ""}: ${layers.join(", ")}.`]
+    : `Nobody has applied it${u.sub_codes ? " or its sub-codes" : ""} yet: no coding is affected.`)];
+  if (merging) return lines;
+  if (u.sub_codes) lines.push(h("p", { text: `Its ${plural(u.sub_codes, "sub-code")} ${u.sub_codes === 1 ? "is" : "are"} deleted with it.` }));
+  if (u.memos) lines.push(h("p", { text: `${plural(u.memos, "memo")} about it ${u.memos === 1 ? "stays" : "stay"}, no longer linked to a code.` }));
+  return lines;
+}
 
 function subtree(id) {
   const out = [id];

@@ -128,3 +128,29 @@ export function rgba(hex, a) {
   const n = parseInt(m[1], 16);
   return `rgba(${n >> 16},${(n >> 8) & 255},${n & 255},${a})`;
 }
+
+/**
+ * clipWords shortens s to about n characters at a word boundary, with an
+ * ellipsis where it was cut: at the end, or at the start when keepEnd (the
+ * text just before something, whose end matters). A cut never splits a
+ * word, unless one word alone is longer than n.
+ */
+export function clipWords(s, n, keepEnd = false) {
+  const chars = [...String(s)];
+  if (chars.length <= n) return chars.join("");
+  if (keepEnd) {
+    let from = chars.length - n;
+    const at = /\s/u.test(chars[from - 1]) ? -1 : chars.slice(from).findIndex((c) => /\s/u.test(c));
+    if (at >= 0 && at < n - 1) from += at + 1;
+    return "…" + chars.slice(from).join("").trimStart();
+  }
+  let to = n;
+  const head = chars.slice(0, n + 1);
+  for (let i = n; i > 0; i--) {
+    if (/\s/u.test(head[i])) {
+      to = i;
+      break;
+    }
+  }
+  return chars.slice(0, to).join("").trimEnd() + "…";
+}
