@@ -1,0 +1,34 @@
+// announce.js: what a screen reader should say about changes nobody
+// focused: a coding made, a selection's length, a teammate's coding
+// arriving. One polite live region for the whole page, so that messages
+// queue instead of interrupting each other.
+
+import { h } from "./ui.js";
+
+let region = null;
+let timer = 0;
+
+function live() {
+  if (!region || !document.body.contains(region)) {
+    region = h("div", { class: "sr-only", role: "status", "aria-live": "polite", "aria-atomic": "true", id: "announce" });
+    document.body.append(region);
+  }
+  return region;
+}
+
+/** announce says text now (the same text twice is said twice). */
+export function announce(text) {
+  clearTimeout(timer);
+  const r = live();
+  // Emptying first makes a repeated message a change the reader notices.
+  r.textContent = "";
+  requestAnimationFrame(() => {
+    r.textContent = text;
+  });
+}
+
+/** announceSoon says text once things have settled for a moment (a selection growing key by key is said once). */
+export function announceSoon(text, ms = 500) {
+  clearTimeout(timer);
+  timer = setTimeout(() => announce(text), ms);
+}
