@@ -168,6 +168,13 @@ func TestBrowserMarginStripes(t *testing.T) {
 	b.run("click ana's stripe", chromedp.Click(chromedp.CSS(`.margin .stripe[data-coding="`+aID+`"] .stripe-label`)))
 	b.waitFor("the coding panel", `document.querySelector('.coding-panel li[data-coding="`+aID+`"]')`, "", 5*time.Second)
 	b.shot("stripe-opened")
+	b.run("close the panel", keys("\x1b"))
+
+	// A teammate's coding arriving gets its stripe and is announced.
+	s4, e4 := span(t, text, "brought coffee")
+	newID := post(ana, code2, s4, e4)
+	b.waitFor("the new coding's stripe", `document.querySelector('.margin .stripe[data-coding="`+newID+`"]')`, `document.querySelectorAll(".margin .stripe").length`, 10*time.Second)
+	b.waitFor("the new coding to be announced", `document.querySelector("#announce") && document.querySelector("#announce").textContent.startsWith("Ana Ruiz coded") && document.querySelector("#announce").textContent.includes("brought coffee")`, `document.querySelector("#announce") && document.querySelector("#announce").textContent`, 10*time.Second)
 	b.checkClean()
 }
 

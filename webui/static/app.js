@@ -238,6 +238,7 @@ function signedOut() {
 const helpSections = [
   ["Everywhere", [["?", "show these shortcuts"], ["/", "search or filter the list"], ["j / k or ↓ / ↑", "move in a list"], ["Enter", "open"], ["Ctrl+Z", "undo my last coding change"], ["Ctrl+Shift+Z or Ctrl+Y", "redo"]]],
   ["Reading a document", [["select text, then c or Enter", "code the selection"], ["Escape", "close a panel, clear the selection"], ["l", "cycle the layers shown"], ["b", "back to the document list"]]],
+  ["Reading without a mouse", [["Tab", "into the text: a caret shows"], ["← → ↑ ↓, Home / End", "move the caret"], ["Shift + arrows", "select by character or line"], ["Ctrl+Shift+← / → (or Alt+Shift)", "select by word"], ["Alt+Shift+↓ / ↑", "select to the end / start of the sentence"], ["Tab / Shift+Tab", "next / previous coding in the text"], ["Enter", "open the coding in focus"]]],
   ["In a project", [["s", "search and auto-code"], ["g", "coded segments"], ["a", "analysis"]]],
   ["Code picker", [["type", "filter codes by name or path"], ["↓ / ↑", "move"], ["Space or Ctrl+Enter", "tick several codes"], ["Enter", "apply the ticked codes (or the highlighted one)"], ["Escape", "close"]]],
   ["Reviewing agreement (leads)", [["arrow keys", "move between cells of the heatmap"], ["Enter", "list the cell's disagreements"], ["j / k", "next / previous case"], ["a / b / o", "accept A, B or both into the consensus"], ["r", "reject (nothing goes into the consensus)"], ["e", "edit the span"]]],
