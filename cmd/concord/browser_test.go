@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -902,14 +903,22 @@ func TestBrowserCodebookLead(t *testing.T) {
 
 	// Create two codes from the dialog, by keyboard.
 	for _, name := range []string{"Kindness", "Warmth"} {
+		var list struct {
+			NextColour string `json:"next_colour"`
+		}
+		api.mustDo(200, "GET", "/api/projects/peer-support/codes", nil, &list)
 		b.run("open the new code dialog", chromedp.Click(chromedp.CSS(".codebook .panel-head button")))
 		b.waitFor("the new code dialog", `document.activeElement && document.activeElement.closest("dialog[open]")`, "", 10*time.Second)
+		b.waitFor("the dialog to propose the next code colour", `document.querySelector('dialog[open] input[type="color"]').value === "`+list.NextColour+`"`, `document.querySelector('dialog[open] input[type="color"]').value`, 10*time.Second)
 		b.run("type a name and submit", keys(name+"\r"))
 		waitCode(name, true)
 		b.waitFor("the dialog to close", `!document.querySelector("dialog[open]")`, "", 10*time.Second)
 	}
 	kind := waitCode("Kindness", true)
 	warm := waitCode("Warmth", true)
+	if kind.Colour == warm.Colour || !slices.Contains(coding.CodePalette, kind.Colour) || !slices.Contains(coding.CodePalette, warm.Colour) {
+		t.Errorf("the codes made in the dialog got %s and %s; want two distinct code colours", kind.Colour, warm.Colour)
+	}
 	if warm.ParentID != "" {
 		t.Fatalf("Warmth, made while Kindness (a top-level code) was selected, went under %s; want it beside Kindness", warm.ParentID)
 	}
