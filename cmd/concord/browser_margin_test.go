@@ -259,6 +259,9 @@ func TestBrowserKeyboardOnlyCoding(t *testing.T) {
 	if got := evalString(t, b, `getSelection().toString()`); !strings.HasPrefix(got, "Ben: and the rent?") {
 		t.Errorf("Shift+Alt+Down from the start of the last line selected %q; want the sentence \"Ben: and the rent?\"", got)
 	}
+	b.run("open the shortcuts", keys("?"))
+	b.waitFor("the shortcuts for reading without a mouse", `document.querySelector("dialog.help[open]") && document.querySelector("dialog.help").textContent.includes("Reading without a mouse")`, "", 5*time.Second)
+	b.shot("shortcuts")
 	b.checkClean()
 }
 

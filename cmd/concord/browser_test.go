@@ -734,6 +734,12 @@ func TestBrowserLongDocument(t *testing.T) {
 	}
 	b.waitFor("the text in view to be drawn", `(() => { const sc = document.querySelector(".scroller").getBoundingClientRect();
   return [...document.querySelectorAll(".doc-text .block")].filter(b => { const r = b.getBoundingClientRect(); return r.bottom > sc.top && r.top < sc.bottom; }).every(b => b.firstChild); })()`, "", 5*time.Second)
+	// The margin draws stripes beside the text in view, and only near it.
+	b.waitFor("coding stripes beside the text in view", `(() => { const sc = document.querySelector(".scroller").getBoundingClientRect();
+  return [...document.querySelectorAll(".margin .stripe")].some(s => { const r = s.getBoundingClientRect(); return r.bottom > sc.top && r.top < sc.bottom; }); })()`, `document.querySelectorAll(".margin .stripe").length`, 5*time.Second)
+	if n, _ := eval[int](b, `document.querySelectorAll(".margin .stripe, .margin .stripe-more").length`); n > total/20 {
+		t.Errorf("the margin holds %d stripes of %d codings; want only those near the viewport", n, total)
+	}
 	b.shot("scrolled")
 
 	// Select from the end of one block into the next one and code it.
