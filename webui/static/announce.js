@@ -7,6 +7,8 @@ import { h } from "./ui.js";
 
 let region = null;
 let timer = 0;
+let frame = 0;
+let latest = "";
 
 function live() {
   if (!region || !document.body.contains(region)) {
@@ -16,14 +18,20 @@ function live() {
   return region;
 }
 
-/** announce says text now (the same text twice is said twice). */
+/**
+ * announce says text now (the same text twice is said twice). Of a burst
+ * (a teammate's hundred auto-codings) only the last is said.
+ */
 export function announce(text) {
   clearTimeout(timer);
+  latest = text;
+  if (frame) return;
   const r = live();
   // Emptying first makes a repeated message a change the reader notices.
   r.textContent = "";
-  requestAnimationFrame(() => {
-    r.textContent = text;
+  frame = requestAnimationFrame(() => {
+    frame = 0;
+    r.textContent = latest;
   });
 }
 

@@ -71,7 +71,7 @@ export class Caret {
     const d = this.r.docEl.getBoundingClientRect();
     const box = this.r.scroller.getBoundingClientRect();
     const pad = parseFloat(getComputedStyle(this.r.docEl).paddingLeft) || 0;
-    const r = document.caretRangeFromPoint(d.left + pad + 1, Math.max(box.top, d.top + parseFloat(getComputedStyle(this.r.docEl).paddingTop)) + 20);
+    const r = document.caretRangeFromPoint && document.caretRangeFromPoint(d.left + pad + 1, Math.max(box.top, d.top + parseFloat(getComputedStyle(this.r.docEl).paddingTop)) + 20);
     const cp = r && this.r.docEl.contains(r.startContainer) ? this.r.pointToCp(r.startContainer, r.startOffset, "floor") : null;
     this.collapse(cp === null ? 0 : cp);
   }

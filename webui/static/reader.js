@@ -110,8 +110,8 @@ class Reader {
     this.buckets = this.blocks.map(() => new Set());
     for (const c of this.server.values()) this.bucketAdd(c);
     this.computeOverlay(false);
+    this.margin = new Margin(this); // first: it narrows the text that layout() measures
     this.layout();
-    this.margin = new Margin(this);
     this.caret = new Caret(this);
     this.drawLayers();
     this.sideUnmount = codebook.mount(this.side, { counts: () => this.counts() });
