@@ -35,8 +35,12 @@ export function announce(text) {
   });
 }
 
-/** announceSoon says text once things have settled for a moment (a selection growing key by key is said once). */
+/**
+ * announceSoon says what text() returns once things have settled for a
+ * moment: a selection growing key by key (or under a dragging mouse) is
+ * said, and its text cut out of the document, once.
+ */
 export function announceSoon(text, ms = 500) {
   clearTimeout(timer);
-  timer = setTimeout(() => announce(text), ms);
+  timer = setTimeout(() => announce(text()), ms);
 }

@@ -543,8 +543,8 @@ class Reader {
     this.drawStatus();
     if (this.sel) {
       this.closePanel();
-      const n = this.sel.end - this.sel.start;
-      announceSoon(`${plural(n, "character")} selected: “${short(cpSlice(this.text, this.sel.start, this.sel.end), 60)}”. Press c to code.`);
+      const { start, end } = this.sel;
+      announceSoon(() => `${plural(end - start, "character")} selected: “${short(cpSlice(this.text, start, end), 60)}”. Press c to code.`);
     }
   }
 
