@@ -100,10 +100,3 @@ func ValidatePassword(pw string) error {
 	}
 	return checkText("password", pw, 8, 72)
 }
-
-// Palette is the set of colours handed out to users and codes that do not
-// choose their own; distinct enough to tell highlights apart.
-var Palette = []string{
-	"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e",
-	"#17becf", "#8c564b", "#e377c2", "#bcbd22", "#7f7f7f",
-}

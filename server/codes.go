@@ -15,7 +15,13 @@ func (s *Server) handleCodes(w http.ResponseWriter, r *http.Request, c *caller) 
 	if codes == nil {
 		codes = []coding.Code{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"codes": codes})
+	used := make([]string, len(codes))
+	for i, code := range codes {
+		used[i] = code.Colour
+	}
+	// next_colour is what a new code without a colour would get, so that
+	// the UI's "new code" form proposes the colour the store would choose.
+	writeJSON(w, http.StatusOK, map[string]any{"codes": codes, "next_colour": coding.NextCodeColour(used)})
 }
 
 type codeRequest struct {

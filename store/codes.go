@@ -46,10 +46,11 @@ func (w *writeTx) createCode(c *coding.Code, actor string) error {
 		}
 	}
 	if c.Colour == "" {
-		c.Colour = coding.Palette[st.codebook.Len()%len(coding.Palette)]
-		if parent, ok := st.codebook.Code(c.ParentID); ok {
-			c.Colour = parent.Colour
-		}
+		// Not the parent's colour: codes of one category in shades of one
+		// colour cannot be told apart in the reader.
+		used := make([]string, 0, st.codebook.Len())
+		st.codebook.Walk(func(o *coding.Code, _ int) { used = append(used, o.Colour) })
+		c.Colour = coding.NextCodeColour(used)
 	}
 	if c.Created.IsZero() {
 		c.Created = w.now

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/concordqda/concord/coding"
@@ -172,4 +174,50 @@ func TestImportProjectIsAllOrNothing(t *testing.T) {
 	}
 	err = f.db.ImportProject(snap, f.lead.ID)
 	wantCode(t, err, coding.ECONFLICT)
+}
+
+// TestNewCodesGetDistinctColours: codes created without a colour, whether
+// one at a time or by an import, get distinct code colours (never a
+// coder's colour), also within one category.
+func TestNewCodesGetDistinctColours(t *testing.T) {
+	f := newFixture(t)
+	pid := f.project.ID
+	var names []string
+	for i := 0; i < 3; i++ {
+		c := &coding.Code{ProjectID: pid, Name: "Sub " + string(rune('A'+i)), ParentID: f.stress.ID, Codable: true}
+		_, err := f.db.CreateCode(c, f.lead.ID)
+		must(t, err)
+		names = append(names, c.Name)
+	}
+	imported := []coding.Code{{ID: "0d6a1c52-0000-4000-8000-000000000001", Name: "Imported A", Codable: true}, {ID: "0d6a1c52-0000-4000-8000-000000000002", Name: "Imported B", Codable: true}}
+	must(t, f.db.ImportDocuments(pid, nil, imported, f.lead.ID))
+	codes, err := f.db.Codes(pid)
+	must(t, err)
+	if len(codes) != 4+3+2 {
+		t.Fatalf("%d codes, want 9", len(codes))
+	}
+	users := map[string]string{}
+	for _, u := range []*coding.User{f.lead, f.ana, f.ben} {
+		users[strings.ToLower(u.Colour)] = u.Login
+	}
+	byColour := map[string]string{}
+	for _, c := range codes {
+		if other, ok := byColour[c.Colour]; ok {
+			t.Errorf("codes %q and %q both got %s", other, c.Name, c.Colour)
+		}
+		byColour[c.Colour] = c.Name
+		if who, ok := users[strings.ToLower(c.Colour)]; ok {
+			t.Errorf("code %q got %s, %s's colour", c.Name, c.Colour, who)
+		}
+		if !slices.Contains(coding.CodePalette, c.Colour) {
+			t.Errorf("code %q got %s, not a code palette colour", c.Name, c.Colour)
+		}
+	}
+	// A colour chosen by hand is kept.
+	own := &coding.Code{ProjectID: pid, Name: "Hand picked", Colour: "#1f77b4", Codable: true}
+	_, err = f.db.CreateCode(own, f.lead.ID)
+	must(t, err)
+	if own.Colour != "#1f77b4" {
+		t.Errorf("a chosen colour became %s", own.Colour)
+	}
 }

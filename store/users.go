@@ -46,7 +46,7 @@ func (w *writeTx) createUser(u *coding.User) error {
 		return coding.Errorf(coding.ECONFLICT, "a user with id %s already exists", u.ID)
 	}
 	if u.Colour == "" {
-		u.Colour = coding.Palette[users.Stats().KeyN%len(coding.Palette)]
+		u.Colour = coding.CoderPalette[users.Stats().KeyN%len(coding.CoderPalette)]
 	}
 	if u.Created.IsZero() {
 		u.Created = w.now

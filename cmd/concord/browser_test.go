@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -733,6 +734,12 @@ func TestBrowserLongDocument(t *testing.T) {
 	}
 	b.waitFor("the text in view to be drawn", `(() => { const sc = document.querySelector(".scroller").getBoundingClientRect();
   return [...document.querySelectorAll(".doc-text .block")].filter(b => { const r = b.getBoundingClientRect(); return r.bottom > sc.top && r.top < sc.bottom; }).every(b => b.firstChild); })()`, "", 5*time.Second)
+	// The margin draws stripes beside the text in view, and only near it.
+	b.waitFor("coding stripes beside the text in view", `(() => { const sc = document.querySelector(".scroller").getBoundingClientRect();
+  return [...document.querySelectorAll(".margin .stripe")].some(s => { const r = s.getBoundingClientRect(); return r.bottom > sc.top && r.top < sc.bottom; }); })()`, `document.querySelectorAll(".margin .stripe").length`, 5*time.Second)
+	if n, _ := eval[int](b, `document.querySelectorAll(".margin .stripe, .margin .stripe-more").length`); n > total/20 {
+		t.Errorf("the margin holds %d stripes of %d codings; want only those near the viewport", n, total)
+	}
 	b.shot("scrolled")
 
 	// Select from the end of one block into the next one and code it.
@@ -902,14 +909,22 @@ func TestBrowserCodebookLead(t *testing.T) {
 
 	// Create two codes from the dialog, by keyboard.
 	for _, name := range []string{"Kindness", "Warmth"} {
+		var list struct {
+			NextColour string `json:"next_colour"`
+		}
+		api.mustDo(200, "GET", "/api/projects/peer-support/codes", nil, &list)
 		b.run("open the new code dialog", chromedp.Click(chromedp.CSS(".codebook .panel-head button")))
 		b.waitFor("the new code dialog", `document.activeElement && document.activeElement.closest("dialog[open]")`, "", 10*time.Second)
+		b.waitFor("the dialog to propose the next code colour", `document.querySelector('dialog[open] input[type="color"]').value === "`+list.NextColour+`"`, `document.querySelector('dialog[open] input[type="color"]').value`, 10*time.Second)
 		b.run("type a name and submit", keys(name+"\r"))
 		waitCode(name, true)
 		b.waitFor("the dialog to close", `!document.querySelector("dialog[open]")`, "", 10*time.Second)
 	}
 	kind := waitCode("Kindness", true)
 	warm := waitCode("Warmth", true)
+	if kind.Colour == warm.Colour || !slices.Contains(coding.CodePalette, kind.Colour) || !slices.Contains(coding.CodePalette, warm.Colour) {
+		t.Errorf("the codes made in the dialog got %s and %s; want two distinct code colours", kind.Colour, warm.Colour)
+	}
 	if warm.ParentID != "" {
 		t.Fatalf("Warmth, made while Kindness (a top-level code) was selected, went under %s; want it beside Kindness", warm.ParentID)
 	}

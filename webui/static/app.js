@@ -240,6 +240,7 @@ function signedOut() {
 const helpSections = [
   ["Everywhere", [["?", "show these shortcuts"], ["/", "search or filter the list"], ["j / k or ↓ / ↑", "move in a list"], ["Enter", "open"], ["Ctrl+Z", "undo my last coding change"], ["Ctrl+Shift+Z or Ctrl+Y", "redo"]]],
   ["Reading a document", [["select text, then c or Enter", "code the selection"], ["Escape", "close a panel, clear the selection"], ["l", "cycle the layers shown"], ["b", "back to the document list"], ["[ / ]", "previous / next document"]]],
+  ["Reading without a mouse", [["Tab", "into the text: a caret shows"], ["← → ↑ ↓, Home / End", "move the caret"], ["Shift + arrows", "select by character or line"], ["Ctrl+Shift+← / → (or Alt+Shift)", "select by word"], ["Alt+Shift+↓ / ↑", "select to the end / start of the sentence"], ["Tab / Shift+Tab", "next / previous coding in the text"], ["Enter", "open the coding in focus"]]],
   ["Documents page (leads)", [["Alt+↑ / Alt+↓", "move the focused document up / down"], ["F2", "rename it"], ["Delete", "move it to the trash"], ["arrow keys, Tab, Enter", "move between cells of the attribute sheet"]]],
   ["In a project", [["s", "search and auto-code"], ["g", "coded segments"], ["a", "analysis"]]],
   ["Code picker", [["type", "filter codes by name or path"], ["↓ / ↑", "move"], ["Space or Ctrl+Enter", "tick several codes"], ["Enter", "apply the ticked codes (or the highlighted one)"], ["Escape", "close"]]],

@@ -207,7 +207,15 @@ export function mount(root, opts = {}) {
     const name = h("input", { required: true, "aria-label": "Name", placeholder: "e.g. Trust" });
     const parent = h("select", { "aria-label": "Parent code" }, h("option", { value: "", text: "(top level)" }), codeOptions(() => true));
     parent.value = parentId || "";
-    const colour = h("input", { type: "color", value: PALETTE[project.codes.size % PALETTE.length], "aria-label": "Colour" });
+    // The colour the server would give the code (the least-used code
+    // colour); sent only if the lead picks another, so that two leads adding
+    // codes at once still get distinct ones.
+    const colour = h("input", { type: "color", value: "#777777", "aria-label": "Colour" });
+    let picked = false;
+    colour.addEventListener("input", () => { picked = true; });
+    api("GET", projectPath(project.pid, "codes")).then((r) => {
+      if (!picked && r.next_colour) colour.value = r.next_colour;
+    }, () => {});
     const desc = h("textarea", { rows: "3", "aria-label": "Definition" });
     const err = h("p", { class: "error", role: "alert", hidden: true });
     const form = h("form", { class: "stack" }, h("label", {}, "Name", name), h("label", {}, "Under", parent),
@@ -217,7 +225,8 @@ export function mount(root, opts = {}) {
     name.focus();
     form.addEventListener("submit", async (e) => {
       e.preventDefault();
-      const body = { name: name.value.trim(), colour: colour.value, description: desc.value };
+      const body = { name: name.value.trim(), description: desc.value };
+      if (picked) body.colour = colour.value;
       if (parent.value) body.parent = parent.value;
       try {
         const r = await api("POST", projectPath(project.pid, "codes"), body);
@@ -361,9 +370,6 @@ export function mount(root, opts = {}) {
   unmount.refresh = draw;
   return unmount;
 }
-
-// Colours offered for new codes, in turn: distinct, and readable as thin bars.
-const PALETTE = ["#2a9d8f", "#e76f51", "#457b9d", "#8d5fd3", "#e9c46a", "#d1495b", "#3a86ff", "#6a994e", "#f4a261", "#7d8597"];
 
 /**
  * usageLines says what deleting (or, with merging, merging) a code

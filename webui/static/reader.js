@@ -19,6 +19,9 @@ import { h, clear, toast, avatar, plural, rgba } from "./ui.js";
 import * as codebook from "./codebook.js";
 import { doneControl } from "./assignments.js";
 import { documentDeleted, neighbourLinks } from "./docmanage.js";
+import { Margin } from "./margin.js";
+import { Caret } from "./caret.js";
+import { announce, announceSoon } from "./announce.js";
 
 const LANES = 4; // bars drawn under a piece of text; more overlaps show as a grey "more" bar
 const BAR = 3; // px
@@ -112,7 +115,9 @@ class Reader {
     this.buckets = this.blocks.map(() => new Set());
     for (const c of this.server.values()) this.bucketAdd(c);
     this.computeOverlay(false);
+    this.margin = new Margin(this); // first: it narrows the text that layout() measures
     this.layout();
+    this.caret = new Caret(this);
     this.drawLayers();
     this.sideUnmount = codebook.mount(this.side, { counts: () => this.counts() });
     this.listen();
@@ -342,6 +347,8 @@ class Reader {
       this.restore = null;
       this.select(r.start, r.end);
     }
+    if (this.margin) this.margin.later();
+    if (this.caret) this.caret.afterFlush();
     if (this.sideUnmount) this.sideUnmount.refresh();
     this.placeButton();
   }
@@ -418,6 +425,7 @@ class Reader {
     el.style.height = "";
     this.rendered.add(i);
     this.dirty.delete(i);
+    if (this.margin) this.margin.touch(i);
     if (hadSelection && !this.picking && this.sel) this.restore = { ...this.sel };
   }
 
@@ -538,7 +546,11 @@ class Reader {
     this.presence();
     this.placeButton();
     this.drawStatus();
-    if (this.sel) this.closePanel();
+    if (this.sel) {
+      this.closePanel();
+      const { start, end } = this.sel;
+      announceSoon(() => `${plural(end - start, "character")} selected: “${short(cpSlice(this.text, start, end), 60)}”. Press c to code.`);
+    }
   }
 
   placeButton() {
@@ -616,6 +628,9 @@ class Reader {
     getSelection().removeAllRanges();
     this.sel = null;
     this.afterSelection();
+    announce(`Coded ${codings.map((c) => `“${project.codePath(c.code)}”`).join(", ")} on “${short(cpSlice(this.text, range.start, range.end), 60)}”.`);
+    // The caret waits at the start of what was coded: Tab goes to it.
+    if (this.caret) this.caret.cp = range.start;
   }
 
   // ---- the panel of a highlight ----
@@ -783,6 +798,9 @@ class Reader {
         if (kind === "delete") this.deleteServer(c.id);
         else this.setServer(c);
         this.computeOverlay();
+        if (kind === "add" && ev.actor !== project.me && this.visible(c)) {
+          announce(`${project.coderName(c.coder)} coded “${project.codePath(c.code)}” on “${short(cpSlice(this.text, c.start, c.end), 60)}”.`);
+        }
         break;
       }
       case "code.deleted":
@@ -940,6 +958,9 @@ class Reader {
     switch (e.key) {
       case "c":
       case "Enter":
+        // The selection as it is now: selectionchange comes a task later,
+        // and a "c" pressed right after a mouse-up would code the previous one.
+        this.onSelection();
         if (!this.sel) return;
         e.preventDefault();
         this.pick();
@@ -975,6 +996,8 @@ class Reader {
     if (this.io) this.io.disconnect();
     this.offs.forEach((f) => f());
     if (this.done) this.done.destroy();
+    if (this.margin) this.margin.destroy();
+    if (this.caret) this.caret.destroy();
     if (this.sideUnmount) this.sideUnmount();
     this.codeBtn.remove();
     document.title = "Concord";

@@ -59,10 +59,15 @@ export function toast(text, kind = "info") {
   return t;
 }
 
+/** initials gives "AR" for "Ana Ruiz" (a part in brackets left out). */
+export function initials(name) {
+  const parts = String(name || "?").replace(/\(.*?\)/g, "").trim().split(/\s+/);
+  return ((parts[0] || "?")[0] + (parts.length > 1 ? parts[parts.length - 1][0] : "")).toUpperCase();
+}
+
 /** avatar is a coloured circle with a person's initials. */
 export function avatar(name, colour, title) {
-  const parts = String(name || "?").replace(/\(.*?\)/g, "").trim().split(/\s+/);
-  const text = ((parts[0] || "?")[0] + (parts.length > 1 ? parts[parts.length - 1][0] : "")).toUpperCase();
+  const text = initials(name);
   return h("span", { class: "avatar", title: title || name, "aria-label": title || name, text, style: { backgroundColor: colour || "#777" } });
 }
 
