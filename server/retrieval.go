@@ -106,7 +106,12 @@ func (s *Server) slice(r *http.Request, c *caller) (*projectSlice, *segmentQuery
 // handleSegments lists coded segments with their text and context, in
 // document order.
 func (s *Server) handleSegments(w http.ResponseWriter, r *http.Request, c *caller) {
-	ps, _, err := s.slice(r, c)
+	ps, sq, err := s.slice(r, c)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	withMemos, err := wantMemos(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -145,5 +150,12 @@ func (s *Server) handleSegments(w http.ResponseWriter, r *http.Request, c *calle
 			Text: string(rs[start:end]), Before: string(rs[max(0, start-context):start]), After: string(rs[end:min(len(rs), end+context)]),
 		})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"segments": out, "total": len(out)})
+	body := map[string]any{"segments": out, "total": len(out)}
+	if withMemos {
+		if body["memos"], err = s.segmentMemos(c, ps, sq); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, body)
 }
