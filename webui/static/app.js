@@ -18,6 +18,7 @@ import * as segments from "./segments.js";
 import * as analysis from "./analysis.js";
 import * as agreement from "./agreement.js";
 import * as adjudicate from "./adjudicate.js";
+import * as memos from "./memos.js";
 import { setNavigator } from "./nav.js";
 import { barLinks, pageForKey, projectHref } from "./views.js";
 
@@ -31,6 +32,7 @@ const routes = [
   [/^\/p\/([^/]+)\/search\/?$/, search, (m) => ({ pid: decodeURIComponent(m[1]) })],
   [/^\/p\/([^/]+)\/segments\/?$/, segments, (m) => ({ pid: decodeURIComponent(m[1]) })],
   [/^\/p\/([^/]+)\/analysis\/?$/, analysis, (m) => ({ pid: decodeURIComponent(m[1]) })],
+  [/^\/p\/([^/]+)\/memos\/?$/, memos, (m) => ({ pid: decodeURIComponent(m[1]) })],
   // Review of agreement (leads).
   [/^\/p\/([^/]+)\/agreement\/?$/, agreement, (m) => ({ pid: decodeURIComponent(m[1]) })],
   [/^\/p\/([^/]+)\/agreement\/review\/?$/, adjudicate, (m) => ({ pid: decodeURIComponent(m[1]) })],
@@ -237,7 +239,7 @@ function signedOut() {
 
 const helpSections = [
   ["Everywhere", [["?", "show these shortcuts"], ["/", "search or filter the list"], ["j / k or ↓ / ↑", "move in a list"], ["Enter", "open"], ["Ctrl+Z", "undo my last coding change"], ["Ctrl+Shift+Z or Ctrl+Y", "redo"]]],
-  ["Reading a document", [["select text, then c or Enter", "code the selection"], ["Escape", "close a panel, clear the selection"], ["l", "cycle the layers shown"], ["b", "back to the document list"]]],
+  ["Reading a document", [["select text, then c or Enter", "code the selection"], ["select text, then m", "write a memo on the selection"], ["m (nothing selected)", "the document's memos"], ["Escape", "close a panel, clear the selection"], ["l", "cycle the layers shown"], ["b", "back to the document list"]]],
   ["In a project", [["s", "search and auto-code"], ["g", "coded segments"], ["a", "analysis"]]],
   ["Code picker", [["type", "filter codes by name or path"], ["↓ / ↑", "move"], ["Space or Ctrl+Enter", "tick several codes"], ["Enter", "apply the ticked codes (or the highlighted one)"], ["Escape", "close"]]],
   ["Reviewing agreement (leads)", [["arrow keys", "move between cells of the heatmap"], ["Enter", "list the cell's disagreements"], ["j / k", "next / previous case"], ["a / b / o", "accept A, B or both into the consensus"], ["r", "reject (nothing goes into the consensus)"], ["e", "edit the span"]]],

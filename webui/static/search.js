@@ -7,6 +7,7 @@ import { project } from "./state.js";
 import { openPicker, rememberCodes } from "./picker.js";
 import { h, clear, plural, toast } from "./ui.js";
 import { viewHeader, readerHref, codeChip } from "./views.js";
+import { memoHitList } from "./memos.js";
 
 export async function mount(root, { pid }) {
   await project.open(pid);
@@ -18,7 +19,8 @@ export async function mount(root, { pid }) {
   const codeAll = h("button", { id: "autocode", text: "Code all hits with…", hidden: true, title: "Code every hit with one code, in your layer" });
   const work = h("div", { class: "autocode-status", role: "status", "aria-live": "polite" });
   const list = h("ol", { class: "hits", "aria-label": "Hits" });
-  page.append(viewHeader("Search and auto-code", "search"), form, h("div", { class: "row" }, summary, codeAll), work, list);
+  const memoHits = h("section", { class: "memo-hits", "aria-label": "Memos that hold the words", hidden: true });
+  page.append(viewHeader("Search and auto-code", "search"), form, h("div", { class: "row" }, summary, codeAll), work, memoHits, list);
 
   let hits = [];
   let query = "";
@@ -29,6 +31,7 @@ export async function mount(root, { pid }) {
     else url.searchParams.delete("q");
     window.history.replaceState(null, "", url.pathname + url.search);
     clear(list);
+    memoHits.hidden = true;
     codeAll.hidden = true;
     if (!query) {
       summary.textContent = "Type words to find in every document of the project.";
@@ -41,6 +44,9 @@ export async function mount(root, { pid }) {
     summary.textContent = hits.length
       ? `${plural(hits.length, "hit")} in ${plural(docs, "document")}${r.truncated ? " (only the first ones: narrow the search to see all)" : ""}.`
       : `No document contains “${query}”.`;
+    const memoCount = (r.memos || []).length;
+    if (!hits.length && memoCount) summary.textContent = `No document contains “${query}”, but ${memoCount === 1 ? "a memo does" : plural(memoCount, "memo") + " do"}.`;
+    memoHitList(memoHits, r.memos || []);
     codeAll.hidden = !hits.length || !project.canCode || r.truncated;
     codeAll.textContent = `Code all ${plural(hits.length, "hit")} with…`;
     for (const x of hits) list.append(hitItem(x));

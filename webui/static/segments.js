@@ -8,6 +8,7 @@ import { project } from "./state.js";
 import { h, clear, plural, toast } from "./ui.js";
 import { viewHeader, readerHref, codeChip, codeOptions } from "./views.js";
 import { csvBlob, saveBlob, fileStem } from "./download.js";
+import { memoSegmentList } from "./memos.js";
 
 const SHOWN = 500; // segments drawn at once; the CSV holds them all
 
@@ -32,6 +33,9 @@ export async function mount(root, { pid }) {
   const attr = h("select", { id: "seg-attr", "aria-label": "Document attribute" }, h("option", { value: "", text: "Any attribute" }),
     [...attrs].sort().map((a) => h("option", { value: a, text: a.replace(":", ": ") })));
   attr.value = q.get("attr") || "";
+  // Memos that go with the filter, listed above the segments (memos.js).
+  const withMemos = h("input", { type: "checkbox", id: "seg-memos", checked: q.get("memos") === "true" });
+  const memoBox = h("section", { class: "memo-segments", "aria-label": "Memos", hidden: true });
   const csv = h("button", { id: "seg-csv", text: "Download CSV", title: "The segments this filter shows, for a spreadsheet" });
   // Leads and coders may also have the server's export of the same filter:
   // an Excel workbook with document attributes and the codebook.
@@ -42,8 +46,8 @@ export async function mount(root, { pid }) {
   page.append(viewHeader("Coded segments", "segments"),
     h("form", { class: "filters", "aria-label": "Filter segments" },
       field("Code", code), h("label", { class: "check" }, sub, " with sub-codes"),
-      field("Coder", coder), field("Document", doc), field("Attribute", attr), h("div", { class: "row" }, csv, xlsx)),
-    summary, list);
+      field("Coder", coder), field("Document", doc), field("Attribute", attr), h("label", { class: "check" }, withMemos, " show memos"), h("div", { class: "row" }, csv, xlsx)),
+    summary, memoBox, list);
 
   let segments = [];
   const params = () => {
@@ -53,6 +57,7 @@ export async function mount(root, { pid }) {
     if (coder.value) p.set("coder", coder.value);
     if (doc.value) p.set("document", doc.value);
     if (attr.value) p.set("attr", attr.value);
+    if (withMemos.checked) p.set("memos", "true");
     return p;
   };
   let loads = 0;
@@ -60,11 +65,14 @@ export async function mount(root, { pid }) {
     const n = ++loads;
     const p = params();
     window.history.replaceState(null, "", location.pathname + (p.size ? "?" + p : ""));
-    if (xlsx) xlsx.href = projectPath(pid, "export") + "?format=xlsx" + (p.size ? "&" + p : "");
+    const file = new URLSearchParams(p);
+    file.delete("memos");
+    if (xlsx) xlsx.href = projectPath(pid, "export") + "?format=xlsx" + (file.size ? "&" + file : "");
     p.set("context", "120");
     const r = await api("GET", projectPath(pid, "segments") + "?" + p);
     if (n !== loads) return;
     segments = r.segments;
+    memoSegmentList(memoBox, r.memos);
     clear(list);
     const docs = new Set(segments.map((s) => s.document)).size;
     summary.textContent = segments.length
@@ -87,11 +95,11 @@ export async function mount(root, { pid }) {
     saveBlob(csvBlob(rows), fileStem(project.project.slug) + "-segments.csv");
   });
   const reload = () => load().catch((e) => toast(e.message, "error"));
-  for (const c of [code, sub, coder, doc, attr]) c.addEventListener("change", reload);
+  for (const c of [code, sub, coder, doc, attr, withMemos]) c.addEventListener("change", reload);
   await load();
   let timer = 0;
   const off = project.on("event", (ev) => {
-    if (ev.type.startsWith("coding.") || ev.type.startsWith("code.")) {
+    if (ev.type.startsWith("coding.") || ev.type.startsWith("code.") || (withMemos.checked && ev.type.startsWith("memo."))) {
       clearTimeout(timer);
       timer = setTimeout(reload, 800);
     }
