@@ -154,5 +154,19 @@ func TestBrowserMemos(t *testing.T) {
 	ana.run("show memos", chromedp.WaitVisible(chromedp.CSS("#seg-memos")), chromedp.Click(chromedp.CSS("#seg-memos")))
 	ana.waitFor("memos beside the segments", `document.querySelectorAll(".memo-segments .memo-card").length === 6 && document.querySelector(".memo-segments").textContent.includes(`+jsString("“"+phrase+"”")+`)`, `document.querySelector(".memo-segments").innerText.slice(0, 500)`, 10*time.Second)
 	ana.shot("ana-segments-memos")
+
+	// The lead makes the project blind: ben's memos leave ana's Memos
+	// page, and a memo he writes now never reaches it, while hers do.
+	ana.run("open the Memos page", chromedp.Click(chromedp.CSS("#nav-memos")))
+	ana.waitFor("ben's memos listed", `document.querySelector(".others").textContent.includes("Ben's view")`, `document.querySelector(".others").innerText`, 10*time.Second)
+	lead.mustDo(200, "PATCH", pp, map[string]any{"blind": true}, nil)
+	ana.waitFor("ben's memos gone once blind", `!document.querySelector(".others").textContent.includes("Ben's view") && !document.querySelector(".others").textContent.includes("Routine matters")`, `document.querySelector(".others").innerText`, 10*time.Second)
+	ben.mustDo(200, "POST", pp+"/memos", map[string]any{"title": "Hidden thought", "text": "ben-blind-memo"}, nil)
+	ts.login(t, "ana", DemoPassword).mustDo(200, "POST", pp+"/memos", map[string]any{"title": "Week two", "text": "ana-after-ben"}, nil)
+	ana.waitFor("ana's own new entry", `document.querySelector(".journal").textContent.includes("ana-after-ben")`, `document.querySelector(".journal").innerText`, 10*time.Second)
+	if got := evalString(t, ana, `document.querySelector(".memos-page").textContent`); strings.Contains(got, "ben-blind-memo") || strings.Contains(got, "Hidden thought") {
+		t.Error("blind: ana's Memos page shows ben's new memo")
+	}
+	ana.shot("ana-blind-memos")
 	ana.checkClean()
 }

@@ -413,6 +413,10 @@ export async function readerMemos(reader) {
   };
 
   const onKey = (e) => {
+    if (e.key === "Escape" && drawer && !document.querySelector("dialog[open]") && !(e.target.closest && e.target.closest(".memo-drawer"))) {
+      closeMemoPanel(); // the reader's own Escape (closing its panel, the selection) goes on too
+      return;
+    }
     if (e.key !== "m" || e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
     if (e.target.closest && e.target.closest("input, textarea, select, [contenteditable=true], .picker, .coding-panel, .memo-drawer, dialog")) return;
     if (document.querySelector("dialog[open]")) return;
