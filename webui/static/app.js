@@ -68,6 +68,7 @@ async function route() {
       break;
     }
   }
+  memos.closeMemoPanel(); // it floats over the page, so it belongs to none
   if (unmount) {
     try {
       unmount();

@@ -152,7 +152,7 @@ export function aboutLine(m) {
 export function memoCard(m, opts = {}) {
   const edited = m.updated && m.updated !== m.created;
   const actions = h("div", { class: "row memo-actions" }, opts.extra ? opts.extra(m) : null);
-  if (mayEdit(m)) actions.append(h("button", { class: "memo-edit", text: "Edit", on: { click: () => editMemo(aboutOf(m), m) } }));
+  if (mayEdit(m)) actions.append(h("button", { class: "memo-edit", text: "Edit", on: { click: () => editMemo({ ...aboutOf(m), excerpt: opts.excerpt }, m) } }));
   if (mayDelete(m)) {
     const del = h("button", { class: "danger memo-delete", text: "Delete" });
     del.addEventListener("click", () => confirmDelete(m, del));
@@ -221,7 +221,7 @@ export function editMemo(about, old) {
     const m = modal(old ? "Edit memo" : "New memo", form, { onClose: () => resolve(saved), wide: true });
     m.dialog.classList.add("memo-dialog");
     cancel.addEventListener("click", m.close);
-    text.addEventListener("keydown", (e) => {
+    form.addEventListener("keydown", (e) => {
       if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
         e.preventDefault();
         form.requestSubmit();
