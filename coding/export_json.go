@@ -64,13 +64,21 @@ type (
 		DoneAt     time.Time `json:"done_at,omitzero"`
 	}
 	jsonExportMemo struct {
-		ID       string    `json:"id"`
-		Document string    `json:"document,omitempty"`
-		Code     string    `json:"code,omitempty"`
-		Author   string    `json:"author"`
-		Title    string    `json:"title"`
-		Text     string    `json:"text"`
-		Updated  time.Time `json:"updated"`
+		ID string `json:"id"`
+		// Kind says what the memo is about (MemoProject, MemoDocument,
+		// MemoSpan, MemoCode), so a reader need not infer it.
+		Kind     string `json:"kind"`
+		Document string `json:"document,omitempty"`
+		Code     string `json:"code,omitempty"`
+		// Start and End anchor a span memo, in code points like codings;
+		// nil for the other kinds, since 0 is a real start.
+		Start   *int      `json:"start,omitempty"`
+		End     *int      `json:"end,omitempty"`
+		Author  string    `json:"author"`
+		Title   string    `json:"title"`
+		Text    string    `json:"text"`
+		Created time.Time `json:"created"`
+		Updated time.Time `json:"updated"`
 	}
 )
 
@@ -145,7 +153,12 @@ func WriteJSON(w io.Writer, d *ProjectData) error {
 	bw.WriteString("]\n")
 	if err := list("memos", len(d.Memos), func(i int) any {
 		m := &d.Memos[i]
-		return jsonExportMemo{m.ID, m.DocumentID, m.CodeID, t.users.get(m.AuthorID).Login, m.Title, m.Text, m.Updated}
+		out := jsonExportMemo{ID: m.ID, Kind: m.Kind(), Document: m.DocumentID, Code: m.CodeID, Author: t.users.get(m.AuthorID).Login,
+			Title: m.Title, Text: m.Text, Created: m.Created, Updated: m.Updated}
+		if m.Anchored() {
+			out.Start, out.End = &m.Start, &m.End
+		}
+		return out
 	}); err != nil {
 		return err
 	}

@@ -151,6 +151,11 @@ func (s *Server) handleSegments(w http.ResponseWriter, r *http.Request, c *calle
 		s.writeError(w, r, err)
 		return
 	}
+	withMemos, err := wantMemos(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	q := r.URL.Query()
 	number := func(name string, def, lo, hi int, msg string) int {
 		v := q.Get(name)
@@ -230,5 +235,12 @@ func (s *Server) handleSegments(w http.ResponseWriter, r *http.Request, c *calle
 			Text: string(rs[start:end]), Before: string(rs[max(0, start-context):start]), After: string(rs[end:min(len(rs), end+context)]),
 		})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"segments": out, "total": total, "documents": len(docs), "offset": offset, "limit": limit})
+	body := map[string]any{"segments": out, "total": total, "documents": len(docs), "offset": offset, "limit": limit}
+	if withMemos {
+		if body["memos"], err = s.segmentMemos(c, ps, sq); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, body)
 }

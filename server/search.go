@@ -124,7 +124,12 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request, c *caller)
 	if hits == nil {
 		hits = []searchHit{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"hits": hits, "total": len(hits), "truncated": truncated})
+	memos, err := s.searchMemos(c, q.Get("q"), context)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"hits": hits, "total": len(hits), "truncated": truncated, "memos": memos})
 }
 
 type autocodeRequest struct {

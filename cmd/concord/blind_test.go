@@ -285,6 +285,8 @@ func TestBlindProjectHidesOtherCodersEverywhere(t *testing.T) {
 			{"/memos", true, "ben-memo-text"},
 			{"/search?q=quokka", false, `"match":"quokka"`},
 			{"/search?q=peer", false, `"hits":[{`},
+			{"/search?q=memo-text", false, "ben-memo-text"},
+			{"/segments?memos=true", true, "ben-memo-text"},
 			{"/segments", true, "ben-coding-note"},
 			{"/segments?coder=" + anaID, true, `"segments":[]`},
 			{"/segments?document=" + quokka, true, `"segments":[]`},

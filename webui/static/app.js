@@ -18,6 +18,7 @@ import * as segments from "./segments.js";
 import * as analysis from "./analysis.js";
 import * as agreement from "./agreement.js";
 import * as adjudicate from "./adjudicate.js";
+import * as memos from "./memos.js";
 import { setNavigator } from "./nav.js";
 import { barLinks, pageForKey, projectHref } from "./views.js";
 import { userMenu } from "./usermenu.js";
@@ -32,6 +33,7 @@ const routes = [
   [/^\/p\/([^/]+)\/search\/?$/, search, (m) => ({ pid: decodeURIComponent(m[1]) })],
   [/^\/p\/([^/]+)\/segments\/?$/, segments, (m) => ({ pid: decodeURIComponent(m[1]) })],
   [/^\/p\/([^/]+)\/analysis\/?$/, analysis, (m) => ({ pid: decodeURIComponent(m[1]) })],
+  [/^\/p\/([^/]+)\/memos\/?$/, memos, (m) => ({ pid: decodeURIComponent(m[1]) })],
   // Review of agreement (leads).
   [/^\/p\/([^/]+)\/agreement\/?$/, agreement, (m) => ({ pid: decodeURIComponent(m[1]) })],
   [/^\/p\/([^/]+)\/agreement\/review\/?$/, adjudicate, (m) => ({ pid: decodeURIComponent(m[1]) })],
@@ -67,6 +69,7 @@ async function route() {
       break;
     }
   }
+  memos.closeMemoPanel(); // it floats over the page, so it belongs to none
   if (unmount) {
     try {
       unmount();
@@ -239,7 +242,7 @@ function signedOut() {
 
 const helpSections = [
   ["Everywhere", [["?", "show these shortcuts"], ["/", "search or filter the list"], ["j / k or ↓ / ↑", "move in a list"], ["Enter", "open"], ["Ctrl+Z", "undo my last coding change"], ["Ctrl+Shift+Z or Ctrl+Y", "redo"]]],
-  ["Reading a document", [["select text, then c or Enter", "code the selection"], ["Escape", "close a panel, clear the selection"], ["l", "cycle the layers shown"], ["b", "back to the document list"], ["[ / ]", "previous / next document"]]],
+  ["Reading a document", [["select text, then c or Enter", "code the selection"], ["select text, then m", "write a memo on the selection"], ["m (nothing selected)", "the document's memos"], ["Escape", "close a panel, clear the selection"], ["l", "cycle the layers shown"], ["b", "back to the document list"], ["[ / ]", "previous / next document"]]],
   ["Reading without a mouse", [["Tab", "into the text: a caret shows"], ["← → ↑ ↓, Home / End", "move the caret"], ["Shift + arrows", "select by character or line"], ["Ctrl+Shift+← / → (or Alt+Shift)", "select by word"], ["Alt+Shift+↓ / ↑", "select to the end / start of the sentence"], ["Tab / Shift+Tab", "next / previous coding in the text"], ["Enter", "open the coding in focus"]]],
   ["Documents page (leads)", [["Alt+↑ / Alt+↓", "move the focused document up / down"], ["F2", "rename it"], ["Delete", "move it to the trash"], ["arrow keys, Tab, Enter", "move between cells of the attribute sheet"]]],
   ["In a project", [["s", "search and auto-code"], ["g", "coded segments"], ["a", "analysis"]]],

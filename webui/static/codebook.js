@@ -6,6 +6,7 @@ import { api, projectPath } from "./api.js";
 import { project } from "./state.js";
 import { h, clear, toast, modal, fold, plural } from "./ui.js";
 import { codeOptions } from "./views.js";
+import { codeMemosButton } from "./memos.js";
 
 /**
  * mount draws the codebook panel into root. opts.counts, when given,
@@ -135,7 +136,8 @@ export function mount(root, opts = {}) {
     shownDetails = shown;
     clear(details);
     if (!c) return;
-    details.append(h("h3", {}, h("span", { class: "swatch", style: { backgroundColor: project.codeColour(c.id) } }), " ", project.codePath(c.id)));
+    details.append(h("h3", {}, h("span", { class: "swatch", style: { backgroundColor: project.codeColour(c.id) } }), " ", project.codePath(c.id)),
+      h("p", { class: "code-memos-row" }, codeMemosButton(c.id)));
     details.append(h("p", { class: c.description ? "" : "muted", text: c.description || "No definition yet." }));
     if (!c.codable) details.append(h("p", { class: "muted", text: "A category: it groups codes and is not applied to text itself." }));
     if (project.isLead) details.append(h("div", { class: "row" }, h("button", { type: "button", text: "Edit…", on: { click: () => editCode(c.id) } })));

@@ -22,6 +22,7 @@ import { documentDeleted, neighbourLinks } from "./docmanage.js";
 import { Margin } from "./margin.js";
 import { Caret } from "./caret.js";
 import { announce, announceSoon } from "./announce.js";
+import { readerMemos } from "./memos.js";
 
 const LANES = 4; // bars drawn under a piece of text; more overlaps show as a grey "more" bar
 const BAR = 3; // px
@@ -110,6 +111,7 @@ class Reader {
     this.progress.querySelector("p").textContent = "Loading codings…";
     bar.removeAttribute("value");
     await this.loadCodings();
+    this.memos = await readerMemos(this); // memos on the document and its passages (memos.js)
     this.progress.remove();
     this.blocks = splitBlocks(this.text, 3000);
     this.buckets = this.blocks.map(() => new Set());
@@ -389,7 +391,8 @@ class Reader {
       cuts.add(Math.max(b.cpStart, c.start));
       cuts.add(Math.min(b.cpEnd, c.end));
     }
-    for (const m of marks) {
+    const anchors = this.memos ? this.memos.anchorsIn(b.cpStart, b.cpEnd) : [];
+    for (const m of [...marks, ...anchors]) {
       cuts.add(Math.max(b.cpStart, m.start));
       cuts.add(Math.min(b.cpEnd, m.end));
     }
@@ -407,7 +410,9 @@ class Reader {
       cpAt = to;
       const on = codings.filter((c) => c.start <= from && c.end >= to);
       const mk = marks.filter((m) => m.start <= from && m.end >= to);
-      if (!on.length && !mk.length) {
+      const am = anchors.filter((a) => a.start <= from && a.end >= to);
+      if (am.length) this.memos.pinsAt(frag, am, from);
+      if (!on.length && !mk.length && !am.length) {
         frag.append(text);
         continue;
       }
@@ -419,6 +424,7 @@ class Reader {
         seg.style.backgroundColor = rgba(m.colour, m.mine ? 0.22 : 0.16);
         if (!m.mine) seg.dataset.presence = mk.map((x) => x.name).join(", ");
       }
+      if (am.length) this.memos.mark(seg, am);
       frag.append(seg);
     }
     el.replaceChildren(frag);
@@ -944,8 +950,8 @@ class Reader {
     const pending = outbox.pending(this.pid, this.did).length;
     const parts = [`${plural(total, "coding")} shown`];
     if (pending) parts.push(`${plural(pending, "change")} waiting to be saved`);
-    if (this.sel) parts.push(`${plural(this.sel.end - this.sel.start, "character")} selected — press c to code`);
-    else if (project.canCode) parts.push("Select text and press c to code it");
+    if (this.sel) parts.push(`${plural(this.sel.end - this.sel.start, "character")} selected — press c to code, m for a memo`);
+    else if (project.canCode) parts.push("Select text and press c to code it, or m for a memo");
     this.status.textContent = parts.join(" · ");
   }
 
@@ -953,7 +959,7 @@ class Reader {
 
   onKey(e) {
     if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
-    if (e.target.closest && e.target.closest("input, textarea, select, .picker, .coding-panel, dialog")) return;
+    if (e.target.closest && e.target.closest("input, textarea, select, .picker, .coding-panel, .memo-drawer, .memo-pin, dialog")) return;
     if (document.querySelector("dialog[open]")) return;
     switch (e.key) {
       case "c":
@@ -999,6 +1005,7 @@ class Reader {
     if (this.margin) this.margin.destroy();
     if (this.caret) this.caret.destroy();
     if (this.sideUnmount) this.sideUnmount();
+    if (this.memos) this.memos.destroy();
     this.codeBtn.remove();
     document.title = "Concord";
     if (project.live) project.live.setPresence("");

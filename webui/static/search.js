@@ -9,6 +9,7 @@ import { project } from "./state.js";
 import { openPicker, rememberCodes } from "./picker.js";
 import { h, clear, plural, toast, clipWords } from "./ui.js";
 import { viewHeader, readerHref, codeChip } from "./views.js";
+import { memoHitList } from "./memos.js";
 
 export async function mount(root, { pid }) {
   await project.open(pid);
@@ -29,7 +30,8 @@ export async function mount(root, { pid }) {
   const codeAll = h("button", { id: "autocode", class: "primary", text: "Code all hits with…", hidden: true, title: "Code every ticked hit with one code, in your layer" });
   const work = h("div", { class: "autocode-status", role: "status", "aria-live": "polite" });
   const list = h("ol", { class: "hits", "aria-label": "Hits" });
-  page.append(viewHeader("Search and auto-code", "search"), form, options, h("div", { class: "row" }, summary, tickAll, codeAll), work, list);
+  const memoHits = h("section", { class: "memo-hits", "aria-label": "Memos that hold the words", hidden: true });
+  page.append(viewHeader("Search and auto-code", "search"), form, options, h("div", { class: "row" }, summary, tickAll, codeAll), work, memoHits, list);
 
   let hits = [];
   let query = "";
@@ -51,6 +53,7 @@ export async function mount(root, { pid }) {
     }
     window.history.replaceState(null, "", url.pathname + url.search);
     clear(list);
+    memoHits.hidden = true;
     codeAll.hidden = tickAll.hidden = true;
     if (!query) {
       summary.textContent = "Type words to find in every document of the project.";
@@ -65,6 +68,9 @@ export async function mount(root, { pid }) {
       ? `${plural(hits.length, unit)} in ${plural(docs, "document")}${r.truncated ? " (only the first ones: narrow the search to see all)" : ""}.` +
         (project.canCode && !r.truncated ? " Untick any you do not want to code." : "")
       : `No document contains “${query}”${asked.match === "words" ? " as a whole word" : ""}.`;
+    const memoCount = (r.memos || []).length;
+    if (!hits.length && memoCount) summary.textContent = `No document contains “${query}”${asked.match === "words" ? " as a whole word" : ""}, but ${memoCount === 1 ? "a memo does" : plural(memoCount, "memo") + " do"}.`;
+    memoHitList(memoHits, r.memos || []);
     codeAll.hidden = tickAll.hidden = !hits.length || !project.canCode || r.truncated;
     hits.forEach((x, i) => list.append(hitItem(x, i)));
     updateCount();

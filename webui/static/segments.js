@@ -12,6 +12,7 @@ import { h, clear, plural, toast } from "./ui.js";
 import { viewHeader, readerHref, codeChip, codeOptions } from "./views.js";
 import { csvBlob, saveBlob, fileStem } from "./download.js";
 import { setOptions } from "./docmanage.js";
+import { memoSegmentList } from "./memos.js";
 
 const PAGE = 500; // segments on a page
 const FETCH = 2000; // segments per request while gathering the CSV (the server's most)
@@ -47,6 +48,9 @@ export async function mount(root, { pid }) {
   let meets = q.get("with") ? { code: q.get("with"), gap: Math.max(0, Number(q.get("gap")) || 0) } : null;
   const meetsNote = h("p", { class: "seg-meets", id: "seg-meets" });
   const csv = h("button", { id: "seg-csv", text: "Download CSV", title: "Every segment this filter selects, for a spreadsheet" });
+  // Memos that go with the filter, listed above the segments (memos.js).
+  const withMemos = h("input", { type: "checkbox", id: "seg-memos", checked: q.get("memos") === "true" });
+  const memoBox = h("section", { class: "memo-segments", "aria-label": "Memos", hidden: true });
   // Leads and coders may also have the server's export of the same filter:
   // an Excel workbook with document attributes and the codebook.
   const xlsx = project.canCode ? h("a", { id: "seg-xlsx", class: "button-like", download: "", text: "Excel", title: "The same segments as an Excel workbook, with document attributes and the codebook" }) : null;
@@ -57,8 +61,8 @@ export async function mount(root, { pid }) {
   page.append(viewHeader("Coded segments", "segments"),
     h("form", { class: "filters", "aria-label": "Filter segments" },
       field("Code", code), h("label", { class: "check" }, sub, " with sub-codes"),
-      field("Coder", coder), field("Document", doc), field("Attribute", attr), h("div", { class: "row" }, csv, xlsx)),
-    meetsNote, h("div", { class: "seg-bar" }, summary, pagers[0].el), list, pagers[1].el);
+      field("Coder", coder), field("Document", doc), field("Attribute", attr), h("label", { class: "check" }, withMemos, " show memos"), h("div", { class: "row" }, csv, xlsx)),
+    meetsNote, h("div", { class: "seg-bar" }, summary, pagers[0].el), memoBox, list, pagers[1].el);
 
   let offset = Math.max(0, Math.floor(Number(q.get("offset")) || 0));
   let total = 0;
@@ -74,6 +78,7 @@ export async function mount(root, { pid }) {
       p.set("with", meets.code);
       if (meets.gap) p.set("gap", String(meets.gap));
     }
+    if (withMemos.checked) p.set("memos", "true");
     return p;
   };
   const drawMeets = () => {
@@ -91,7 +96,9 @@ export async function mount(root, { pid }) {
     if (xlsx) {
       // The export knows the plain filters only; it is offered when they say it all.
       xlsx.hidden = !!meets || coder.value.includes(",");
-      xlsx.href = projectPath(pid, "export") + "?format=xlsx" + (p.size ? "&" + p : "");
+      const file = new URLSearchParams(p);
+      file.delete("memos");
+      xlsx.href = projectPath(pid, "export") + "?format=xlsx" + (file.size ? "&" + file : "");
     }
     const shown = new URLSearchParams(p);
     if (offset) shown.set("offset", String(offset));
@@ -107,6 +114,7 @@ export async function mount(root, { pid }) {
       return load();
     }
     total = r.total;
+    memoSegmentList(memoBox, r.memos);
     clear(list);
     summary.textContent = total
       ? (total > r.segments.length ? `${(offset + 1).toLocaleString()}–${(offset + r.segments.length).toLocaleString()} of ` : "") +
@@ -156,6 +164,7 @@ export async function mount(root, { pid }) {
     try {
       const rows = [["document", "code", "coder", "start", "end", "text", "memo", "before", "after"]];
       const p = params();
+      p.delete("memos"); // the file holds segments only
       p.set("context", "120");
       p.set("limit", String(FETCH));
       for (let at = 0; ; at += FETCH) {
@@ -174,7 +183,7 @@ export async function mount(root, { pid }) {
     }
   });
   const reload = () => load().catch((e) => toast(e.message, "error"));
-  for (const c of [code, sub, coder, doc, attr]) {
+  for (const c of [code, sub, coder, doc, attr, withMemos]) {
     c.addEventListener("change", () => {
       offset = 0;
       reload();
@@ -183,7 +192,7 @@ export async function mount(root, { pid }) {
   await load();
   let timer = 0;
   const off = project.on("event", (ev) => {
-    if (ev.type.startsWith("coding.") || ev.type.startsWith("code.")) {
+    if (ev.type.startsWith("coding.") || ev.type.startsWith("code.") || (withMemos.checked && ev.type.startsWith("memo."))) {
       clearTimeout(timer);
       timer = setTimeout(reload, 800);
     }

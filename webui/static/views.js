@@ -13,6 +13,7 @@ const PAGES = [
   { id: "search", sub: "search", tab: "Search", bar: "Search", key: "s" },
   { id: "segments", sub: "segments", tab: "Coded segments", bar: "Segments", key: "g" },
   { id: "analysis", sub: "analysis", tab: "Analysis", bar: "Analysis", key: "a" },
+  { id: "memos", sub: "memos", tab: "Memos", bar: "Memos", title: "The project's journal and every memo" },
   { id: "agreement", sub: "agreement", tab: "Agreement", bar: "Agreement", lead: true, title: "How well the coders agree, and adjudication" },
   { id: "settings", sub: "settings", tab: "Team", bar: "Team", title: "The team, settings and downloads" },
 ];
@@ -27,7 +28,7 @@ export function pageForKey(key) {
   return PAGES.find((p) => p.key === key);
 }
 
-/** projectHref is the UI path of a project page: "" (documents), "search", "segments", "analysis", "agreement", "settings". */
+/** projectHref is the UI path of a project page: "" (documents), "search", "segments", "analysis", "memos", "agreement", "settings". */
 export function projectHref(sub) {
   const base = "/p/" + encodeURIComponent(project.project.slug);
   return sub ? base + "/" + sub : base;
