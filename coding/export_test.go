@@ -75,7 +75,7 @@ func TestJSONExport(t *testing.T) {
 	if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, buf.String())
 	}
-	if got.Project.Name != "Fixture <study> & co" || len(got.Documents) != 2 || len(got.Codes) != 5 || len(got.Codings) != 7 || len(got.Memos) != 3 {
+	if got.Project.Name != "Fixture <study> & co" || len(got.Documents) != 2 || len(got.Codes) != 5 || len(got.Codings) != 7 || len(got.Memos) != 5 {
 		t.Fatalf("counts: %+v", got)
 	}
 	if len(got.Coders) != 4 || got.Coders[3].Login != "consensus" {
