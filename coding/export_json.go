@@ -67,6 +67,8 @@ type (
 		ID       string    `json:"id"`
 		Document string    `json:"document,omitempty"`
 		Code     string    `json:"code,omitempty"`
+		Start    int       `json:"start,omitempty"`
+		End      int       `json:"end,omitempty"`
 		Author   string    `json:"author"`
 		Title    string    `json:"title"`
 		Text     string    `json:"text"`
@@ -76,7 +78,7 @@ type (
 
 // WriteJSON writes the project as one JSON object with "project",
 // "coders", "documents" (without their text), "codes" (with their paths, as an escaped string (FormatPath) and as a list of names),
-// "codings", "memos" and "assignments" (document id, coder login and
+// "codings", "memos" (a span memo with its start and end) and "assignments" (document id, coder login and
 // name, assigned, done, and when). Each coding has its id, document (id) and
 // document_title, code (id), code_path and code_path_names, coder (login) and coder_name,
 // start and end (code points, half-open), text and memo. It is written as
@@ -145,7 +147,7 @@ func WriteJSON(w io.Writer, d *ProjectData) error {
 	bw.WriteString("]\n")
 	if err := list("memos", len(d.Memos), func(i int) any {
 		m := &d.Memos[i]
-		return jsonExportMemo{m.ID, m.DocumentID, m.CodeID, t.users.get(m.AuthorID).Login, m.Title, m.Text, m.Updated}
+		return jsonExportMemo{m.ID, m.DocumentID, m.CodeID, m.Start, m.End, t.users.get(m.AuthorID).Login, m.Title, m.Text, m.Updated}
 	}); err != nil {
 		return err
 	}
