@@ -436,7 +436,7 @@ func TestCLIExport(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatalf("-o - did not print JSON: %v", err)
 	}
-	if len(got.Codings) == 0 || len(got.Memos) != 1 {
+	if len(got.Codings) == 0 || len(got.Memos) != 2 { // her document memo and her span memo
 		t.Errorf("ana's layer: %d codings, %d memos", len(got.Codings), len(got.Memos))
 	}
 	for _, c := range got.Codings {
