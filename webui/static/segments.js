@@ -8,6 +8,7 @@ import { project } from "./state.js";
 import { h, clear, plural, toast } from "./ui.js";
 import { viewHeader, readerHref, codeChip, codeOptions } from "./views.js";
 import { csvBlob, saveBlob, fileStem } from "./download.js";
+import { guardExports } from "./exportwarnings.js";
 
 const SHOWN = 500; // segments drawn at once; the CSV holds them all
 
@@ -36,6 +37,7 @@ export async function mount(root, { pid }) {
   // Leads and coders may also have the server's export of the same filter:
   // an Excel workbook with document attributes and the codebook.
   const xlsx = project.canCode ? h("a", { id: "seg-xlsx", class: "button-like", download: "", text: "Excel", title: "The same segments as an Excel workbook, with document attributes and the codebook" }) : null;
+  if (xlsx) guardExports(xlsx);
   const summary = h("p", { class: "muted", role: "status", "aria-live": "polite", text: "Loading…" });
   const list = h("ol", { class: "segments", "aria-label": "Segments" });
   const field = (label, control) => h("label", { class: "field" }, h("span", { text: label }), control);
