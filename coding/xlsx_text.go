@@ -36,16 +36,33 @@ func xlsxEscape(s string) string {
 	return b.String()
 }
 
+// xlsxMaybe marks the bytes that may start something to escape: C0
+// controls but tab, LF and CR; '_'; and 0xEF, the first byte of U+FFFE and
+// U+FFFF.
+var xlsxMaybe = func() (t [256]bool) {
+	for c := 0; c < 0x20; c++ {
+		t[c] = c != '\t' && c != '\n' && c != '\r'
+	}
+	t['_'], t[0xEF] = true, true
+	return t
+}()
+
 // xlsxNeedsEscape is the fast path: most text has nothing to escape.
 func xlsxNeedsEscape(s string) bool {
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '_' && xlsxEscapeAt(s[i:]):
-			return true
-		case c < 0x20 && c != '\t' && c != '\n' && c != '\r':
-			return true
-		case c == 0xEF && strings.HasPrefix(s[i:], "\uFFFE"), c == 0xEF && strings.HasPrefix(s[i:], "\uFFFF"):
+		if !xlsxMaybe[s[i]] {
+			continue
+		}
+		switch c := s[i]; {
+		case c == '_':
+			if xlsxEscapeAt(s[i:]) {
+				return true
+			}
+		case c == 0xEF:
+			if strings.HasPrefix(s[i:], "\uFFFE") || strings.HasPrefix(s[i:], "\uFFFF") {
+				return true
+			}
+		default:
 			return true
 		}
 	}
