@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -59,5 +61,19 @@ func TestBrowserExportWarnings(t *testing.T) {
 	if open, _ := eval[bool](b, `!!document.querySelector("dialog[open]")`); open {
 		t.Errorf("a dialog opened for the JSON download, which loses nothing")
 	}
+
+	// The report, also without a dialog, shows the memo with its author.
+	b.run("download the report", chromedp.Focus(chromedp.CSS(`a[data-format="html"]`)), keys("\r"))
+	report := filepath.Join(t.TempDir(), "report.html")
+	if err := os.WriteFile(report, b.waitDownload(downloads, ".html"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	b.checkClean()
+	b.run("open the report", chromedp.Navigate("file://"+report))
+	b.waitFor("the report's memos", `[...document.querySelectorAll("h2")].some((h) => h.textContent === "Memos")`, "", 10*time.Second)
+	b.run("scroll to the memos", chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll("h2")].find((h) => h.textContent === "Memos").scrollIntoView()`))
+	if text, err := eval[string](b, `document.body.innerText`); err != nil || !strings.Contains(text, "Round two\n\nStart with the hospital interviews.\n\nLee Adler (lead), ") {
+		t.Errorf("the report's memos read %q (%v)", text[strings.Index(text, "Memos"):][:200], err)
+	}
+	b.shot("report-memos")
 }

@@ -456,3 +456,57 @@ func TestQDPXAsQualCoderReadsIt(t *testing.T) {
 		t.Errorf("QualCoder's project memo is %q, want %q", q.ProjectMemo, d.Project.Description)
 	}
 }
+
+// Two codes of one name under different parents are legal in REFI-QDA,
+// but QualCoder keeps the first and loses the second's codings: the
+// export warns of exactly that.
+func TestQDPXWarnsOfNamesQualCoderDrops(t *testing.T) {
+	src := interopDemoDB(t)
+	st, err := openDB(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := st.ProjectBySlug("peer-support")
+	lead, _ := st.UserByLogin("lead")
+	d, err := st.ProjectData(p.ID, coding.CodingFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cb := d.Codebook()
+	var first, otherParent *coding.Code
+	cb.Walk(func(c *coding.Code, _ int) {
+		if first == nil && c.Codable && c.ParentID != "" {
+			first = c
+		}
+	})
+	cb.Walk(func(c *coding.Code, _ int) {
+		if otherParent == nil && c.ParentID == "" && c.ID != first.ParentID {
+			otherParent = c
+		}
+	})
+	twin := &coding.Code{ProjectID: p.ID, ParentID: otherParent.ID, Name: first.Name, Codable: true}
+	if _, err := st.CreateCode(twin, lead.ID); err != nil {
+		t.Fatal(err)
+	}
+	doc := d.Documents[0]
+	if _, err := st.AddCoding(&coding.Coding{ProjectID: p.ID, DocumentID: doc.ID, CodeID: twin.ID, CoderID: lead.ID, Start: 0, End: 20}, lead.ID); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+
+	file := filepath.Join(t.TempDir(), "twins.qdpx")
+	_, stderr, err := run(t, "", "export", "--project", "peer-support", "-o", file, "--db", src)
+	want := "warning: 2 codes are named " + strconv.Quote(first.Name) + " (" + cb.PathString(first.ID) + "; " + otherParent.Name + " › " + first.Name + "): QualCoder keeps only the first"
+	if err != nil || !strings.Contains(stderr, want) {
+		t.Fatalf("concord export: %v, standard error:\n%s\nwant %q", err, stderr, want)
+	}
+	q := readAsQualCoder(t, zipEntries(t, file))
+	for _, c := range q.Codings {
+		if c.File == doc.Title && c.Pos0 == 0 && c.Pos1 == 20 && c.Owner == lead.Name {
+			t.Errorf("QualCoder kept the coding of the second %q: %+v; the warning would be wrong", first.Name, c)
+		}
+	}
+	if got, want := len(q.Codings), len(d.Codings); got != want {
+		t.Errorf("QualCoder has %d codings, want the %d before the twin was added", got, want)
+	}
+}
