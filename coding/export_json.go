@@ -84,7 +84,7 @@ type (
 
 // WriteJSON writes the project as one JSON object with "project",
 // "coders", "documents" (without their text), "codes" (with their paths, as an escaped string (FormatPath) and as a list of names),
-// "codings", "memos" and "assignments" (document id, coder login and
+// "codings", "memos" (a span memo with its start and end) and "assignments" (document id, coder login and
 // name, assigned, done, and when). Each coding has its id, document (id) and
 // document_title, code (id), code_path and code_path_names, coder (login) and coder_name,
 // start and end (code points, half-open), text and memo. It is written as

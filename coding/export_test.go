@@ -70,16 +70,22 @@ func TestJSONExport(t *testing.T) {
 			Start, End                            int
 			CodePath                              string `json:"code_path"`
 		}
-		Memos []struct{ ID, Author, Text string }
+		Memos []struct {
+			ID, Author, Text string
+			Start, End       int
+		}
 	}
 	if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, buf.String())
 	}
-	if got.Project.Name != "Fixture <study> & co" || len(got.Documents) != 2 || len(got.Codes) != 5 || len(got.Codings) != 7 || len(got.Memos) != 3 {
+	if got.Project.Name != "Fixture <study> & co" || len(got.Documents) != 2 || len(got.Codes) != 5 || len(got.Codings) != 7 || len(got.Memos) != 5 {
 		t.Fatalf("counts: %+v", got)
 	}
 	if len(got.Coders) != 4 || got.Coders[3].Login != "consensus" {
 		t.Errorf("coders %+v", got.Coders)
+	}
+	if m := got.Memos[3]; m.Start != 24 || m.End != 39 || got.Memos[1].End != 0 {
+		t.Errorf("the span memo is %+v and a document memo %+v; want the span [24, 39) on the first only", m, got.Memos[1])
 	}
 	if got.Codes[1].Path != "Stressors › Loss" || got.Codes[1].Parent != got.Codes[0].ID {
 		t.Errorf("codes %+v", got.Codes)

@@ -3,7 +3,6 @@ package coding
 import (
 	"io"
 	"strconv"
-	"unicode/utf8"
 )
 
 // Spreadsheet limits Excel enforces on every workbook it opens.
@@ -17,9 +16,15 @@ const (
 // text exactly as stored, no formula guard needed: every cell is a
 // string) and a "Codebook" sheet with those of WriteCodebookCSV. The
 // header row is bold, frozen and filterable. The workbook is minimal
-// OOXML written by hand, read by Excel, LibreOffice, pandas and readxl.
-// Text longer than the 32,767 characters a cell may hold is cut, ending
-// in "…".
+// OOXML written by hand, read by Excel, LibreOffice, pandas and readxl
+// (excelize's streaming writer was measured at 6× the time: BENCHMARKS.md).
+//
+// Characters XML cannot hold (C0 controls but tab, line feed and carriage
+// return, such as the U+000C pdftotext puts between pages; U+FFFE, U+FFFF)
+// are written with the OOXML escape _xHHHH_, and a literal "_xHHHH_" in the
+// text gets its underscore escaped as _x005F_, so that text reads back
+// exactly. Text longer than the 32,767 UTF-16 units a cell may hold is cut
+// there, ending in "…" (Warnings names those cells).
 func WriteXLSX(w io.Writer, d *ProjectData) error {
 	t := d.segmentTable()
 	if len(t.codings)+1 > xlsxMaxRows {
@@ -96,8 +101,8 @@ func (s *sheet) str(v string, style int) {
 		s.x.raw("<c/>")
 		return
 	}
-	if len(v) > xlsxMaxCellChars && utf8.RuneCountInString(v) > xlsxMaxCellChars {
-		v, _ = clipText(v, xlsxMaxCellChars)
+	if len(v) > xlsxMaxCellChars {
+		v = clipUTF16(v, xlsxMaxCellChars)
 	}
 	switch style {
 	case 1:
@@ -107,7 +112,7 @@ func (s *sheet) str(v string, style int) {
 	default:
 		s.x.raw(`<c t="inlineStr"><is><t xml:space="preserve">`)
 	}
-	s.x.text(v)
+	s.x.text(xlsxEscape(v))
 	s.x.raw("</t></is></c>")
 }
 

@@ -37,6 +37,8 @@ func fixtureProject() *ProjectData {
 			{ID: id(301), AuthorID: lead, Title: "Project memo", Text: "Overall <impressions> & plans", Created: t0, Updated: t0},
 			{ID: id(302), DocumentID: id(101), AuthorID: ana, Title: "About interview 1", Text: "Long pauses.", Created: t0, Updated: t0},
 			{ID: id(303), CodeID: id(202), AuthorID: lead, Title: "Loss is broad", Text: "Includes jobs.", Created: t0, Updated: t0},
+			{ID: id(304), DocumentID: id(101), Start: 24, End: 39, AuthorID: ben, Title: "Span 💔 memo", Text: "Said quietly,\nthen \"loud\".", Created: t0, Updated: t0},
+			{ID: id(305), DocumentID: id(102), CodeID: id(203), AuthorID: ana, Title: "", Text: "Workload here is about <tabs> & keys.", Created: t0, Updated: t0},
 		},
 	}
 	for i := range d.Documents {

@@ -28,10 +28,11 @@ const (
 // PlainTextSelection per coding whose positions are Unicode code points
 // into the .txt, as the standard says (§10.2), with the coding's memo as
 // the selection's Description and its coder as creatingUser, the memos as
-// notes referenced from the project, document or code they are about, and
-// document attributes as text variables, both on each source and on one
-// case per document. GUIDs are Concord's ids, so a project exported and
-// imported again keeps them.
+// notes referenced from the project, document or code they are about (see
+// qdpx_notes.go), and document attributes as text variables on each
+// source. Concord has no cases, so the file has none: a case per document
+// would make QualCoder file the attributes under cases. GUIDs are
+// Concord's ids, so a project exported and imported again keeps them.
 func WriteQDPX(w io.Writer, d *ProjectData) error {
 	z := newZipWriter(w, d.Project.Created)
 	f, err := z.create("project.qde")
@@ -50,6 +51,9 @@ func WriteQDPX(w io.Writer, d *ProjectData) error {
 		if _, err := io.WriteString(f, doc.Text); err != nil {
 			return err
 		}
+	}
+	if err := writeNoteFiles(z, d.Memos); err != nil {
+		return err
 	}
 	return z.close()
 }
@@ -173,24 +177,6 @@ func writeQDE(w io.Writer, d *ProjectData) error {
 		}
 		x.raw("</Variables>\n")
 	}
-	if len(attrNames) > 0 {
-		x.raw("<Cases>\n")
-		for i := range d.Documents {
-			doc := &d.Documents[i]
-			if len(doc.Attributes) == 0 {
-				continue
-			}
-			x.raw("<Case")
-			x.attr("guid", derivedID("case/"+doc.ID))
-			x.attr("name", doc.Title)
-			x.raw(">")
-			writeVariableValues(x, doc.Attributes)
-			x.raw("<SourceRef")
-			x.attr("targetGUID", guidOf("document", doc.ID))
-			x.raw("/></Case>\n")
-		}
-		x.raw("</Cases>\n")
-	}
 	if len(d.Documents) > 0 {
 		x.raw("<Sources>\n")
 		byDoc := map[string][]*Coding{}
@@ -202,26 +188,7 @@ func writeQDE(w io.Writer, d *ProjectData) error {
 		}
 		x.raw("</Sources>\n")
 	}
-	if len(d.Memos) > 0 {
-		x.raw("<Notes>\n")
-		for i := range d.Memos {
-			m := &d.Memos[i]
-			x.raw("<Note")
-			x.attr("guid", guidOf("memo", m.ID))
-			if m.Title != "" {
-				x.attr("name", m.Title)
-			}
-			if m.AuthorID != "" {
-				x.attr("creatingUser", guidOf("user", m.AuthorID))
-			}
-			x.attrTime("creationDateTime", m.Created)
-			x.attrTime("modifiedDateTime", m.Updated)
-			x.raw(">")
-			x.element("PlainTextContent", m.Text)
-			x.raw("</Note>\n")
-		}
-		x.raw("</Notes>\n")
-	}
+	writeNotes(x, d.Memos)
 	writeDocumentSets(x, d.Documents)
 	if d.Project.Description != "" {
 		x.element("Description", d.Project.Description)
@@ -334,6 +301,9 @@ func writeTextSource(x *xmlWriter, doc *Document, codings []*Coding, memos []*Me
 	x.attr("plainTextPath", "internal://"+id+".txt")
 	x.attrTime("creationDateTime", doc.Created)
 	x.raw(">\n")
+	if desc := documentMemoDescription(memos); desc != "" {
+		x.element("Description", desc)
+	}
 	for _, c := range codings {
 		cid := guidOf("coding", c.ID)
 		coder := guidOf("user", c.CoderID)

@@ -57,8 +57,44 @@ func (im *refiImport) addSource(s *qdeText, title string, values []qdeVariableVa
 		if err := im.noteMemo(ref.Target, id, ""); err != nil {
 			return err
 		}
+		if keepSelections {
+			im.noteSpan(ref.Target, &d.Documents[docIndex], raw)
+		}
 	}
 	return nil
+}
+
+// noteSpan anchors the memo of a source's note to the span of the note's
+// one uncoded PlainTextSelection (as Concord and QualCoder write span
+// memos), read like the source's own selections.
+func (im *refiImport) noteSpan(target string, doc *Document, raw string) {
+	key := guidKey(target)
+	n, i := im.notes[key], -1
+	if n != nil {
+		var ok bool
+		i, ok = im.noteMemos[key]
+		if !ok {
+			i = -1
+		}
+	}
+	if i < 0 || len(n.Selections) != 1 || len(n.Selections[0].Codings) > 0 {
+		return
+	}
+	m := &im.d.Memos[i]
+	sel := &n.Selections[0]
+	a, err1 := strconv.Atoi(strings.TrimSpace(sel.Start))
+	b, err2 := strconv.Atoi(strings.TrimSpace(sel.End))
+	if err1 != nil || err2 != nil || a < 0 || b <= a || m.DocumentID != doc.ID {
+		return
+	}
+	var start, end int
+	var past bool
+	mapPositions(raw, im.unit, im.crlfOne, []positionQuery{{pos: a, out: &start, past: &past}, {pos: b, end: true, out: &end}})
+	if past || end <= start {
+		im.d.warnf("memo %q about %q keeps the whole document: its span [%d, %d) does not fit the text", m.Title, doc.Title, a, b)
+		return
+	}
+	m.Start, m.End = start, end
 }
 
 func (im *refiImport) docIDTaken(id string) bool {

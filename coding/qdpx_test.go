@@ -183,8 +183,8 @@ func TestQDPXExportValidates(t *testing.T) {
 		t.Fatal(err)
 	}
 	files := unzip(t, buf.Bytes())
-	if len(files) != 3 {
-		t.Errorf("archive holds %d entries, want project.qde and 2 sources", len(files))
+	if want := 1 + 2 + len(fixtureProject().Memos); len(files) != want {
+		t.Errorf("archive holds %d entries, want %d: project.qde, 2 sources and a text file per memo", len(files), want)
 	}
 	validateXML(t, files["project.qde"], "Project-mrt2019.xsd")
 	var qdc bytes.Buffer
@@ -294,11 +294,14 @@ func compareProjects(t *testing.T, in, out *ProjectData) {
 	if a, b := codings(in), codings(out); !reflect.DeepEqual(a, b) {
 		t.Errorf("codings differ:\n got %+v\nwant %+v", b, a)
 	}
-	type memoKey struct{ ID, Doc, Code, Author, Title, Text string }
+	type memoKey struct {
+		ID, Doc, Code, Author, Title, Text string
+		Start, End                         int
+	}
 	memos := func(d *ProjectData) []memoKey {
 		var out []memoKey
 		for _, m := range d.Memos {
-			out = append(out, memoKey{m.ID, m.DocumentID, m.CodeID, m.AuthorID, m.Title, m.Text})
+			out = append(out, memoKey{m.ID, m.DocumentID, m.CodeID, m.AuthorID, m.Title, m.Text, m.Start, m.End})
 		}
 		sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 		return out

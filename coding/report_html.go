@@ -40,14 +40,17 @@ type (
 		Coders    []reportCoder
 		Documents []reportDocument
 		Segments  int
+		Memos     []reportMemoGroup
 	}
 )
 
 // WriteHTMLReport writes a self-contained, printable HTML report: the
 // codebook with each code's definition and frequencies (segments,
 // documents and characters, with and without its sub-codes, as
-// CountByCode counts them), a few example excerpts per code, the coders
-// and the documents. It has no scripts and loads nothing.
+// CountByCode counts them), a few example excerpts per code, the memos
+// (about the project, codes, documents and passages, with author and
+// time), the coders and the documents. It has no scripts and loads
+// nothing. Control characters are mapped as reportControls says.
 func WriteHTMLReport(w io.Writer, d *ProjectData) error {
 	t := d.segmentTable()
 	own := CountByCode(d.Codings, t.cb, false)
@@ -90,8 +93,9 @@ func WriteHTMLReport(w io.Writer, d *ProjectData) error {
 		sort.Strings(attrs)
 		rd.Documents = append(rd.Documents, reportDocument{doc.Title, attrs, perDoc[doc.ID]})
 	}
+	rd.Memos = d.reportMemos(t)
 	bw := bufio.NewWriter(w)
-	if err := reportTemplate.Execute(bw, rd); err != nil {
+	if err := reportTemplate.Execute(reportControls{bw}, rd); err != nil {
 		return err
 	}
 	return bw.Flush()
@@ -129,12 +133,14 @@ blockquote { margin: .5em 0 .8em; padding: .3em .8em; border-left: 3px solid #bb
 .src { display: block; font: .85em "Helvetica Neue", Arial, sans-serif; color: #555; margin-top: .25em; white-space: normal; }
 .memo { display: block; font-style: italic; color: #444; }
 .muted { color: #666; font-size: .9em; }
+.note { margin: .6em 0 1.2em; }
+.note blockquote { margin: .3em 0; }
 a { color: inherit; }
 @media print {
   body { margin: 0; max-width: none; font-size: 10pt; }
   h2 { break-before: page; }
   h2:first-of-type { break-before: auto; }
-  h3, blockquote, tr { break-inside: avoid; }
+  h3, blockquote, tr, .note { break-inside: avoid; }
   h3 { break-after: avoid; }
   a { text-decoration: none; }
 }
@@ -159,6 +165,11 @@ a { color: inherit; }
 <p class="muted">{{if not .Code.Codable}}A category: it groups codes and is not applied to text. {{end}}{{.Own.Segments}} segments in {{.Own.Documents}} documents ({{.Own.Characters}} characters){{if ne .All.Segments .Own.Segments}}; {{.All.Segments}} with its sub-codes{{end}}.</p>
 {{range .Examples}}<blockquote>{{.Text}}<span class="src">{{.Document}}, characters {{.Start}}–{{.End}}, coded by {{.Coder}}</span>{{with .Memo}}<span class="memo">Memo: {{.}}</span>{{end}}</blockquote>
 {{end}}{{if .More}}<p class="muted">… and {{.More}} more.</p>{{end}}
+{{end}}
+<h2>Memos</h2>
+{{range .Memos}}<h3>{{.Heading}}</h3>
+{{range .Memos}}<div class="note">{{with .About}}<span class="src">{{.}}</span>{{end}}{{with .Quote}}<blockquote>{{.}}</blockquote>{{end}}{{with .Title}}<strong>{{.}}</strong>{{end}}<p class="def">{{.Text}}</p><span class="src">{{.Author}}, {{.When}}</span></div>
+{{end}}{{else}}<p>No memos yet.</p>
 {{end}}
 <h2>Coders</h2>
 {{if .Coders}}<table><thead><tr><th>Coder</th><th>Login</th><th class="n">Segments</th></tr></thead><tbody>

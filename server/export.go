@@ -13,7 +13,9 @@ import (
 // download, for leads and coders. ?coder= (a login, a user id or
 // "consensus", among the project's layers) keeps one layer.
 // In a blind project a coder gets only their own layer and memos, as from
-// every other read.
+// every other read. What the format cannot carry of the project comes
+// with the download as the X-Concord-Warnings header; ?dry_run=1 answers
+// {"warnings": [...]} instead of the file, so that the UI can ask first.
 func (s *Server) handleExport(w http.ResponseWriter, r *http.Request, c *caller) {
 	if !c.role.CanCode() {
 		s.writeError(w, r, coding.Errorf(coding.EFORBIDDEN, "only leads and coders can export this project"))
@@ -59,7 +61,18 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request, c *caller)
 	}
 	d.Memos = memos
 	d.Assignments = visibleAssignments(c, d.Assignments)
+	warnings := f.Warnings(d)
+	if q.Get("dry_run") == "1" {
+		if warnings == nil {
+			warnings = []string{}
+		}
+		writeJSON(w, http.StatusOK, map[string][]string{"warnings": warnings})
+		return
+	}
 	lw := &lazyWriter{w: w, header: func(h http.Header) {
+		if len(warnings) > 0 {
+			h.Set(warningsHeader, warningsHeaderValue(warnings))
+		}
 		h.Set("Content-Type", f.ContentType)
 		h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.FileName(c.project.Slug, layer)}))
 		h.Set("Cache-Control", "no-store")

@@ -18,7 +18,7 @@ func (m *Main) exportCmd(args []string) error {
 		fmt.Fprintf(&formats, "  %-13s %s (%s)\n", f.Name, f.Description, f.Ext)
 	}
 	fs := m.flags("export", "export --project SLUG --format FORMAT -o FILE [--coder LOGIN|consensus]\n\nFormats:\n"+formats.String()+
-		"\nWithout --format, the format follows FILE's extension. -o - writes to standard output.\nPositions (start, end) are Unicode code points from 0, end excluded.")
+		"\nWithout --format, the format follows FILE's extension. -o - writes to standard output.\nWhat the format cannot carry (memos a table has no place for, code names QualCoder\nwould drop, cells cut at Excel's limit …) is printed as warnings on standard error.\nPositions (start, end) are Unicode code points from 0, end excluded.")
 	db := m.dbFlag(fs)
 	project := fs.String("project", "", "slug of the project to export")
 	format := fs.String("format", "", coding.ExportFormatNames())
@@ -53,6 +53,11 @@ func (m *Main) exportCmd(args []string) error {
 	d, err := exportData(st, *project, *coder)
 	if err != nil {
 		return err
+	}
+	// Said before the file is written, so that they are seen even when
+	// the writing fails or standard output is the file.
+	for _, w := range f.Warnings(d) {
+		fmt.Fprintln(m.Stderr, "warning:", w)
 	}
 	if *out == "-" {
 		bw := bufio.NewWriter(m.Stdout)

@@ -25,7 +25,8 @@ func refiSample(name string) string {
 }
 
 // interopDemoDB makes a database with the demo project, plus what the demo lacks
-// for a full round trip: memos of every kind, a coding memo and codings
+// for a full round trip: memos of every kind (project, document, code,
+// span), a coding memo and codings
 // of the consensus layer. It returns the database file.
 func interopDemoDB(t *testing.T) string {
 	t.Helper()
@@ -54,6 +55,7 @@ func interopDemoDB(t *testing.T) string {
 		{ProjectID: p.ID, AuthorID: lead.ID, Title: "Plan", Text: "Second round in March.\nThen adjudicate."},
 		{ProjectID: p.ID, DocumentID: docs[0].ID, AuthorID: ana.ID, Title: "Tone", Text: "Hopeful <despite> & because."},
 		{ProjectID: p.ID, CodeID: codable, AuthorID: lead.ID, Text: "Definition needs an exclusion."},
+		{ProjectID: p.ID, DocumentID: docs[1].ID, Start: 10, End: 60, AuthorID: ana.ID, Title: "Check this", Text: "The hospital, or the team?"},
 	} {
 		if _, err := st.SaveMemo(m, m.AuthorID); err != nil {
 			t.Fatal(err)
@@ -110,7 +112,7 @@ func summarizeData(d *coding.ProjectData) projectSummary {
 		s.Codings = append(s.Codings, fmt.Sprintf("%s|%s|%s|%s|%d|%d|%q", c.ID, c.DocumentID, c.CodeID, c.CoderID, c.Start, c.End, c.Memo))
 	}
 	for _, m := range d.Memos {
-		s.Memos = append(s.Memos, fmt.Sprintf("%s|%s|%s|%s|%q|%q", m.ID, m.DocumentID, m.CodeID, m.AuthorID, m.Title, m.Text))
+		s.Memos = append(s.Memos, fmt.Sprintf("%s|%s|%s|%d|%d|%s|%q|%q", m.ID, m.DocumentID, m.CodeID, m.Start, m.End, m.AuthorID, m.Title, m.Text))
 	}
 	for _, l := range [][]string{s.Documents, s.Codings, s.Memos} {
 		sort.Strings(l)
@@ -137,7 +139,7 @@ func TestQDPXRoundTripThroughTheCLI(t *testing.T) {
 	mustRun(t, "export", "--project", "again", "--format", "qdpx", "-o", second, "--db", fresh)
 
 	want, got := summarize(t, src, "peer-support"), summarize(t, fresh, "again")
-	if len(want.Codings) < 100 || len(want.Memos) != 3 {
+	if len(want.Codings) < 100 || len(want.Memos) != 4 {
 		t.Fatalf("the source project is too small to prove anything: %d codings, %d memos", len(want.Codings), len(want.Memos))
 	}
 	for name, pair := range map[string][2][]string{
@@ -155,8 +157,8 @@ func TestQDPXRoundTripThroughTheCLI(t *testing.T) {
 			t.Errorf("%s differs between the two exports", name)
 		}
 	}
-	if n1, n2 := strings.Count(string(a["project.qde"]), "<PlainTextSelection"), strings.Count(string(b["project.qde"]), "<PlainTextSelection"); n1 != n2 || n1 != len(want.Codings) {
-		t.Errorf("%d and %d selections, want %d", n1, n2, len(want.Codings))
+	if n1, n2 := strings.Count(string(a["project.qde"]), "<PlainTextSelection"), strings.Count(string(b["project.qde"]), "<PlainTextSelection"); n1 != n2 || n1 != len(want.Codings)+1 {
+		t.Errorf("%d and %d selections, want %d: one per coding and one for the span memo", n1, n2, len(want.Codings)+1)
 	}
 	// The imported coders cannot sign in until given a password.
 	st, err := openDB(fresh)
@@ -434,7 +436,7 @@ func TestCLIExport(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatalf("-o - did not print JSON: %v", err)
 	}
-	if len(got.Codings) == 0 || len(got.Memos) != 1 {
+	if len(got.Codings) == 0 || len(got.Memos) != 2 { // her document memo and her span memo
 		t.Errorf("ana's layer: %d codings, %d memos", len(got.Codings), len(got.Memos))
 	}
 	for _, c := range got.Codings {

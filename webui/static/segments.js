@@ -13,6 +13,7 @@ import { viewHeader, readerHref, codeChip, codeOptions } from "./views.js";
 import { csvBlob, saveBlob, fileStem } from "./download.js";
 import { setOptions } from "./docmanage.js";
 import { memoSegmentList } from "./memos.js";
+import { guardExports } from "./exportwarnings.js";
 
 const PAGE = 500; // segments on a page
 const FETCH = 2000; // segments per request while gathering the CSV (the server's most)
@@ -54,6 +55,7 @@ export async function mount(root, { pid }) {
   // Leads and coders may also have the server's export of the same filter:
   // an Excel workbook with document attributes and the codebook.
   const xlsx = project.canCode ? h("a", { id: "seg-xlsx", class: "button-like", download: "", text: "Excel", title: "The same segments as an Excel workbook, with document attributes and the codebook" }) : null;
+  if (xlsx) guardExports(xlsx);
   const summary = h("p", { class: "muted seg-summary", id: "seg-summary", role: "status", "aria-live": "polite", tabindex: "-1", text: "Loading…" });
   const list = h("ol", { class: "segments", "aria-label": "Segments" });
   const pagers = [pager("top"), pager("bottom")];

@@ -7,6 +7,7 @@ import { api, projectPath } from "./api.js";
 import { project, session } from "./state.js";
 import { h, clear, toast, modal, avatar } from "./ui.js";
 import { tabs } from "./views.js";
+import { guardExports } from "./exportwarnings.js";
 
 const ROLES = [
   ["lead", "Lead — manages the codebook, the team and the consensus"],
@@ -225,6 +226,7 @@ function downloadsSection(p) {
   } else {
     list.append(h("li", { class: "muted", text: "Viewers cannot download the project's data; ask a lead." }));
   }
+  guardExports(list);
   box.append(list);
   if (p.blind && !project.isLead && project.canCode) {
     box.append(h("p", { class: "muted small", text: "This project is blind: your downloads hold your own codings only." }));
