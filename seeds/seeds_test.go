@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -146,10 +147,23 @@ func TestDemoCodebook(t *testing.T) {
 			}
 		})
 	}
+	// Codes take the code palette, never a coder's colour, and codes
+	// side by side in the codebook differ.
+	siblings := map[string]map[string]string{}
 	for _, c := range d.Codes {
 		if c.Colour == "" || c.Description == "" {
 			t.Errorf("code %q: colour %q, description %q, want both", cb.PathString(c.ID), c.Colour, c.Description)
 		}
+		if !slices.Contains(coding.CodePalette, c.Colour) {
+			t.Errorf("code %q: colour %s is not one of coding.CodePalette", cb.PathString(c.ID), c.Colour)
+		}
+		if siblings[c.ParentID] == nil {
+			siblings[c.ParentID] = map[string]string{}
+		}
+		if other, ok := siblings[c.ParentID][c.Colour]; ok {
+			t.Errorf("codes %q and %q side by side share the colour %s", other, c.Name, c.Colour)
+		}
+		siblings[c.ParentID][c.Colour] = c.Name
 		if c.ProjectID != d.Project.ID {
 			t.Errorf("code %q ProjectID = %q, want %q", c.Name, c.ProjectID, d.Project.ID)
 		}
