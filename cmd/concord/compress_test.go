@@ -50,7 +50,7 @@ func TestAnswersAreGzippedForClientsThatAcceptIt(t *testing.T) {
 		{"/api/projects/peer-support/export?format=html", true},
 		{"/app.js", true},
 		{"/app.css", true},
-		{"/api/me", false},                                       // small
+		{"/api/me", false}, // small
 		{"/api/projects/peer-support/export?format=qdpx", false}, // a zip already
 		{"/favicon.svg", false},                                  // small
 	} {
