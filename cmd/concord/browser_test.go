@@ -477,6 +477,9 @@ func TestBrowserTwoCodersLive(t *testing.T) {
 	// A memo longer than a websocket message may be is saved too (over
 	// HTTP), and the live connection stays up.
 	long := strings.Repeat("A long reflection on hope 🙂. ", 600) // ~18,000 characters
+	// The saved memo redraws the highlight: click it once it is back,
+	// with the panel closed, not the element being replaced.
+	ana.waitFor("the panel closed and the highlight redrawn", `!document.querySelector(".coding-panel") && !!document.querySelector('.seg.coded[data-codings~="`+c1.ID+`"]')`, `document.querySelector(".coding-panel") && document.querySelector(".coding-panel").outerHTML.slice(0, 300)`, 10*time.Second)
 	ana.run("click the highlight again", chromedp.Click(chromedp.CSS(`.seg.coded[data-codings~="`+c1.ID+`"]`)))
 	ana.waitFor("the coding panel again", `document.querySelector(".coding-panel textarea") === document.activeElement`, "", 10*time.Second)
 	ana.run("write a long memo", chromedp.Evaluate[chromedp.Void](`(() => { const a = document.querySelector(".coding-panel textarea"); a.value = `+jsString(long)+`; a.dispatchEvent(new Event("input", {bubbles: true})); })()`),
