@@ -13,7 +13,7 @@ import (
 // 6 MB of JSON and about a tenth of that gzipped, which on a real network
 // is most of the wait. Small answers, archives (QDPX, XLSX) and the live
 // connection are sent as they are; the web UI's files are compressed once
-// at start-up (static.go).
+// each, at their first request (static.go).
 
 // minCompress is the smallest answer worth compressing, when its length
 // is known: below it the gzip header and the work cost more than they save.

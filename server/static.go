@@ -11,24 +11,47 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // staticFiles serves the embedded web UI. Embedded files have no
 // modification time, so each gets an ETag from its content hash and
 // browsers revalidate cheaply.
 type staticFiles struct {
-	files map[string]staticFile
+	files map[string]*staticFile
 }
 
 type staticFile struct {
 	data  []byte
-	gz    []byte // data gzipped once at start-up, or nil when not worth it
 	etag  string
 	ctype string
+	// zippable says whether the file is text large enough to gzip; it is
+	// gzipped at its first request, not at start-up, where every file
+	// took 60 ms of each server start (every test server's too).
+	zippable bool
+	zipOnce  sync.Once
+	gz       []byte // nil until then, or when gzip would not be smaller
+}
+
+// gzipped returns the file gzipped, or nil when it is not worth it.
+func (f *staticFile) gzipped() []byte {
+	if !f.zippable {
+		return nil
+	}
+	f.zipOnce.Do(func() {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw.Write(f.data)
+		zw.Close()
+		if buf.Len() < len(f.data) {
+			f.gz = buf.Bytes()
+		}
+	})
+	return f.gz
 }
 
 func newStaticFiles(fsys fs.FS) *staticFiles {
-	sf := &staticFiles{files: map[string]staticFile{}}
+	sf := &staticFiles{files: map[string]*staticFile{}}
 	fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -42,17 +65,8 @@ func newStaticFiles(fsys fs.FS) *staticFiles {
 		if ctype == "" {
 			ctype = "application/octet-stream"
 		}
-		f := staticFile{data: data, etag: `"` + hex.EncodeToString(sum[:12]) + `"`, ctype: ctype}
-		if compressible(ctype) && len(data) >= minCompress {
-			var buf bytes.Buffer
-			zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-			zw.Write(data)
-			zw.Close()
-			if buf.Len() < len(data) {
-				f.gz = buf.Bytes()
-			}
-		}
-		sf.files["/"+p] = f
+		sf.files["/"+p] = &staticFile{data: data, etag: `"` + hex.EncodeToString(sum[:12]) + `"`, ctype: ctype,
+			zippable: compressible(ctype) && len(data) >= minCompress}
 		return nil
 	})
 	return sf
@@ -86,7 +100,7 @@ func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
 	h.Set("ETag", f.etag)
 	h.Set("Cache-Control", "no-cache")
 	h.Set("Content-Type", f.ctype)
-	if f.gz != nil {
+	if f.zippable {
 		h.Add("Vary", "Accept-Encoding")
 	}
 	if match := r.Header.Get("If-None-Match"); match == f.etag {
@@ -94,9 +108,11 @@ func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body := f.data
-	if f.gz != nil && acceptsGzip(r.Header.Get("Accept-Encoding")) {
-		body = f.gz
-		h.Set("Content-Encoding", "gzip")
+	if acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		if gz := f.gzipped(); gz != nil {
+			body = gz
+			h.Set("Content-Encoding", "gzip")
+		}
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	if r.Method == http.MethodHead {
