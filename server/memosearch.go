@@ -24,7 +24,10 @@ func (s *Server) searchMemos(c *caller, q string, context int) ([]memoHit, error
 	var mc *memoContext
 	out := []memoHit{}
 	for _, m := range all {
-		if !c.sees(m.AuthorID) || len(out) == maxHits {
+		if len(out) == maxHits {
+			break
+		}
+		if !c.sees(m.AuthorID) {
 			continue
 		}
 		field := "text"
