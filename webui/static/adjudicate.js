@@ -19,7 +19,7 @@ import { api, projectPath } from "./api.js";
 import { project } from "./state.js";
 import { leadsOnly } from "./agreement.js";
 import { cpSlice, cpLength, utf16ToCp } from "./offsets.js";
-import { h, clear, toast, plural, rgba } from "./ui.js";
+import { h, clear, toast, plural, rgba, dateTime } from "./ui.js";
 import { CASE_WORDS, decisionWords } from "./decisionwords.js";
 
 const CONTEXT = 160; // code points of text shown around a case
@@ -345,8 +345,7 @@ class Review {
     const nameB = "B · " + project.coderName(this.b);
     const byline = (x) => {
       const who = x.by === project.me ? "you" : project.coderName(x.by);
-      const when = new Date(x.at).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
-      return { short: `decided by ${who}`, long: `Decided by ${who} on ${when}. Every lead sees this.` };
+      return { short: `decided by ${who}`, long: `Decided by ${who} on ${dateTime(x.at)}. Every lead sees this.` };
     };
     let status;
     if (how === "uncoded") {

@@ -11,7 +11,7 @@
 import { api, projectPath } from "./api.js";
 import { project } from "./state.js";
 import { Emitter } from "./emitter.js";
-import { h, clear, toast, modal, plural, fold } from "./ui.js";
+import { h, clear, toast, modal, plural, fold, dateTime } from "./ui.js";
 import { viewHeader, projectHref } from "./views.js";
 import { cpSlice } from "./offsets.js";
 
@@ -117,7 +117,6 @@ export function kindOf(m) {
 
 const KIND_LABEL = { project: "Journal", document: "Document", span: "Passage", code: "Code" };
 
-const when = (t) => new Date(t).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 
 /** mayEdit: only the author changes a memo (the server says the same). */
 const mayEdit = (m) => m.author === project.me && project.canCode;
@@ -163,7 +162,7 @@ export function memoCard(m, opts = {}) {
     opts.excerpt ? h("blockquote", { class: "memo-excerpt", text: "“" + opts.excerpt + "”" }) : null,
     h("p", { class: "memo-text", text: m.text }),
     h("p", { class: "memo-meta" }, h("span", { class: "dot", style: { backgroundColor: project.coderColour(m.author) } }),
-      ` ${project.coderName(m.author)} · written ${when(m.created)}` + (edited ? ` · changed ${when(m.updated)}` : "")),
+      ` ${project.coderName(m.author)} · written ${dateTime(m.created)}` + (edited ? ` · changed ${dateTime(m.updated)}` : "")),
     actions.childElementCount ? actions : null);
 }
 
@@ -493,7 +492,7 @@ export function memoHitList(box, hits) {
       h("a", { href: memoHref(x), "data-link": "", class: "doc-link memo-goto", text: "Open the memo" })),
     h("p", { class: "kwic" }, h("span", { class: "before", text: x.before }), h("mark", { text: x.match }), h("span", { class: "after", text: x.after }),
       x.field === "title" ? h("span", { class: "muted", text: " (in the title)" }) : null),
-    h("p", { class: "memo-meta", text: `${project.coderName(x.author)} · ${when(x.updated)}` })))));
+    h("p", { class: "memo-meta", text: `${project.coderName(x.author)} · ${dateTime(x.updated)}` })))));
 }
 
 /** memoSegmentList fills box with the memos the coded-segments view lists beside its segments, or hides it. */

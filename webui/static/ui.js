@@ -134,6 +134,11 @@ export function rgba(hex, a) {
   return `rgba(${n >> 16},${(n >> 8) & 255},${n & 255},${a})`;
 }
 
+/** dateTime is a time as people read it, in their own locale: "5 Dec 2026, 09:30". */
+export function dateTime(t) {
+  return new Date(t).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+}
+
 /**
  * clipWords shortens s to about n characters at a word boundary, with an
  * ellipsis where it was cut: at the end, or at the start when keepEnd (the
