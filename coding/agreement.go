@@ -77,6 +77,10 @@ type AgreementInput struct {
 	Codebook  *Codebook
 	Documents []Document
 	Codings   []Coding
+	// Spans, when set, are the codings a report compares, in place of
+	// Codings (which may then be nil): much smaller on a large project.
+	// Disagreements name codings by id, so they need Codings.
+	Spans *CodingSpans
 	// CoderNames optionally names coders by id, for the report.
 	CoderNames map[string]string
 	// Assignments are the documents assigned to or marked done by each

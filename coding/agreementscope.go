@@ -1,7 +1,6 @@
 package coding
 
 import (
-	"math"
 	"math/bits"
 	"slices"
 	"strings"
@@ -18,6 +17,7 @@ import (
 // group.
 type agreementScope struct {
 	in     AgreementInput
+	spans  *CodingSpans // in.Spans, or in.Codings as spans
 	opt    *AgreementOptions
 	coders []string // ids; a coder's bit is its index
 	names  []string
@@ -130,6 +130,15 @@ func checkAgreementOptions(opt *AgreementOptions) error {
 	return nil
 }
 
+// codingName names coding i of the input in a message: by its id when the
+// input has the codings themselves.
+func (s *agreementScope) codingName(i int) string {
+	if i < len(s.in.Codings) {
+		return "coding " + s.in.Codings[i].ID
+	}
+	return "a coding"
+}
+
 // checkUnit refuses a unit the scope is too large for.
 func (s *agreementScope) checkUnit() error {
 	if s.opt.Unit == UnitUnitized && len(s.docs) > maxUnitizedDocuments {
@@ -162,7 +171,10 @@ func newAgreementScope(in AgreementInput, opt *AgreementOptions) (*agreementScop
 		cb = NewCodebook(nil)
 	}
 	in.Codebook = cb
-	s := &agreementScope{in: in, opt: opt, docs: in.Documents}
+	s := &agreementScope{in: in, opt: opt, docs: in.Documents, spans: in.Spans}
+	if s.spans == nil {
+		s.spans = SpansOf(in.Codings)
+	}
 	if err := s.checkUnit(); err != nil {
 		return nil, err
 	}
@@ -200,40 +212,40 @@ func newAgreementScope(in AgreementInput, opt *AgreementOptions) (*agreementScop
 		doc, code, coder int32
 		start, end       int
 	}
-	refs := make([]ref, len(in.Codings))
+	sp := s.spans
+	// The table's own numbers, mapped to the scope's once per id; −1 is
+	// not in the project (documents, codes) or not compared (coders).
+	lookup := func(ids []string, index map[string]int32) []int32 {
+		out := make([]int32, len(ids))
+		for i, id := range ids {
+			if n, ok := index[id]; ok {
+				out[i] = n
+			} else {
+				out[i] = -1
+			}
+		}
+		return out
+	}
+	docOf, codeOf, coderOf := lookup(sp.DocumentIDs, docIndex), lookup(sp.CodeIDs, codeIndex), lookup(sp.CoderIDs, coderIndex)
+	refs := make([]ref, len(sp.Rows))
 	s.cover = make([]uint64, len(s.docs))
-	// The store returns codings by document, and coders often code in
-	// runs: remember the last of each lookup.
-	lastDoc, lastCode, lastCoder := "", "", ""
-	var d, code, coder int32
-	for i := range in.Codings {
-		c := &in.Codings[i]
-		var ok bool
-		if c.DocumentID != lastDoc || i == 0 {
-			if d, ok = docIndex[c.DocumentID]; !ok {
-				return nil, Errorf(EINVALID, "coding %s points into document %s, which is not in the project", c.ID, c.DocumentID)
-			}
-			lastDoc = c.DocumentID
+	for i, r := range sp.Rows {
+		d := docOf[r.Document]
+		if d < 0 {
+			return nil, Errorf(EINVALID, "%s points into document %s, which is not in the project", s.codingName(i), sp.DocumentIDs[r.Document])
 		}
-		if c.Start < 0 || c.End <= c.Start || c.End > in.Documents[d].Length || c.End > math.MaxInt32 {
-			return nil, Errorf(EINVALID, "coding %s [%d, %d) does not lie inside its document (%d characters)", c.ID, c.Start, c.End, in.Documents[d].Length)
+		if r.Start < 0 || r.End <= r.Start || int(r.End) > in.Documents[d].Length {
+			return nil, Errorf(EINVALID, "%s [%d, %d) does not lie inside its document (%d characters)", s.codingName(i), r.Start, r.End, in.Documents[d].Length)
 		}
-		if c.CodeID != lastCode || i == 0 {
-			if code, ok = codeIndex[c.CodeID]; !ok {
-				return nil, Errorf(EINVALID, "coding %s has code %s, which is not in the codebook", c.ID, c.CodeID)
-			}
-			lastCode = c.CodeID
+		code := codeOf[r.Code]
+		if code < 0 {
+			return nil, Errorf(EINVALID, "%s has code %s, which is not in the codebook", s.codingName(i), sp.CodeIDs[r.Code])
 		}
-		if c.CoderID != lastCoder || i == 0 {
-			if coder, ok = coderIndex[c.CoderID]; !ok {
-				coder = -1
-			}
-			lastCoder = c.CoderID
-		}
+		coder := coderOf[r.Coder]
 		if coder >= 0 {
 			s.cover[d] |= 1 << coder
 		}
-		refs[i] = ref{d, code, coder, c.Start, c.End}
+		refs[i] = ref{d, code, coder, int(r.Start), int(r.End)}
 	}
 	s.basis, s.warnings = s.applyBasis()
 
@@ -309,58 +321,64 @@ func newAgreementScope(in AgreementInput, opt *AgreementOptions) (*agreementScop
 	}
 	order := make([]int32, byDoc[len(s.docs)])
 	next := slices.Clone(byDoc[:len(s.docs)])
-	entries := 0
+	s.docStart = make([]int, len(s.docs)+1)
 	for i, r := range refs {
 		if r.coder >= 0 && scoped[r.code] {
 			order[next[r.doc]] = int32(i)
 			next[r.doc]++
-			entries += len(lineages[r.code])
+			n := len(lineages[r.code])
 			if ownGroup[r.code] >= 0 {
-				entries++
+				n++
 			}
+			s.docStart[r.doc+1] += n
 		}
 	}
-	s.entries = make([]agreementEntry, 0, entries)
-	s.docStart = make([]int, len(s.docs)+1)
-	var keys []uint64
-	slot := make([]int, len(s.groups)+1)
 	for d := range s.docs {
-		codings := order[byDoc[d]:byDoc[d+1]]
-		keys = keys[:0]
-		clear(slot)
-		for j, i := range codings {
-			keys = append(keys, uint64(refs[i].start)<<32|uint64(j))
-			r := refs[i]
-			if g := ownGroup[r.code]; g >= 0 {
-				slot[g+1]++
-			}
-			for _, a := range lineages[r.code] {
-				slot[rowOf[a]+1]++
-			}
-		}
-		slices.Sort(keys)
-		base := len(s.entries)
-		for g := range s.groups {
-			slot[g+1] += slot[g]
-		}
-		s.entries = s.entries[:base+slot[len(s.groups)]]
-		for _, key := range keys {
-			i := codings[uint32(key)]
-			r := refs[i]
-			e := agreementEntry{coder: r.coder, coding: i, start: int32(r.start), end: int32(r.end)}
-			if g := ownGroup[r.code]; g >= 0 {
-				e.group = g
-				s.entries[base+slot[g]] = e
-				slot[g]++
-			}
-			for _, a := range lineages[r.code] {
-				e.group = rowOf[a]
-				s.entries[base+slot[e.group]] = e
-				slot[e.group]++
-			}
-		}
-		s.docStart[d+1] = len(s.entries)
+		s.docStart[d+1] += s.docStart[d]
 	}
+	s.entries = make([]agreementEntry, s.docStart[len(s.docs)])
+	// Each document's entries are its own, so ranges of documents fill
+	// theirs side by side.
+	const docsPerTask = 64
+	parallel((len(s.docs)+docsPerTask-1)/docsPerTask, func(task int) {
+		var keys []uint64
+		slot := make([]int, len(s.groups)+1)
+		for d := task * docsPerTask; d < min(len(s.docs), (task+1)*docsPerTask); d++ {
+			codings := order[byDoc[d]:byDoc[d+1]]
+			keys = keys[:0]
+			clear(slot)
+			for j, i := range codings {
+				keys = append(keys, uint64(refs[i].start)<<32|uint64(j))
+				r := refs[i]
+				if g := ownGroup[r.code]; g >= 0 {
+					slot[g+1]++
+				}
+				for _, a := range lineages[r.code] {
+					slot[rowOf[a]+1]++
+				}
+			}
+			slices.Sort(keys)
+			for g := range s.groups {
+				slot[g+1] += slot[g]
+			}
+			es := s.entries[s.docStart[d]:s.docStart[d+1]]
+			for _, key := range keys {
+				i := codings[uint32(key)]
+				r := refs[i]
+				e := agreementEntry{coder: r.coder, coding: i, start: int32(r.start), end: int32(r.end)}
+				if g := ownGroup[r.code]; g >= 0 {
+					e.group = g
+					es[slot[g]] = e
+					slot[g]++
+				}
+				for _, a := range lineages[r.code] {
+					e.group = rowOf[a]
+					es[slot[e.group]] = e
+					slot[e.group]++
+				}
+			}
+		}
+	})
 
 	k := len(s.coders)
 	s.pairIdx = make([]int, k*k)
@@ -389,14 +407,13 @@ func (s *agreementScope) chooseCoders() {
 		s.coders = slices.Clone(s.opt.Coders)
 	} else {
 		seen := map[string]bool{}
-		last := ""
-		for i := range s.in.Codings {
-			id := s.in.Codings[i].CoderID
-			if id == last && i > 0 {
+		last := int32(-1)
+		for _, r := range s.spans.Rows {
+			if r.Coder == last {
 				continue
 			}
-			last = id
-			if id != ConsensusCoder && !seen[id] {
+			last = r.Coder
+			if id := s.spans.CoderIDs[r.Coder]; id != ConsensusCoder && !seen[id] {
 				seen[id] = true
 				s.coders = append(s.coders, id)
 			}

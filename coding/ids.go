@@ -32,6 +32,12 @@ func derivedID(name string) string {
 
 func formatUUID(b [16]byte) string {
 	var s [36]byte
+	return string(AppendUUID(s[:0], b))
+}
+
+// AppendUUID appends the text of a UUID, lower case with dashes, to dst.
+func AppendUUID(dst []byte, b [16]byte) []byte {
+	var s [36]byte
 	hex.Encode(s[0:8], b[0:4])
 	s[8] = '-'
 	hex.Encode(s[9:13], b[4:6])
@@ -41,7 +47,7 @@ func formatUUID(b [16]byte) string {
 	hex.Encode(s[19:23], b[8:10])
 	s[23] = '-'
 	hex.Encode(s[24:], b[10:])
-	return string(s[:])
+	return append(dst, s[:]...)
 }
 
 // CanonicalGUID turns a GUID as other tools write it (upper or lower case,

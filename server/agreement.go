@@ -16,6 +16,7 @@ type AgreementStore interface {
 	Codes(projectID string) ([]coding.Code, error)
 	Documents(projectID string) ([]coding.Document, error)
 	Codings(projectID string, f coding.CodingFilter) ([]coding.Coding, error)
+	CodingSpans(projectID string) (*coding.CodingSpans, error)
 	Members(projectID string) ([]coding.Member, error)
 	Users() ([]coding.User, error)
 	Assignments(projectID string) ([]coding.Assignment, error)
@@ -79,7 +80,7 @@ func ParseAgreementQuery(q url.Values) (AgreementRequest, error) {
 }
 
 // agreementInput reads a project and resolves a request into options.
-func agreementInput(st AgreementStore, projectID string, req AgreementRequest) (coding.AgreementInput, coding.AgreementOptions, error) {
+func agreementInput(st AgreementStore, projectID string, req AgreementRequest, withCodings bool) (coding.AgreementInput, coding.AgreementOptions, error) {
 	var in coding.AgreementInput
 	opt := coding.AgreementOptions{Unit: req.Unit, CodedOnly: req.CodedOnly, Overlap: req.Overlap, AllDocuments: req.AllDocuments, Bootstrap: req.Bootstrap, Seed: req.Seed}
 	if opt.Unit == "" {
@@ -106,7 +107,13 @@ func agreementInput(st AgreementStore, projectID string, req AgreementRequest) (
 	if in.Documents, err = st.Documents(projectID); err != nil {
 		return in, opt, err
 	}
-	if in.Codings, err = st.Codings(projectID, coding.CodingFilter{}); err != nil {
+	// A report needs only the codings' spans; disagreements name codings.
+	if withCodings {
+		if in.Codings, err = st.Codings(projectID, coding.CodingFilter{}); err != nil {
+			return in, opt, err
+		}
+		in.Spans = coding.SpansOf(in.Codings)
+	} else if in.Spans, err = st.CodingSpans(projectID); err != nil {
 		return in, opt, err
 	}
 	// Coders resolve among the project's layers only: its members and
@@ -120,8 +127,8 @@ func agreementInput(st AgreementStore, projectID string, req AgreementRequest) (
 	for _, m := range members {
 		layers[m.UserID] = true
 	}
-	for _, c := range in.Codings {
-		layers[c.CoderID] = true
+	for _, id := range in.Spans.CoderIDs {
+		layers[id] = true
 	}
 	users, err := st.Users()
 	if err != nil {
@@ -163,8 +170,8 @@ func defaultCoders(st AgreementStore, projectID string, in coding.AgreementInput
 		return nil, err
 	}
 	coded := map[string]bool{}
-	for _, c := range in.Codings {
-		coded[c.CoderID] = true
+	for _, id := range in.Spans.CoderIDs {
+		coded[id] = true
 	}
 	for _, a := range in.Assignments {
 		coded[a.Coder] = coded[a.Coder] || a.Counts() // read and found nothing
@@ -184,7 +191,7 @@ func defaultCoders(st AgreementStore, projectID string, in coding.AgreementInput
 
 // Agreement computes a project's agreement as a lead asked for it.
 func Agreement(st AgreementStore, projectID string, req AgreementRequest) (*coding.AgreementReport, error) {
-	in, opt, err := agreementInput(st, projectID, req)
+	in, opt, err := agreementInput(st, projectID, req, false)
 	if err != nil {
 		return nil, err
 	}
@@ -201,7 +208,7 @@ func Agreements(st AgreementStore, projectID string, req AgreementRequest) ([]*c
 	if req.Bootstrap < 0 {
 		req.Bootstrap = DefaultBootstrap // …but coded_only drops α for characters only
 	}
-	in, opt, err := agreementInput(st, projectID, req)
+	in, opt, err := agreementInput(st, projectID, req, false)
 	if err != nil {
 		return nil, err
 	}
@@ -257,7 +264,7 @@ func (s *Server) handleDisagreements(w http.ResponseWriter, r *http.Request, c *
 		return
 	}
 	req.Coders, req.Bootstrap = []string{q.Get("a"), q.Get("b")}, 0
-	in, opt, err := agreementInput(s.store, c.project.ID, req)
+	in, opt, err := agreementInput(s.store, c.project.ID, req, true)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

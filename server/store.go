@@ -68,6 +68,7 @@ type Store interface {
 	MergeCodes(projectID, from, into, actor string) (*coding.CodesMerged, *coding.Event, error)
 
 	Codings(projectID string, f coding.CodingFilter) ([]coding.Coding, error)
+	CodingSpans(projectID string) (*coding.CodingSpans, error)
 	Progress(projectID string) (map[string]map[string]*coding.Progress, error)
 	Coding(projectID, id string) (*coding.Coding, error)
 	AddCoding(c *coding.Coding, actor string) (*coding.Event, error)

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/concordqda/concord/coding"
@@ -62,26 +63,55 @@ func damagedCoding(key []byte) error {
 	return fmt.Errorf("store: damaged coding record %x", key)
 }
 
-// idInterner makes the text of each raw id once per scan: a project's
-// 200,000 codings name only hundreds of documents, codes and coders, and a
-// fresh string per id and coding was most of what reading them allocated.
-// A nil interner makes a new string every time.
-type idInterner map[[16]byte]string
+// idReader makes the text of raw ids for one scan. A project's 200,000
+// codings name only hundreds of documents, codes and coders, so those are
+// made once each (shared); each coding's own id is written into a run of
+// text shared by a thousand ids, one allocation instead of a thousand. A
+// nil idReader makes a new string every time.
+type idReader struct {
+	shared map[[16]byte]string
+	text   strings.Builder
+}
 
-func (in idInterner) id(k []byte) string {
-	if in == nil {
+func newIDReader() *idReader { return &idReader{shared: map[[16]byte]string{}} }
+
+// id returns the text of an id that recurs across the scan.
+func (r *idReader) id(k []byte) string {
+	if r == nil {
 		return keyID(k)
 	}
 	a := [16]byte(k)
-	s, ok := in[a]
+	s, ok := r.shared[a]
 	if !ok {
 		s = keyID(k)
-		in[a] = s
+		r.shared[a] = s
 	}
 	return s
 }
 
-func decodeCoding(key, v []byte, projectID string, c *coding.Coding, ids idInterner) error {
+// idTextRun is how many ids share one allocation: small enough that a
+// coding kept alone keeps little else alive.
+const idTextRun = 1024
+
+// unique returns the text of an id seen once in the scan. The builder
+// only ever appends, so the strings already taken from it stay as they
+// are; a full builder is replaced, not reused.
+func (r *idReader) unique(k []byte) string {
+	if r == nil {
+		return keyID(k)
+	}
+	if r.text.Cap()-r.text.Len() < 36 {
+		r.text = strings.Builder{}
+		r.text.Grow(36 * idTextRun)
+	}
+	n := r.text.Len()
+	var b [36]byte
+	coding.AppendUUID(b[:0], [16]byte(k))
+	r.text.Write(b[:])
+	return r.text.String()[n:]
+}
+
+func decodeCoding(key, v []byte, projectID string, c *coding.Coding, ids *idReader) error {
 	h, err := decodeCodingHead(key, v)
 	if err != nil {
 		return err
@@ -98,7 +128,7 @@ func decodeCoding(key, v []byte, projectID string, c *coding.Coding, ids idInter
 	}
 	c.ProjectID = projectID
 	c.DocumentID = ids.id(key[:16])
-	c.ID = keyID(key[16:])
+	c.ID = ids.unique(key[16:])
 	c.CodeID = ids.id(h.code)
 	c.CoderID = ids.id(h.coder)
 	c.Start, c.End = int(h.start), int(h.end)

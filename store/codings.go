@@ -286,7 +286,7 @@ func readCodings(pb *bolt.Bucket, projectID string, f coding.CodingFilter) ([]co
 		// write barriers, and cost more than decoding them.
 		out = make([]coding.Coding, 0, b.Stats().KeyN)
 	}
-	ids := idInterner{}
+	ids := newIDReader()
 	// A deleted document's codings stay where they are, unread.
 	tr := readTrash(pb)
 	if tr.has(prefix) {
