@@ -28,13 +28,16 @@ const spanParts = 4
 // readCodingSpans reads the codings of a project's live documents in
 // spanParts ranges of keys at once, each in its own goroutine. Cursors of
 // one read-only transaction only read the mapped file, so they may run
-// side by side. Each range is counted first, so that all rows go into one
-// slice without copying, in key order whatever the number of cores.
+// side by side. The ranges' rows are joined in key order, whatever the
+// number of cores.
 func readCodingSpans(pb *bolt.Bucket) (*coding.CodingSpans, error) {
 	b := pb.Bucket(bucketCodings)
 	tr := readTrash(pb)
 	type part struct {
-		lo, hi    []byte // hi nil: to the end
+		lo, hi []byte // hi nil: to the end
+		// Rows in chunks of spanChunk: growing one slice copied each row
+		// about five times.
+		chunks    [][]coding.SpanRow
 		n, offset int
 		// The ids the range met, numbered in the order met.
 		docs, codes, coders idNumbers
@@ -75,8 +78,25 @@ func readCodingSpans(pb *bolt.Bucket) (*coding.CodingSpans, error) {
 		}
 		wg.Wait()
 	}
+	// Each range numbers the ids it meets; they are joined below.
 	inParallel(func(p *part) {
-		p.err = each(p, func(k, v []byte) error { p.n++; return nil })
+		p.err = each(p, func(k, v []byte) error {
+			h, err := decodeCodingHead(k, v)
+			if err != nil {
+				return err
+			}
+			r := coding.SpanRow{Document: p.docs.number(k[:16]), Code: p.codes.number(h.code), Coder: p.coders.number(h.coder), Start: -1, End: -1}
+			if h.start <= maxSpanOffset && h.end <= maxSpanOffset {
+				r.Start, r.End = int32(h.start), int32(h.end)
+			}
+			if len(p.chunks) == 0 || len(p.chunks[len(p.chunks)-1]) == spanChunk {
+				p.chunks = append(p.chunks, make([]coding.SpanRow, 0, spanChunk))
+			}
+			last := &p.chunks[len(p.chunks)-1]
+			*last = append(*last, r)
+			p.n++
+			return nil
+		})
 	})
 	total := 0
 	for i := range parts {
@@ -87,24 +107,6 @@ func readCodingSpans(pb *bolt.Bucket) (*coding.CodingSpans, error) {
 		total += parts[i].n
 	}
 	rows := make([]coding.SpanRow, total)
-	// Each range numbers the ids it meets; they are joined below.
-	inParallel(func(p *part) {
-		out := rows[p.offset : p.offset+p.n]
-		i := 0
-		p.err = each(p, func(k, v []byte) error {
-			h, err := decodeCodingHead(k, v)
-			if err != nil {
-				return err
-			}
-			r := coding.SpanRow{Document: p.docs.number(k[:16]), Code: p.codes.number(h.code), Coder: p.coders.number(h.coder), Start: -1, End: -1}
-			if h.start <= maxSpanOffset && h.end <= maxSpanOffset {
-				r.Start, r.End = int32(h.start), int32(h.end)
-			}
-			out[i] = r
-			i++
-			return nil
-		})
-	})
 	sp := &coding.CodingSpans{Rows: rows}
 	var docs, codes, coders idNumbers
 	join := func(all *idNumbers, local *idNumbers) []int32 {
@@ -120,9 +122,12 @@ func readCodingSpans(pb *bolt.Bucket) (*coding.CodingSpans, error) {
 			return nil, p.err
 		}
 		docTo, codeTo, coderTo := join(&docs, &p.docs), join(&codes, &p.codes), join(&coders, &p.coders)
-		for j := range rows[p.offset : p.offset+p.n] {
-			r := &rows[p.offset+j]
-			r.Document, r.Code, r.Coder = docTo[r.Document], codeTo[r.Code], coderTo[r.Coder]
+		out := rows[p.offset:p.offset]
+		for _, chunk := range p.chunks {
+			for _, r := range chunk {
+				r.Document, r.Code, r.Coder = docTo[r.Document], codeTo[r.Code], coderTo[r.Coder]
+				out = append(out, r)
+			}
 		}
 	}
 	sp.DocumentIDs, sp.CodeIDs, sp.CoderIDs = docs.ids(), codes.ids(), coders.ids()
@@ -156,6 +161,9 @@ func (m *idNumbers) ids() []string {
 	}
 	return out
 }
+
+// spanChunk is how many rows a range collects in one allocation.
+const spanChunk = 4096
 
 // maxSpanOffset is the largest offset a coding.SpanRow holds; a larger
 // one is kept as −1, which no document holds.

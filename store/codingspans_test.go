@@ -25,11 +25,17 @@ func TestCodingSpansMatchCodings(t *testing.T) {
 	}
 	codes := []*coding.Code{f.financial, f.housing, f.trust}
 	coders := []*coding.User{f.ana, f.ben, f.lead}
+	// More than a chunk of rows in each range, no two codings alike.
 	var cs []coding.Coding
-	for range 600 {
+	seen := map[coding.Coding]bool{}
+	for len(cs) < 6*spanChunk {
 		start := rng.IntN(60)
-		cs = append(cs, coding.Coding{ProjectID: f.project.ID, DocumentID: docs[rng.IntN(len(docs))].ID,
-			CodeID: codes[rng.IntN(len(codes))].ID, CoderID: coders[rng.IntN(len(coders))].ID, Start: start, End: start + 1 + rng.IntN(20)})
+		c := coding.Coding{ProjectID: f.project.ID, DocumentID: docs[rng.IntN(len(docs))].ID,
+			CodeID: codes[rng.IntN(len(codes))].ID, CoderID: coders[rng.IntN(len(coders))].ID, Start: start, End: start + 1 + rng.IntN(20)}
+		if !seen[c] {
+			seen[c] = true
+			cs = append(cs, c)
+		}
 	}
 	if _, err := f.db.AddCodings(cs, f.lead.ID); err != nil {
 		t.Fatal(err)
