@@ -14,6 +14,15 @@ import (
 // overlap threshold, coded-only, a bootstrap where a unit has no α) apply
 // where they make sense and are dropped elsewhere.
 func ProjectAgreementUnits(in AgreementInput, opt AgreementOptions, units []AgreementUnit) ([]*AgreementReport, error) {
+	return ProjectAgreementUnitsEach(in, opt, units, nil)
+}
+
+// ProjectAgreementUnitsEach is ProjectAgreementUnits that also calls done
+// with each report as soon as it is computed, on the goroutine that
+// computed it, while slower units still run: writing a report out there
+// uses a core that would otherwise wait. Calls for different units may
+// run at the same time.
+func ProjectAgreementUnitsEach(in AgreementInput, opt AgreementOptions, units []AgreementUnit, done func(i int, r *AgreementReport)) ([]*AgreementReport, error) {
 	if len(units) == 0 {
 		return nil, nil
 	}
@@ -48,6 +57,9 @@ func ProjectAgreementUnits(in AgreementInput, opt AgreementOptions, units []Agre
 		go func() {
 			defer func() { <-slots; wg.Done() }()
 			reports[i] = scopes[i].report()
+			if done != nil {
+				done(i, reports[i])
+			}
 		}()
 	}
 	wg.Wait()

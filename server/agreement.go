@@ -1,6 +1,8 @@
 package server
 
 import (
+	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -204,15 +206,54 @@ const UnitAll coding.AgreementUnit = "all"
 // Agreements computes a project's agreement in every unit, side by side;
 // options that belong to one unit apply to that unit only.
 func Agreements(st AgreementStore, projectID string, req AgreementRequest) ([]*coding.AgreementReport, error) {
-	req.Unit = coding.UnitCharacters // resolves the same defaults as one unit…
-	if req.Bootstrap < 0 {
-		req.Bootstrap = DefaultBootstrap // …but coded_only drops α for characters only
-	}
-	in, opt, err := agreementInput(st, projectID, req, false)
+	in, opt, err := agreementsInput(st, projectID, req)
 	if err != nil {
 		return nil, err
 	}
 	return coding.ProjectAgreementUnits(in, opt, coding.Units)
+}
+
+// agreementsInput is agreementInput for every unit at once.
+func agreementsInput(st AgreementStore, projectID string, req AgreementRequest) (coding.AgreementInput, coding.AgreementOptions, error) {
+	req.Unit = coding.UnitCharacters // resolves the same defaults as one unit…
+	if req.Bootstrap < 0 {
+		req.Bootstrap = DefaultBootstrap // …but coded_only drops α for characters only
+	}
+	return agreementInput(st, projectID, req, false)
+}
+
+// AgreementsJSON is Agreements as the API and `concord agreement --unit all
+// --json` answer it, {"reports":[…]}. Each report is encoded as soon as
+// it is computed, while slower units still run (on 200,000 codings the
+// quicker three are done and written long before the unitized one).
+func AgreementsJSON(st AgreementStore, projectID string, req AgreementRequest) ([]byte, error) {
+	in, opt, err := agreementsInput(st, projectID, req)
+	if err != nil {
+		return nil, err
+	}
+	parts := make([][]byte, len(coding.Units))
+	errs := make([]error, len(coding.Units))
+	if _, err := coding.ProjectAgreementUnitsEach(in, opt, coding.Units, func(i int, r *coding.AgreementReport) {
+		parts[i], errs[i] = json.Marshal(r)
+	}); err != nil {
+		return nil, err
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	n := len(`{"reports":[]}`) + len(parts)
+	for _, p := range parts {
+		n += len(p)
+	}
+	out := make([]byte, 0, n)
+	out = append(out, `{"reports":[`...)
+	for i, p := range parts {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, p...)
+	}
+	return append(out, "]}\n"...), nil
 }
 
 func (s *Server) handleAgreement(w http.ResponseWriter, r *http.Request, c *caller) {
@@ -222,12 +263,12 @@ func (s *Server) handleAgreement(w http.ResponseWriter, r *http.Request, c *call
 		return
 	}
 	if req.Unit == UnitAll {
-		reports, err := Agreements(s.store, c.project.ID, req)
+		body, err := AgreementsJSON(s.store, c.project.ID, req)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"reports": reports})
+		writeJSONBytes(w, http.StatusOK, body)
 		return
 	}
 	report, err := Agreement(s.store, c.project.ID, req)

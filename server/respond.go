@@ -22,7 +22,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		http.Error(w, `{"error":"Internal error.","code":"internal"}`, http.StatusInternalServerError)
 		return
 	}
-	data = append(data, '\n')
+	writeJSONBytes(w, status, append(data, '\n'))
+}
+
+// writeJSONBytes answers with a JSON body already encoded.
+func writeJSONBytes(w http.ResponseWriter, status int, data []byte) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 	w.WriteHeader(status)

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"text/tabwriter"
 
@@ -46,6 +44,14 @@ func (m *Main) agreement(args []string) error {
 	if err != nil {
 		return err
 	}
+	if *asJSON && req.Unit == server.UnitAll {
+		body, err := server.AgreementsJSON(st, p.ID, req)
+		if err != nil {
+			return agreementError(err)
+		}
+		_, err = m.Stdout.Write(body)
+		return err
+	}
 	var reports []*coding.AgreementReport
 	if req.Unit == server.UnitAll {
 		reports, err = server.Agreements(st, p.ID, req)
@@ -54,15 +60,10 @@ func (m *Main) agreement(args []string) error {
 		r, err = server.Agreement(st, p.ID, req)
 		reports = append(reports, r)
 	}
-	if coding.ErrorCode(err) != coding.EINTERNAL && err != nil {
-		return errors.New(coding.ErrorMessage(err)) // a mistake in the request: say only what it is
-	} else if err != nil {
-		return err
+	if err != nil {
+		return agreementError(err)
 	}
 	if *asJSON {
-		if req.Unit == server.UnitAll {
-			return writeReports(m.Stdout, reports)
-		}
 		return writeJSONTo(m.Stdout, reports[0])
 	}
 	for i, r := range reports {
@@ -74,6 +75,15 @@ func (m *Main) agreement(args []string) error {
 		}
 	}
 	return nil
+}
+
+// agreementError is what the command says when a report fails: for a
+// mistake in the request, only what it is.
+func agreementError(err error) error {
+	if coding.ErrorCode(err) != coding.EINTERNAL {
+		return errors.New(coding.ErrorMessage(err))
+	}
+	return err
 }
 
 // agreementColumns are the coefficients a unit's table shows, the first
@@ -231,22 +241,4 @@ func interval(ci *coding.ConfidenceInterval) string {
 		return "—"
 	}
 	return fmt.Sprintf("[%.3f, %.3f]", ci.Low, ci.High)
-}
-
-// writeReports prints {"reports": [...]} one report at a time, so that the
-// encoder's buffer holds one report, not all four.
-func writeReports(w io.Writer, reports []*coding.AgreementReport) error {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	enc := jsonEncoder(bw)
-	bw.WriteString(`{"reports":[`)
-	for i, r := range reports {
-		if i > 0 {
-			bw.WriteString(",")
-		}
-		if err := enc.Encode(r); err != nil {
-			return err
-		}
-	}
-	bw.WriteString("]}\n")
-	return bw.Flush()
 }
