@@ -23,7 +23,7 @@ func WriteSegmentsCSV(w io.Writer, d *ProjectData) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	bw.WriteString("\ufeff")
 	cw := newSafeCSV(bw)
-	t := d.segmentTable()
+	t := newSegmentTable(d)
 	if err := cw.Write(t.columns()); err != nil {
 		return err
 	}

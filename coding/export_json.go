@@ -93,7 +93,7 @@ func WriteJSON(w io.Writer, d *ProjectData) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
-	t := d.segmentTable()
+	t := newSegmentTable(d)
 	p := d.Project
 	bw.WriteString(`{"project":`)
 	if err := enc.Encode(jsonExportProject{p.Name, p.Slug, p.Description, p.Created}); err != nil {
@@ -112,7 +112,7 @@ func WriteJSON(w io.Writer, d *ProjectData) error {
 		_, err := bw.WriteString("]\n")
 		return err
 	}
-	users := d.exportUsers(t.users)
+	users := exportUsers(d, t.users)
 	if err := list("coders", len(users), func(i int) any {
 		return jsonExportCoder{users[i].ID, users[i].Login, users[i].Name}
 	}); err != nil {

@@ -22,12 +22,12 @@ type segmentTable struct {
 	paths     map[string]string
 	pathNames map[string][]string
 	users     userIndex
-	texts     map[string]*textIndex
+	texts     map[string]*TextIndex
 }
 
-func (d *ProjectData) segmentTable() *segmentTable {
-	t := &segmentTable{d: d, cb: d.Codebook(), attrNames: AttributeNames(d.Documents), users: d.userIndex()}
-	t.codings = d.sortedCodings(t.cb, t.users)
+func newSegmentTable(d *ProjectData) *segmentTable {
+	t := &segmentTable{d: d, cb: d.Codebook(), attrNames: AttributeNames(d.Documents), users: newUserIndex(d)}
+	t.codings = sortedCodings(d, t.cb, t.users)
 	t.docs = make(map[string]*Document, len(d.Documents))
 	for i := range d.Documents {
 		t.docs[d.Documents[i].ID] = &d.Documents[i]
@@ -38,7 +38,7 @@ func (d *ProjectData) segmentTable() *segmentTable {
 		t.pathNames[c.ID] = t.cb.Path(c.ID)
 		t.paths[c.ID] = FormatPath(t.pathNames[c.ID])
 	})
-	t.texts = d.textIndexes()
+	t.texts = textIndexes(d)
 	return t
 }
 
@@ -53,7 +53,7 @@ func (t *segmentTable) each(fn func(s *segmentRow) error) error {
 		if s.doc == nil {
 			s.doc = missing
 		} else {
-			s.text = t.texts[c.DocumentID].slice(c.Start, c.End)
+			s.text = t.texts[c.DocumentID].Slice(c.Start, c.End)
 		}
 		s.path = t.paths[c.CodeID]
 		if s.path == "" {

@@ -111,7 +111,7 @@ func (w *exportWarnings) uncodedDocuments(d *ProjectData) {
 
 // formulaCells warns of the cells the CSV changes with cellSafe.
 func (w *exportWarnings) formulaCells(d *ProjectData) {
-	t := d.segmentTable()
+	t := newSegmentTable(d)
 	n := 0
 	count := func(s string) {
 		if cellSafe(s) != s {
@@ -141,7 +141,7 @@ func (w *exportWarnings) formulaCells(d *ProjectData) {
 // cutCells warns of the segment texts and memos longer than a cell may
 // hold, naming the document and code of each.
 func (w *exportWarnings) cutCells(d *ProjectData) {
-	t := d.segmentTable()
+	t := newSegmentTable(d)
 	var cut []string
 	t.each(func(s *segmentRow) error {
 		for _, v := range []struct{ what, text string }{{"text", s.text}, {"memo", s.coding.Memo}} {

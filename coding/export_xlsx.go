@@ -26,7 +26,7 @@ const (
 // exactly. Text longer than the 32,767 UTF-16 units a cell may hold is cut
 // there, ending in "…" (Warnings names those cells).
 func WriteXLSX(w io.Writer, d *ProjectData) error {
-	t := d.segmentTable()
+	t := newSegmentTable(d)
 	if len(t.codings)+1 > xlsxMaxRows {
 		return Errorf(EINVALID, "%d segments do not fit in one spreadsheet (at most %d rows); export CSV instead", len(t.codings), xlsxMaxRows-1)
 	}

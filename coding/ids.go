@@ -2,7 +2,6 @@ package coding
 
 import (
 	"crypto/rand"
-	"crypto/sha1"
 	"encoding/hex"
 	"strings"
 )
@@ -13,19 +12,6 @@ func NewID() string {
 	var b [16]byte
 	rand.Read(b[:])
 	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return formatUUID(b)
-}
-
-// derivedID returns a name-based (version 5 style) UUID of name: exports
-// use it for the ids a format needs but Concord does not store (a
-// selection, a variable), so that the same project always exports to the
-// same file.
-func derivedID(name string) string {
-	sum := sha1.Sum([]byte("concord:" + name))
-	var b [16]byte
-	copy(b[:], sum[:16])
-	b[6] = b[6]&0x0f | 0x50
 	b[8] = b[8]&0x3f | 0x80
 	return formatUUID(b)
 }

@@ -127,7 +127,7 @@ func NewImportedDocument(name, title, text string) (*Document, error) {
 		title = base
 	}
 	title, _ = clipText(title, 300)
-	d := &Document{ID: NewID(), Title: title, Text: text, Source: clipRunes(base, 1000), Attributes: map[string]string{}}
+	d := &Document{ID: NewID(), Title: title, Text: text, Source: ClipRunes(base, 1000), Attributes: map[string]string{}}
 	if err := d.Validate(); err != nil {
 		return nil, Errorf(ErrorCode(err), "%s: %s", name, ErrorMessage(err))
 	}

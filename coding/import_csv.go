@@ -74,7 +74,7 @@ func ImportCSV(name string, data []byte, textColumn string) ([]Document, error) 
 			h = "column " + strconv.Itoa(i+1)
 		}
 		if utf8.RuneCountInString(h) > 100 {
-			return nil, Errorf(EINVALID, "%s:1: column name %q is longer than an attribute name may be (100 characters)", name, clipRunes(h, 40)+"…")
+			return nil, Errorf(EINVALID, "%s:1: column name %q is longer than an attribute name may be (100 characters)", name, ClipRunes(h, 40)+"…")
 		}
 		names[i] = h
 	}
@@ -99,7 +99,7 @@ func ImportCSV(name string, data []byte, textColumn string) ([]Document, error) 
 			attrs[names[i]] = v
 		}
 		title, _ := clipText(base, 280)
-		d := Document{ID: NewID(), Title: title + " #" + strconv.Itoa(k+1), Text: text, Attributes: attrs, Source: clipRunes(filepath.Base(name), 1000)}
+		d := Document{ID: NewID(), Title: title + " #" + strconv.Itoa(k+1), Text: text, Attributes: attrs, Source: ClipRunes(filepath.Base(name), 1000)}
 		if err := d.Validate(); err != nil {
 			return nil, Errorf(ErrorCode(err), "%s:%d: %s", name, lines[k], ErrorMessage(err))
 		}

@@ -10,21 +10,21 @@ import (
 // comes first that taken does not report; the result keeps within max code
 // points by shortening base.
 func UniqueName(base string, max int, taken func(string) bool) string {
-	base = clipRunes(base, max)
+	base = ClipRunes(base, max)
 	if !taken(base) {
 		return base
 	}
 	for n := 2; ; n++ {
 		suffix := " (" + strconv.Itoa(n) + ")"
-		name := clipRunes(base, max-utf8.RuneCountInString(suffix)) + suffix
+		name := ClipRunes(base, max-utf8.RuneCountInString(suffix)) + suffix
 		if !taken(name) {
 			return name
 		}
 	}
 }
 
-// clipRunes shortens s to at most max code points.
-func clipRunes(s string, max int) string {
+// ClipRunes shortens s to at most max code points.
+func ClipRunes(s string, max int) string {
 	if max <= 0 {
 		return ""
 	}
@@ -40,22 +40,6 @@ func clipRunes(s string, max int) string {
 	}
 	return s
 }
-
-// clipText shortens s to max code points, ending it with "…" when it was
-// longer.
-func clipText(s string, max int) (string, bool) {
-	if utf8.RuneCountInString(s) <= max {
-		return s, false
-	}
-	return clipRunes(s, max-1) + "…", true
-}
-
-// foldedSet is a set of names compared without regard to case, as the
-// store compares titles and code names.
-type foldedSet map[string]bool
-
-func (s foldedSet) has(name string) bool { return s[strings.ToLower(name)] }
-func (s foldedSet) add(name string)      { s[strings.ToLower(name)] = true }
 
 // LoginFor derives a login from a person's name or id as another tool
 // wrote it ("Pethő Gergely" → "petho-gergely"): lower case, common Latin

@@ -74,7 +74,7 @@ type memosByTarget struct {
 	code    map[string][]*Memo
 }
 
-func (d *ProjectData) memosByTarget(docs, codes map[string]bool) memosByTarget {
+func collectMemosByTarget(d *ProjectData, docs, codes map[string]bool) memosByTarget {
 	m := memosByTarget{doc: map[string][]*Memo{}, code: map[string][]*Memo{}}
 	for i := range d.Memos {
 		memo := &d.Memos[i]
@@ -95,7 +95,7 @@ func (d *ProjectData) memosByTarget(docs, codes map[string]bool) memosByTarget {
 
 // exportUsers returns d's users followed by every other coder or author
 // the data names (the consensus layer, people no longer in the project).
-func (d *ProjectData) exportUsers(users userIndex) []*User {
+func exportUsers(d *ProjectData, users userIndex) []*User {
 	var out []*User
 	seen := map[string]bool{}
 	add := func(id string) {
@@ -119,7 +119,7 @@ func (d *ProjectData) exportUsers(users userIndex) []*User {
 func writeQDE(w io.Writer, d *ProjectData) error {
 	x := newXMLWriter(w)
 	cb := d.Codebook()
-	users := d.userIndex()
+	users := newUserIndex(d)
 	docs := map[string]bool{}
 	for i := range d.Documents {
 		docs[d.Documents[i].ID] = true
@@ -128,7 +128,7 @@ func writeQDE(w io.Writer, d *ProjectData) error {
 	for i := range d.Codes {
 		codes[d.Codes[i].ID] = true
 	}
-	memos := d.memosByTarget(docs, codes)
+	memos := collectMemosByTarget(d, docs, codes)
 
 	x.raw(`<?xml version="1.0" encoding="utf-8"?>` + "\n<Project")
 	x.attr("xmlns", projectNS)
@@ -139,7 +139,7 @@ func writeQDE(w io.Writer, d *ProjectData) error {
 	x.attrTime("creationDateTime", d.Project.Created)
 	x.raw(">\n")
 
-	if us := d.usersWithWork(d.exportUsers(users)); len(us) > 0 {
+	if us := usersWithWork(d, exportUsers(d, users)); len(us) > 0 {
 		x.raw("<Users>\n")
 		for _, u := range us {
 			x.raw("<User")
@@ -156,7 +156,7 @@ func writeQDE(w io.Writer, d *ProjectData) error {
 		x.raw("</Codes></CodeBook>\n")
 	}
 	attrNames := AttributeNames(d.Documents)
-	progress := d.assignmentVariables(users)
+	progress := assignmentVariables(d, users)
 	varNames := attrNames
 	if len(progress) > 0 {
 		varNames = slices.Clone(attrNames)
@@ -180,7 +180,7 @@ func writeQDE(w io.Writer, d *ProjectData) error {
 	if len(d.Documents) > 0 {
 		x.raw("<Sources>\n")
 		byDoc := map[string][]*Coding{}
-		for _, c := range d.sortedCodings(cb, users) {
+		for _, c := range sortedCodings(d, cb, users) {
 			byDoc[c.DocumentID] = append(byDoc[c.DocumentID], c)
 		}
 		for i := range d.Documents {
@@ -249,7 +249,7 @@ const (
 
 // assignmentVariables returns, per document with any assignment or done
 // mark, its VariableAssignedTo and VariableDoneBy values.
-func (d *ProjectData) assignmentVariables(users userIndex) map[string]map[string]string {
+func assignmentVariables(d *ProjectData, users userIndex) map[string]map[string]string {
 	assigned, done := map[string][]string{}, map[string][]string{}
 	for _, a := range d.Assignments {
 		login := users.get(a.Coder).Login

@@ -331,10 +331,10 @@ func (im *refiImport) addUser(u qdeUser) {
 	}
 	id := idFor(u.GUID, nil)
 	login := LoginFor(u.ID)
-	if login == "" || loginPattern.FindString(login) == "" {
+	if login == "" || !IsLogin(login) {
 		login = LoginFor(u.Name)
 	}
-	if login == "" || loginPattern.FindString(login) == "" {
+	if login == "" || !IsLogin(login) {
 		login = "user-" + strings.ReplaceAll(id, "-", "")[:8]
 	}
 	login = uniqueLogin(login, func(s string) bool { return im.logins[s] })
@@ -358,7 +358,7 @@ func uniqueLogin(login string, taken func(string) bool) string {
 	}
 	for n := 2; ; n++ {
 		suffix := "-" + strconv.Itoa(n)
-		cand := strings.TrimRight(clipRunes(login, 32-len(suffix)), "-._") + suffix
+		cand := strings.TrimRight(ClipRunes(login, 32-len(suffix)), "-._") + suffix
 		if !taken(cand) {
 			return cand
 		}
@@ -439,7 +439,7 @@ func refiColour(s string) string {
 	if len(s) == 4 && s[0] == '#' {
 		s = string([]byte{'#', s[1], s[1], s[2], s[2], s[3], s[3]})
 	}
-	if colourPattern.MatchString(s) {
+	if IsColour(s) {
 		return strings.ToLower(s)
 	}
 	return ""

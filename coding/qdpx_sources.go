@@ -30,7 +30,7 @@ func (im *refiImport) addSource(s *qdeText, title string, values []qdeVariableVa
 	title = UniqueName(title, 300, im.titles.has)
 	im.titles.add(title)
 	im.sourceBy = im.user(s.CreatingUser)
-	doc := Document{ID: id, Title: title, Text: text, Source: clipRunes(baseName(im.name), 1000), Attributes: map[string]string{}, Created: parseREFITime(s.CreationDateTime)}
+	doc := Document{ID: id, Title: title, Text: text, Source: ClipRunes(baseName(im.name), 1000), Attributes: map[string]string{}, Created: parseREFITime(s.CreationDateTime)}
 	for _, v := range values {
 		im.setAttribute(&doc, variables[guidKey(v.Ref.Target)], v)
 	}
@@ -124,7 +124,7 @@ func (im *refiImport) sourceText(s *qdeText, title string) (raw string, keepSele
 	inner, internal := strings.CutPrefix(p, "internal://")
 	if !internal {
 		d := im.d
-		d.warnf("left out source %q: its text is outside the archive (%s)", title, clipRunes(p, 200))
+		d.warnf("left out source %q: its text is outside the archive (%s)", title, ClipRunes(p, 200))
 		return "", false, false, nil
 	}
 	data, entry, err := im.read(inner)
@@ -202,7 +202,7 @@ func (im *refiImport) addSelections(s *qdeText, doc *Document, raw string) error
 				}
 				im.d.Memos = append(im.d.Memos, Memo{
 					ID: NewID(), DocumentID: doc.ID, Start: start, End: end, AuthorID: im.user(sel.CreatingUser),
-					Title:   clipRunes("Comment on “"+excerpt(Slice(doc.Text, sp.start, sp.end), 60)+"”", 300),
+					Title:   ClipRunes("Comment on “"+excerpt(Slice(doc.Text, sp.start, sp.end), 60)+"”", 300),
 					Text:    im.clipMemo(memo, doc.Title),
 					Created: parseREFITime(sel.CreationDateTime), Updated: parseREFITime(sel.CreationDateTime),
 				})
@@ -391,7 +391,7 @@ func (im *refiImport) setAttr(doc *Document, name, value string) {
 	if name == "" {
 		name = "variable"
 	}
-	name = clipRunes(name, 100)
+	name = ClipRunes(name, 100)
 	if _, ok := doc.Attributes[name]; !ok && len(doc.Attributes) >= 100 {
 		im.skipped["attributes beyond the 100 a document may have"]++
 		return
@@ -420,7 +420,7 @@ func (im *refiImport) applyCases(cases []qdeCase, variables map[string]string) {
 			}
 			for _, v := range c.Values {
 				vname := variables[guidKey(v.Ref.Target)]
-				if _, own := doc.Attributes[clipRunes(strings.Join(strings.Fields(vname), " "), 100)]; !own {
+				if _, own := doc.Attributes[ClipRunes(strings.Join(strings.Fields(vname), " "), 100)]; !own {
 					im.setAttribute(doc, vname, v)
 				}
 			}

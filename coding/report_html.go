@@ -52,7 +52,7 @@ type (
 // time), the coders and the documents. It has no scripts and loads
 // nothing. Control characters are mapped as reportControls says.
 func WriteHTMLReport(w io.Writer, d *ProjectData) error {
-	t := d.segmentTable()
+	t := newSegmentTable(d)
 	own := CountByCode(d.Codings, t.cb, false)
 	all := CountByCode(d.Codings, t.cb, true)
 	rd := reportData{Project: d.Project, Segments: len(d.Codings)}
@@ -79,7 +79,7 @@ func WriteHTMLReport(w io.Writer, d *ProjectData) error {
 		rc.Examples = append(rc.Examples, reportExample{s.doc.Title, s.coder.Name, text, s.coding.Memo, s.coding.Start, s.coding.End})
 		return nil
 	})
-	for _, u := range d.exportUsers(t.users) {
+	for _, u := range exportUsers(d, t.users) {
 		if n := perCoder[u.ID]; n > 0 {
 			rd.Coders = append(rd.Coders, reportCoder{u.Name, u.Login, n})
 		}
@@ -93,7 +93,7 @@ func WriteHTMLReport(w io.Writer, d *ProjectData) error {
 		sort.Strings(attrs)
 		rd.Documents = append(rd.Documents, reportDocument{doc.Title, attrs, perDoc[doc.ID]})
 	}
-	rd.Memos = d.reportMemos(t)
+	rd.Memos = reportMemos(d, t)
 	bw := bufio.NewWriter(w)
 	if err := reportTemplate.Execute(reportControls{bw}, rd); err != nil {
 		return err
@@ -104,7 +104,7 @@ func WriteHTMLReport(w io.Writer, d *ProjectData) error {
 var reportTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"indent": func(depth int) string { return strings.Repeat("\u2003", depth) },
 	"colour": func(c string) template.CSS {
-		if colourPattern.MatchString(c) {
+		if IsColour(c) {
 			return template.CSS("background:" + c)
 		}
 		return ""

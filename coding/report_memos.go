@@ -18,7 +18,7 @@ type (
 // reportMemos groups d's memos for the report: about the project, about
 // codes (in codebook order), about documents (in document order, a
 // passage's memo with its span and text); oldest first within a target.
-func (d *ProjectData) reportMemos(t *segmentTable) []reportMemoGroup {
+func reportMemos(d *ProjectData, t *segmentTable) []reportMemoGroup {
 	codeOrder := map[string]int{}
 	t.cb.Walk(func(c *Code, _ int) { codeOrder[c.ID] = len(codeOrder) })
 	docOrder := map[string]int{}

@@ -59,14 +59,14 @@ func Widen(text string, hits []Hit, scope Scope) []UnitHit {
 		}
 		return out
 	}
-	x := newTextIndex(text)
+	x := NewTextIndex(text)
 	floorB := 0 // the end of the last unit, in bytes: no unit starts before it
 	for _, h := range hits {
 		if n := len(out); n > 0 && h.Start < out[n-1].UnitEnd {
 			out[n-1].Matches++
 			continue
 		}
-		sb, eb := x.offset(h.Start), x.offset(h.End)
+		sb, eb := x.Offset(h.Start), x.Offset(h.End)
 		ucs, ubs := unitStart(text, sb, h.Start, floorB, scope == ScopeSentence)
 		uce, ube := unitEnd(text, eb, h.End, scope == ScopeSentence)
 		out = append(out, UnitHit{

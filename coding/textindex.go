@@ -2,10 +2,10 @@ package coding
 
 import "unicode/utf8"
 
-// textIndex slices a text by code point offsets in constant time (plus a
+// TextIndex slices a text by code point offsets in constant time (plus a
 // short scan), where Slice scans from the start on every call: exports cut
 // hundreds of thousands of segments out of long documents.
-type textIndex struct {
+type TextIndex struct {
 	text  string
 	ascii bool
 	// marks[i] is the byte offset of code point i*indexStride.
@@ -15,8 +15,9 @@ type textIndex struct {
 
 const indexStride = 128
 
-func newTextIndex(text string) *textIndex {
-	x := &textIndex{text: text}
+// NewTextIndex indexes text.
+func NewTextIndex(text string) *TextIndex {
+	x := &TextIndex{text: text}
 	ascii := true
 	for i := 0; i < len(text); i++ {
 		if text[i] >= utf8.RuneSelf {
@@ -39,8 +40,8 @@ func newTextIndex(text string) *textIndex {
 	return x
 }
 
-// offset returns the byte offset of code point cp (clamped to the text).
-func (x *textIndex) offset(cp int) int {
+// Offset returns the byte offset of code point cp (clamped to the text).
+func (x *TextIndex) Offset(cp int) int {
 	if cp <= 0 {
 		return 0
 	}
@@ -58,19 +59,10 @@ func (x *textIndex) offset(cp int) int {
 	return b
 }
 
-// slice returns the text of [start, end) in code points, clamped.
-func (x *textIndex) slice(start, end int) string {
+// Slice returns the text of [start, end) in code points, clamped.
+func (x *TextIndex) Slice(start, end int) string {
 	if end <= start {
 		return ""
 	}
-	return x.text[x.offset(start):x.offset(end)]
-}
-
-// textIndexes builds one index per document of d, by document id.
-func (d *ProjectData) textIndexes() map[string]*textIndex {
-	out := make(map[string]*textIndex, len(d.Documents))
-	for i := range d.Documents {
-		out[d.Documents[i].ID] = newTextIndex(d.Documents[i].Text)
-	}
-	return out
+	return x.text[x.Offset(start):x.Offset(end)]
 }

@@ -67,6 +67,13 @@ var (
 	colourPattern = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
 )
 
+// IsLogin reports whether s is a valid login: lower case letters, digits,
+// dots, dashes and underscores, starting with a letter or digit.
+func IsLogin(s string) bool { return loginPattern.MatchString(s) }
+
+// IsColour reports whether s is a colour as Concord stores it: #rrggbb.
+func IsColour(s string) bool { return colourPattern.MatchString(s) }
+
 // Validate reports whether the user can be stored.
 func (u *User) Validate() error {
 	if !loginPattern.MatchString(u.Login) {

@@ -3,7 +3,7 @@ package coding
 // usersWithWork keeps the users who coded or wrote a memo in d: a QDPX
 // names only them, so that a lead who coded nothing does not come back
 // from another tool as one more account.
-func (d *ProjectData) usersWithWork(users []*User) []*User {
+func usersWithWork(d *ProjectData, users []*User) []*User {
 	worked := make(map[string]bool, len(users))
 	for i := range d.Codings {
 		worked[d.Codings[i].CoderID] = true

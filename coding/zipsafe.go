@@ -69,7 +69,7 @@ func openZip(name string, r io.ReaderAt, size int64, limits ZipLimits) (*safeZip
 	z := &safeZip{name: name, limits: limits, files: zr.File, byName: make(map[string]*zip.File, len(zr.File))}
 	for _, f := range zr.File {
 		if !safeEntryName(f.Name) {
-			return nil, Errorf(EINVALID, "%s: entry %q has an unsafe name (absolute, or with \"..\"); refusing the archive", name, clipRunes(f.Name, 100))
+			return nil, Errorf(EINVALID, "%s: entry %q has an unsafe name (absolute, or with \"..\"); refusing the archive", name, ClipRunes(f.Name, 100))
 		}
 		key := strings.ToLower(strings.ReplaceAll(f.Name, `\`, "/"))
 		if _, dup := z.byName[key]; !dup {
