@@ -89,7 +89,7 @@ func (m *Merger) Add(part *ProjectData) {
 		nd.ID = m.id(d.ID)
 		nd.Title = UniqueName(d.Title, 300, m.titles.has)
 		if nd.Title != d.Title {
-			out.warnf("a document titled %q is already in the project; the new one is called %q", d.Title, nd.Title)
+			out.Warnf("a document titled %q is already in the project; the new one is called %q", d.Title, nd.Title)
 		}
 		m.titles.add(nd.Title)
 		docs[d.ID] = nd.ID

@@ -30,7 +30,9 @@ func ConsensusUser() User {
 	return User{ID: ConsensusCoder, Login: "consensus", Name: "Consensus"}
 }
 
-func (d *ProjectData) warnf(format string, args ...any) {
+// Warnf adds a warning about the data, up to a limit: an importer says
+// what it left out or changed.
+func (d *ProjectData) Warnf(format string, args ...any) {
 	const max = 200
 	switch {
 	case len(d.Warnings) < max:

@@ -289,12 +289,12 @@ func (im *refiImport) build(p *qdeProject) error {
 		if im.used[id] {
 			c := &d.Codes[im.codeIndex[id]]
 			c.Codable = true
-			d.warnf("code %q is marked as not codable but codings use it; it stays codable", c.Name)
+			d.Warnf("code %q is marked as not codable but codings use it; it stays codable", c.Name)
 		}
 	}
 	for what, n := range im.skipped {
 		if n > 0 {
-			d.warnf("left out %d %s (Concord codes text only)", n, what)
+			d.Warnf("left out %d %s (Concord codes text only)", n, what)
 		}
 	}
 	return nil
@@ -379,7 +379,7 @@ func (im *refiImport) user(guid string) string {
 	short = short[:min(8, len(short))]
 	im.addUser(qdeUser{GUID: guid, ID: "user-" + short, Name: "Unknown user " + short})
 	u := im.d.Users[len(im.d.Users)-1]
-	im.d.warnf("user %s is named as a creating user but is not among the file's users; their work is credited to a new coder %q (%s)", guid, u.Name, u.Login)
+	im.d.Warnf("user %s is named as a creating user but is not among the file's users; their work is credited to a new coder %q (%s)", guid, u.Name, u.Login)
 	return im.users[key]
 }
 
@@ -404,12 +404,12 @@ func (im *refiImport) addCode(c *qdeCode, parent string, order int, siblings map
 	}
 	unique := UniqueName(name, 200, siblings[parent].has)
 	if unique != name && len(name) > 0 {
-		im.d.warnf("a second code named %q under the same parent is called %q", name, unique)
+		im.d.Warnf("a second code named %q under the same parent is called %q", name, unique)
 	}
 	siblings[parent].add(unique)
 	desc, clipped := clipText(strings.TrimSpace(c.Description), 10000)
 	if clipped {
-		im.d.warnf("the description of code %q was shortened to 10,000 characters", unique)
+		im.d.Warnf("the description of code %q was shortened to 10,000 characters", unique)
 	}
 	codable := !strings.EqualFold(strings.TrimSpace(c.IsCodable), "false") && strings.TrimSpace(c.IsCodable) != "0"
 	if !codable {

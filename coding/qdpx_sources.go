@@ -42,7 +42,7 @@ func (im *refiImport) addSource(s *qdeText, title string, values []qdeVariableVa
 
 	if !keepSelections {
 		if n := len(s.Selections); n > 0 {
-			d.warnf("source %q has no plain-text copy: its text was read from its DOCX copy and its %d selections were left out", title, n)
+			d.Warnf("source %q has no plain-text copy: its text was read from its DOCX copy and its %d selections were left out", title, n)
 		}
 	} else if err := im.addSelections(s, &d.Documents[docIndex], raw); err != nil {
 		return err
@@ -91,7 +91,7 @@ func (im *refiImport) noteSpan(target string, doc *Document, raw string) {
 	var past bool
 	mapPositions(raw, im.unit, im.crlfOne, []positionQuery{{pos: a, out: &start, past: &past}, {pos: b, end: true, out: &end}})
 	if past || end <= start {
-		im.d.warnf("memo %q about %q keeps the whole document: its span [%d, %d) does not fit the text", m.Title, doc.Title, a, b)
+		im.d.Warnf("memo %q about %q keeps the whole document: its span [%d, %d) does not fit the text", m.Title, doc.Title, a, b)
 		return
 	}
 	m.Start, m.End = start, end
@@ -124,7 +124,7 @@ func (im *refiImport) sourceText(s *qdeText, title string) (raw string, keepSele
 	inner, internal := strings.CutPrefix(p, "internal://")
 	if !internal {
 		d := im.d
-		d.warnf("left out source %q: its text is outside the archive (%s)", title, ClipRunes(p, 200))
+		d.Warnf("left out source %q: its text is outside the archive (%s)", title, ClipRunes(p, 200))
 		return "", false, false, nil
 	}
 	data, entry, err := im.read(inner)
@@ -180,11 +180,11 @@ func (im *refiImport) addSelections(s *qdeText, doc *Document, raw string) error
 		sel := &s.Selections[i]
 		sp := spans[i]
 		if sp.bad || sp.past {
-			im.d.warnf("left out selection %s in %q: its positions [%s, %s) do not fit the text (%d characters)", sel.GUID, doc.Title, sel.Start, sel.End, unitLen)
+			im.d.Warnf("left out selection %s in %q: its positions [%s, %s) do not fit the text (%d characters)", sel.GUID, doc.Title, sel.Start, sel.End, unitLen)
 			continue
 		}
 		if e, _ := strconv.Atoi(strings.TrimSpace(sel.End)); e > unitLen {
-			im.d.warnf("selection %s in %q ends past the text (%d > %d); it was cut at the end", sel.GUID, doc.Title, e, unitLen)
+			im.d.Warnf("selection %s in %q ends past the text (%d > %d); it was cut at the end", sel.GUID, doc.Title, e, unitLen)
 		}
 		memo := strings.TrimSpace(sel.Description)
 		for _, ref := range sel.NoteRefs {
@@ -236,7 +236,7 @@ func (im *refiImport) addCoding(doc *Document, c qdeCoding, start, end int, memo
 			where = "coding " + c.GUID + " (selection " + selection + ")"
 		}
 		// One dangling reference should not cost the rest of the project.
-		im.d.warnf("left out %s: it refers to code %s, which is not in the codebook", where, strings.TrimSpace(c.CodeRef.Target))
+		im.d.Warnf("left out %s: it refers to code %s, which is not in the codebook", where, strings.TrimSpace(c.CodeRef.Target))
 		return nil
 	}
 	im.used[codeID] = true
@@ -284,7 +284,7 @@ func joinMemo(a, b string) string {
 func (im *refiImport) clipMemo(s, where string) string {
 	s, clipped := clipText(s, MaxMemoChars)
 	if clipped {
-		im.d.warnf("a memo in %q was shortened to %d characters", where, MaxMemoChars)
+		im.d.Warnf("a memo in %q was shortened to %d characters", where, MaxMemoChars)
 	}
 	return s
 }
@@ -398,7 +398,7 @@ func (im *refiImport) setAttr(doc *Document, name, value string) {
 	}
 	value, clipped := clipText(value, 1000)
 	if clipped {
-		im.d.warnf("attribute %q of %q was shortened to 1000 characters", name, doc.Title)
+		im.d.Warnf("attribute %q of %q was shortened to 1000 characters", name, doc.Title)
 	}
 	doc.Attributes[name] = value
 }

@@ -13,11 +13,11 @@ import (
 )
 
 func (m *Main) exportCmd(args []string) error {
-	var formats strings.Builder
+	var formatList strings.Builder
 	for _, f := range coding.ExportFormats() {
-		fmt.Fprintf(&formats, "  %-13s %s (%s)\n", f.Name, f.Description, f.Ext)
+		fmt.Fprintf(&formatList, "  %-13s %s (%s)\n", f.Name, f.Description, f.Ext)
 	}
-	fs := m.flags("export", "export --project SLUG --format FORMAT -o FILE [--coder LOGIN|consensus]\n\nFormats:\n"+formats.String()+
+	fs := m.flags("export", "export --project SLUG --format FORMAT -o FILE [--coder LOGIN|consensus]\n\nFormats:\n"+formatList.String()+
 		"\nWithout --format, the format follows FILE's extension. -o - writes to standard output.\nWhat the format cannot carry (memos a table has no place for, code names QualCoder\nwould drop, cells cut at Excel's limit …) is printed as warnings on standard error.\nPositions (start, end) are Unicode code points from 0, end excluded.")
 	db := m.dbFlag(fs)
 	project := fs.String("project", "", "slug of the project to export")
