@@ -1,7 +1,8 @@
 // Package coding holds Concord's domain: projects, documents, the codebook,
 // codings and the events that record every change, together with the pure
-// logic that works on them (validation, codebook tree operations,
-// aggregation and agreement statistics).
+// logic that works on them (validation, codebook tree operations, search,
+// aggregation). The agreement statistics are in coding/agreement and the
+// file formats in coding/formats; both build on this package.
 //
 // It imports only the standard library so that every other package can
 // depend on it and it can be tested without a database or a network.

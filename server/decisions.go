@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/concordqda/concord/coding"
+	"github.com/concordqda/concord/coding/formats"
 	"github.com/google/uuid"
 )
 
@@ -45,7 +46,7 @@ func (s *Server) handleDecisions(w http.ResponseWriter, r *http.Request, c *call
 // writeDecisionsCSV answers the decisions as a CSV download, with titles,
 // code paths and logins in place of ids.
 func (s *Server) writeDecisionsCSV(w http.ResponseWriter, r *http.Request, c *caller, ds []coding.Decision) {
-	names := coding.DecisionNames{Documents: map[string]string{}, Codes: map[string]string{}, People: map[string]string{coding.ConsensusCoder: "consensus"}}
+	names := formats.DecisionNames{Documents: map[string]string{}, Codes: map[string]string{}, People: map[string]string{coding.ConsensusCoder: "consensus"}}
 	docs, err := s.store.Documents(c.project.ID)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -77,7 +78,7 @@ func (s *Server) writeDecisionsCSV(w http.ResponseWriter, r *http.Request, c *ca
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": c.project.Slug + "-decisions.csv"}))
 	w.Header().Set("Cache-Control", "no-store")
-	if err := coding.WriteDecisionsCSV(w, ds, names); err != nil {
+	if err := formats.WriteDecisionsCSV(w, ds, names); err != nil {
 		s.log.Warn("decisions download interrupted", "project", c.project.Slug, "err", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/concordqda/concord/coding"
+	"github.com/concordqda/concord/coding/formats"
 )
 
 // handleExport streams the project in one of coding.ExportFormats as a
@@ -22,9 +23,9 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request, c *caller)
 		return
 	}
 	q := r.URL.Query()
-	f, ok := coding.FindExportFormat(q.Get("format"))
+	f, ok := formats.FindExportFormat(q.Get("format"))
 	if !ok {
-		s.writeError(w, r, coding.Errorf(coding.EINVALID, "format must be one of %s", strings.ReplaceAll(coding.ExportFormatNames(), "|", ", ")))
+		s.writeError(w, r, coding.Errorf(coding.EINVALID, "format must be one of %s", strings.ReplaceAll(formats.ExportFormatNames(), "|", ", ")))
 		return
 	}
 	var filter coding.CodingFilter

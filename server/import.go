@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/concordqda/concord/coding"
+	"github.com/concordqda/concord/coding/formats"
 )
 
 // maxImportFiles bounds how many files one upload may hold.
@@ -107,14 +108,14 @@ func displayName(name, field string) string {
 // the codes of a codebook. Projects from other tools are refused here:
 // importing one creates accounts for its coders, which is the command
 // line's job (an administrator's).
-func (s *Server) readUpload(f upload, opts coding.ImportOptions) (*coding.ProjectData, error) {
-	switch coding.ImportFormat(f.name) {
+func (s *Server) readUpload(f upload, opts formats.ImportOptions) (*coding.ProjectData, error) {
+	switch formats.ImportFormat(f.name) {
 	case "":
 		return nil, coding.Errorf(coding.EINVALID, "%s: cannot import %s files; use plain text, Markdown, HTML, DOCX, ODT, PDF, CSV or a REFI-QDA codebook (.qdc)", f.name, extOf(f.name))
 	case "qdpx", "qde":
 		return nil, coding.Errorf(coding.EINVALID, "%s: a whole project from another QDA tool brings its coders' accounts along; an administrator imports it with the command line (concord import)", f.name)
 	case "qdc":
-		return coding.ReadQDC(f.name, f.data)
+		return formats.ReadQDC(f.name, f.data)
 	case "pdf":
 		if s.opts.ReadPDF == nil {
 			return nil, coding.Errorf(coding.EINVALID, "%s: this server cannot read PDF files (it needs pdftotext); save the document as text, DOCX or ODT", f.name)
@@ -125,7 +126,7 @@ func (s *Server) readUpload(f upload, opts coding.ImportOptions) (*coding.Projec
 		}
 		return &coding.ProjectData{Documents: []coding.Document{*d}}, nil
 	}
-	docs, err := coding.ImportDocuments(f.name, f.data, opts)
+	docs, err := formats.ImportDocuments(f.name, f.data, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -156,7 +157,7 @@ func (s *Server) handleImport(w http.ResponseWriter, r *http.Request, c *caller)
 		s.writeError(w, r, err)
 		return
 	}
-	opts := coding.ImportOptions{TextColumn: textColumn}
+	opts := formats.ImportOptions{TextColumn: textColumn}
 	parts := make([]*coding.ProjectData, 0, len(files))
 	for _, f := range files {
 		part, err := s.readUpload(f, opts)
@@ -179,7 +180,7 @@ func (s *Server) handleImport(w http.ResponseWriter, r *http.Request, c *caller)
 		s.writeError(w, r, err)
 		return
 	}
-	merger := coding.NewMerger(codes, docs, true)
+	merger := formats.NewMerger(codes, docs, true)
 	for _, part := range parts {
 		merger.Add(part)
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/concordqda/concord/coding"
+	"github.com/concordqda/concord/coding/formats"
 )
 
 // blindMarkers is what must never reach coder B while the project is
@@ -359,7 +360,7 @@ func TestBlindProjectHidesOtherCodersEverywhere(t *testing.T) {
 	})
 
 	t.Run("export", func(t *testing.T) {
-		for _, f := range coding.ExportFormats() {
+		for _, f := range formats.ExportFormats() {
 			segments := f.Name == "csv" || f.Name == "xlsx" || f.Name == "html"
 			codebook := f.Name == "qdc" || strings.HasPrefix(f.Name, "codebook-")
 			_, _, leadBody := lead.get(pp + "/export?format=" + f.Name)

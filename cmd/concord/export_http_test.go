@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/concordqda/concord/coding"
+	"github.com/concordqda/concord/coding/formats"
 )
 
 // get fetches path and returns the status, headers and body as they came.
@@ -45,7 +46,7 @@ func TestExportEndpoint(t *testing.T) {
 	if err != nil || len(zr.File) != 6 || zr.File[0].Name != "project.qde" {
 		t.Fatalf("the QDPX download is not the project: %v", err)
 	}
-	for _, f := range coding.ExportFormats() {
+	for _, f := range formats.ExportFormats() {
 		status, h, body := lead.get("/api/projects/peer-support/export?format=" + f.Name)
 		if status != 200 || h.Get("Content-Type") != f.ContentType || len(body) < 100 || !strings.Contains(h.Get("Content-Disposition"), f.FileName("peer-support", "")) {
 			t.Errorf("%s: status %d, %q, %d bytes, %q", f.Name, status, h.Get("Content-Type"), len(body), h.Get("Content-Disposition"))

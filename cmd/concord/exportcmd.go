@@ -9,19 +9,20 @@ import (
 	"strings"
 
 	"github.com/concordqda/concord/coding"
+	"github.com/concordqda/concord/coding/formats"
 	"github.com/concordqda/concord/store"
 )
 
 func (m *Main) exportCmd(args []string) error {
 	var formatList strings.Builder
-	for _, f := range coding.ExportFormats() {
+	for _, f := range formats.ExportFormats() {
 		fmt.Fprintf(&formatList, "  %-13s %s (%s)\n", f.Name, f.Description, f.Ext)
 	}
 	fs := m.flags("export", "export --project SLUG --format FORMAT -o FILE [--coder LOGIN|consensus]\n\nFormats:\n"+formatList.String()+
 		"\nWithout --format, the format follows FILE's extension. -o - writes to standard output.\nWhat the format cannot carry (memos a table has no place for, code names QualCoder\nwould drop, cells cut at Excel's limit …) is printed as warnings on standard error.\nPositions (start, end) are Unicode code points from 0, end excluded.")
 	db := m.dbFlag(fs)
 	project := fs.String("project", "", "slug of the project to export")
-	format := fs.String("format", "", coding.ExportFormatNames())
+	format := fs.String("format", "", formats.ExportFormatNames())
 	out := fs.String("o", "", "the file to write (- for standard output)")
 	coder := fs.String("coder", "", "export one layer: a coder's login, or consensus (default: every coder)")
 	pos, err := parse(fs, args)
@@ -36,14 +37,14 @@ func (m *Main) exportCmd(args []string) error {
 	case *out == "":
 		return usagef("export needs -o FILE (or -o - for standard output)")
 	}
-	var f coding.ExportFormat
+	var f formats.ExportFormat
 	var ok bool
 	if *format != "" {
-		if f, ok = coding.FindExportFormat(*format); !ok {
-			return usagef("unknown format %q: use one of %s", *format, coding.ExportFormatNames())
+		if f, ok = formats.FindExportFormat(*format); !ok {
+			return usagef("unknown format %q: use one of %s", *format, formats.ExportFormatNames())
 		}
-	} else if f, ok = coding.ExportFormatFor(*out); !ok {
-		return usagef("cannot tell the format from %q: give --format %s", *out, coding.ExportFormatNames())
+	} else if f, ok = formats.ExportFormatFor(*out); !ok {
+		return usagef("cannot tell the format from %q: give --format %s", *out, formats.ExportFormatNames())
 	}
 	st, err := openDB(*db)
 	if err != nil {

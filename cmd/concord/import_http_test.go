@@ -90,7 +90,7 @@ func TestImportHTTP(t *testing.T) {
 	ts := startServer(t, "--max-document", "4096")
 	lead := ts.login(t, "lead", DemoPassword)
 	coder := ts.login(t, "ana", DemoPassword)
-	qdc, err := os.ReadFile(filepath.Join("..", "..", "coding", "testdata", "refi", "codebook.qdc"))
+	qdc, err := os.ReadFile(filepath.Join("..", "..", "coding", "formats", "testdata", "refi", "codebook.qdc"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/concordqda/concord/coding"
+	"github.com/concordqda/concord/coding/formats"
 	"github.com/concordqda/concord/store"
 )
 
@@ -59,7 +60,7 @@ password.`)
 	}
 	// Read and check every file before opening the database, so that one
 	// bad file leaves everything unchanged.
-	opts := coding.ImportOptions{TextColumn: *textColumn}
+	opts := formats.ImportOptions{TextColumn: *textColumn}
 	parts := make([]*coding.ProjectData, 0, len(files))
 	for _, path := range files {
 		part, err := m.readImport(path, opts)
@@ -123,7 +124,7 @@ type importPlan struct {
 func (m *Main) planImport(st *store.DB, slug, name, leadLogin string, parts []*coding.ProjectData, userMap userMapFlag) (*importPlan, error) {
 	imp := &importPlan{}
 	p, err := st.ProjectBySlug(slug)
-	var merger *coding.Merger
+	var merger *formats.Merger
 	switch {
 	case err == nil:
 		imp.project = p
@@ -135,12 +136,12 @@ func (m *Main) planImport(st *store.DB, slug, name, leadLogin string, parts []*c
 		if err != nil {
 			return nil, err
 		}
-		merger = coding.NewMerger(codes, docs, true)
+		merger = formats.NewMerger(codes, docs, true)
 		if imp.lead, err = projectLead(st, p.ID); err != nil {
 			return nil, err
 		}
 	case coding.ErrorCode(err) == coding.ENOTFOUND:
-		merger = coding.NewMerger(nil, nil, false)
+		merger = formats.NewMerger(nil, nil, false)
 		if imp.lead, err = newProjectLead(st, leadLogin); err != nil {
 			return nil, err
 		}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/concordqda/concord/coding"
+	"github.com/concordqda/concord/coding/formats"
 )
 
 // maxImportFile bounds the size of one file to import: a document is at
@@ -22,8 +23,8 @@ const maxImportFile = 2 << 30
 // readImport reads one file into a project part: documents only (text,
 // Markdown, HTML, DOCX, ODT, PDF, survey CSV), or a project or codebook
 // from another tool (QDPX, QDE, QDC). Errors name the file.
-func (m *Main) readImport(path string, opts coding.ImportOptions) (*coding.ProjectData, error) {
-	format := coding.ImportFormat(path)
+func (m *Main) readImport(path string, opts formats.ImportOptions) (*coding.ProjectData, error) {
+	format := formats.ImportFormat(path)
 	if format == "" {
 		return nil, fmt.Errorf("%s: cannot import %s files; use plain text, Markdown, HTML, DOCX, ODT, PDF, CSV, QDPX or QDC", path, filepath.Ext(path))
 	}
@@ -44,7 +45,7 @@ func (m *Main) readImport(path string, opts coding.ImportOptions) (*coding.Proje
 	}
 	switch format {
 	case "qdpx":
-		d, err := coding.ReadQDPX(path, f, info.Size(), opts)
+		d, err := formats.ReadQDPX(path, f, info.Size(), opts)
 		return d, plain(err)
 	case "pdf":
 		d, err := m.readPDF(path)
@@ -59,13 +60,13 @@ func (m *Main) readImport(path string, opts coding.ImportOptions) (*coding.Proje
 	}
 	switch format {
 	case "qde":
-		d, err := coding.ReadQDE(path, data)
+		d, err := formats.ReadQDE(path, data)
 		return d, plain(err)
 	case "qdc":
-		d, err := coding.ReadQDC(path, data)
+		d, err := formats.ReadQDC(path, data)
 		return d, plain(err)
 	}
-	docs, err := coding.ImportDocuments(path, data, opts)
+	docs, err := formats.ImportDocuments(path, data, opts)
 	if err != nil {
 		return nil, plain(err)
 	}
@@ -76,7 +77,7 @@ func (m *Main) readImport(path string, opts coding.ImportOptions) (*coding.Proje
 // HTML, DOCX, ODT) into a document; errors name the file (and the line,
 // where there is one).
 func parseDocument(path string, data []byte) (*coding.Document, error) {
-	docs, err := coding.ImportDocuments(path, data, coding.ImportOptions{})
+	docs, err := formats.ImportDocuments(path, data, formats.ImportOptions{})
 	if err != nil {
 		return nil, plain(err)
 	}
@@ -151,7 +152,7 @@ func (m *Main) pdfDocument(name, path string) (*coding.Document, error) {
 		}
 		return nil, fmt.Errorf("%s: pdftotext could not read it (%s)", name, msg)
 	}
-	text, err := coding.DecodeText(name, out.Bytes())
+	text, err := formats.DecodeText(name, out.Bytes())
 	if err != nil {
 		return nil, plain(err)
 	}
@@ -160,7 +161,7 @@ func (m *Main) pdfDocument(name, path string) (*coding.Document, error) {
 	if strings.TrimSpace(text) == "" {
 		return nil, fmt.Errorf("%s: has no text to read (is it a scan? run text recognition on it first)", name)
 	}
-	d, err := coding.NewImportedDocument(name, "", strings.TrimRight(text, "\n")+"\n")
+	d, err := formats.NewImportedDocument(name, "", strings.TrimRight(text, "\n")+"\n")
 	return d, plain(err)
 }
 

@@ -16,12 +16,13 @@ import (
 	"testing"
 
 	"github.com/concordqda/concord/coding"
+	"github.com/concordqda/concord/coding/formats"
 	"github.com/concordqda/concord/store"
 )
 
 // refiSample is the path of a REFI-QDA sample kept with package coding.
 func refiSample(name string) string {
-	return filepath.Join("..", "..", "coding", "testdata", "refi", name)
+	return filepath.Join("..", "..", "coding", "formats", "testdata", "refi", name)
 }
 
 // interopDemoDB makes a database with the demo project, plus what the demo lacks
@@ -419,7 +420,7 @@ func mustLead(t *testing.T, st *store.DB, projectID string) string {
 func TestCLIExport(t *testing.T) {
 	db := interopDemoDB(t)
 	dir := t.TempDir()
-	for _, f := range coding.ExportFormats() {
+	for _, f := range formats.ExportFormats() {
 		path := filepath.Join(dir, f.FileName("demo", ""))
 		out := mustRun(t, "export", "--project", "peer-support", "--format", f.Name, "-o", path, "--db", db)
 		info, err := os.Stat(path)
