@@ -87,3 +87,22 @@ var latinFold = map[rune]string{
 	'ù': "u", 'ú': "u", 'û': "u", 'ü': "u", 'ū': "u", 'ů': "u", 'ű': "u", 'ų': "u",
 	'ý': "y", 'ÿ': "y", 'ź': "z", 'ż': "z", 'ž': "z",
 }
+
+// UniqueLogin returns login, or login with "-2", "-3" … appended, whichever
+// comes first that taken does not report, cut to the 32 characters a login
+// may have. Logins are ASCII (see IsLogin), so bytes are characters.
+func UniqueLogin(login string, taken func(string) bool) string {
+	if !taken(login) {
+		return login
+	}
+	for n := 2; ; n++ {
+		suffix := "-" + strconv.Itoa(n)
+		base := login
+		if len(base)+len(suffix) > 32 {
+			base = strings.TrimRight(base[:32-len(suffix)], "-._")
+		}
+		if !taken(base + suffix) {
+			return base + suffix
+		}
+	}
+}

@@ -154,7 +154,7 @@ func addImportedUsers(st *store.DB, snap *store.Snapshot, parts [][]coding.User,
 		if acct == nil {
 			nu := u
 			nu.PasswordHash, nu.Admin, nu.MustChangePassword = nil, false, false
-			nu.Login = uniqueLogin(u.Login, func(l string) bool { return x.byLogin[l] != nil })
+			nu.Login = coding.UniqueLogin(u.Login, func(l string) bool { return x.byLogin[l] != nil })
 			newUsers = append(newUsers, &nu)
 			created[nu.ID] = true
 			x.add(&nu)
@@ -266,23 +266,6 @@ func remapWork(snap *store.Snapshot, remap map[string]string) {
 	for i := range snap.Memos {
 		if id, ok := remap[snap.Memos[i].AuthorID]; ok {
 			snap.Memos[i].AuthorID = id
-		}
-	}
-}
-
-// uniqueLogin appends "-2", "-3" … to login until taken says it is free.
-func uniqueLogin(login string, taken func(string) bool) string {
-	if !taken(login) {
-		return login
-	}
-	for n := 2; ; n++ {
-		suffix := fmt.Sprintf("-%d", n)
-		base := login
-		if len(base)+len(suffix) > 32 {
-			base = strings.TrimRight(base[:32-len(suffix)], "-._")
-		}
-		if !taken(base + suffix) {
-			return base + suffix
 		}
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"path"
-	"strconv"
 	"strings"
 	"time"
 
@@ -339,7 +338,7 @@ func (im *refiImport) addUser(u qdeUser) {
 	if login == "" || !coding.IsLogin(login) {
 		login = "user-" + strings.ReplaceAll(id, "-", "")[:8]
 	}
-	login = uniqueLogin(login, func(s string) bool { return im.logins[s] })
+	login = coding.UniqueLogin(login, func(s string) bool { return im.logins[s] })
 	im.logins[login] = true
 	display := strings.Join(strings.Fields(u.Name), " ")
 	if display == "" {
@@ -351,20 +350,6 @@ func (im *refiImport) addUser(u qdeUser) {
 	display, _ = clipText(display, 100)
 	im.users[key] = id
 	im.d.Users = append(im.d.Users, coding.User{ID: id, Login: login, Name: display, RefiIDs: []string{key}})
-}
-
-// uniqueLogin appends "-2", "-3" … to login until taken says it is free.
-func uniqueLogin(login string, taken func(string) bool) string {
-	if !taken(login) {
-		return login
-	}
-	for n := 2; ; n++ {
-		suffix := "-" + strconv.Itoa(n)
-		cand := strings.TrimRight(coding.ClipRunes(login, 32-len(suffix)), "-._") + suffix
-		if !taken(cand) {
-			return cand
-		}
-	}
 }
 
 // user returns the id of the user a file GUID names ("" for none); a GUID
