@@ -23,6 +23,7 @@ func TestImportRules(t *testing.T) {
 	}{
 		{".", nil, false},
 		{"formats", []string{"coding"}, true},
+		{"app", []string{"coding", "coding/formats"}, true},
 	}
 	for _, r := range rules {
 		files, err := filepath.Glob(filepath.Join(r.dir, "*.go"))

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/concordqda/concord/coding"
+	"github.com/concordqda/concord/coding/app"
 )
 
 // Assignments say which documents each coder is to read (a lead's) and
@@ -74,7 +75,7 @@ type clearAssignRequest struct {
 func (s *Server) resolveCoders(projectID string, names []string) ([]string, error) {
 	out := make([]string, 0, len(names))
 	for _, n := range names {
-		id, _, err := s.projectCoder(projectID, n)
+		id, _, err := app.ResolveCoder(s.store, projectID, n)
 		if err != nil {
 			return nil, err
 		}

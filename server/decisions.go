@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/concordqda/concord/coding"
+	"github.com/concordqda/concord/coding/app"
 	"github.com/concordqda/concord/coding/formats"
 	"github.com/google/uuid"
 )
@@ -115,7 +116,7 @@ func (s *Server) handleSetDecision(w http.ResponseWriter, r *http.Request, c *ca
 	// A case is between two layers of this project; any other user of the
 	// server is no party to it (and the answer must not tell who exists).
 	for _, coder := range []string{d.CoderA, d.CoderB} {
-		if _, _, err := s.projectCoder(c.project.ID, coder); err != nil {
+		if _, _, err := app.ResolveCoder(s.store, c.project.ID, coder); err != nil {
 			s.writeError(w, r, err)
 			return
 		}

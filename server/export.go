@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/concordqda/concord/coding"
+	"github.com/concordqda/concord/coding/app"
 	"github.com/concordqda/concord/coding/formats"
 )
 
@@ -31,7 +32,7 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request, c *caller)
 	var filter coding.CodingFilter
 	layer := ""
 	if coder := strings.TrimSpace(q.Get("coder")); coder != "" {
-		id, name, err := s.projectCoder(c.project.ID, coder)
+		id, name, err := app.ResolveCoder(s.store, c.project.ID, coder)
 		if err != nil {
 			s.writeError(w, r, err)
 			return

@@ -7,7 +7,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/concordqda/concord/coding"
-	"github.com/concordqda/concord/server"
+	"github.com/concordqda/concord/coding/app"
 )
 
 const agreementUsage = `agreement --project SLUG [--unit characters|segments|presence|unitized|all] [--code NAME-or-PATH] [--coders a,b] [--json]`
@@ -22,7 +22,7 @@ func (m *Main) agreement(args []string) error {
 	codedOnly := fs.Bool("coded-only", false, "characters unit: count only text at least one coder coded with the code")
 	overlap := fs.Float64("overlap", 0, fmt.Sprintf("segments unit: the share of the shorter of two codings they must share to match (default %g)", coding.DefaultOverlap))
 	allDocs := fs.Bool("all-documents", false, "count every document as read by every coder, whatever is assigned or marked done")
-	bootstrap := fs.Int("bootstrap", -1, fmt.Sprintf("resamples for α's confidence intervals (default %d; 0 for none)", server.DefaultBootstrap))
+	bootstrap := fs.Int("bootstrap", -1, fmt.Sprintf("resamples for α's confidence intervals (default %d; 0 for none)", app.DefaultBootstrap))
 	seed := fs.Int64("seed", 1, "seed of the bootstrap resamples")
 	asJSON := fs.Bool("json", false, "print the whole report as JSON (documented in README.md)")
 	pos, err := parse(fs, args)
@@ -32,7 +32,7 @@ func (m *Main) agreement(args []string) error {
 	if len(pos) != 0 || *slug == "" {
 		return usagef("concord %s", agreementUsage)
 	}
-	req := server.AgreementRequest{Unit: coding.AgreementUnit(*unit), Code: *code, CodedOnly: *codedOnly, Overlap: *overlap,
+	req := app.AgreementRequest{Unit: coding.AgreementUnit(*unit), Code: *code, CodedOnly: *codedOnly, Overlap: *overlap,
 		AllDocuments: *allDocs, Bootstrap: *bootstrap, Seed: *seed}
 	req.Coders = splitList(*coders)
 	st, err := openDBForReading(*db)
@@ -44,8 +44,8 @@ func (m *Main) agreement(args []string) error {
 	if err != nil {
 		return err
 	}
-	if *asJSON && req.Unit == server.UnitAll {
-		body, err := server.AgreementsJSON(st, p.ID, req)
+	if *asJSON && req.Unit == app.UnitAll {
+		body, err := app.AgreementsJSON(st, p.ID, req)
 		if err != nil {
 			return agreementError(err)
 		}
@@ -53,11 +53,11 @@ func (m *Main) agreement(args []string) error {
 		return err
 	}
 	var reports []*coding.AgreementReport
-	if req.Unit == server.UnitAll {
-		reports, err = server.Agreements(st, p.ID, req)
+	if req.Unit == app.UnitAll {
+		reports, err = app.Agreements(st, p.ID, req)
 	} else {
 		var r *coding.AgreementReport
-		r, err = server.Agreement(st, p.ID, req)
+		r, err = app.Agreement(st, p.ID, req)
 		reports = append(reports, r)
 	}
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/concordqda/concord/coding"
+	"github.com/concordqda/concord/coding/app"
 	"github.com/concordqda/concord/coding/formats"
 	"github.com/concordqda/concord/store"
 )
@@ -74,25 +75,20 @@ func (m *Main) exportCmd(args []string) error {
 	return nil
 }
 
-// exportData reads the project slug for an export; with a coder, only
-// that layer's codings and the memos that coder wrote ("consensus": the
-// consensus layer and every memo).
+// exportData reads the project slug for an export; with a coder (a layer
+// of the project, resolved as the API does), only that layer's codings and
+// the memos that coder wrote ("consensus": the consensus layer and every
+// memo).
 func exportData(st *store.DB, slug, coder string) (*coding.ProjectData, error) {
 	p, err := st.ProjectBySlug(slug)
 	if err != nil {
 		return nil, err
 	}
 	var f coding.CodingFilter
-	switch coder {
-	case "":
-	case "consensus":
-		f.CoderID = coding.ConsensusCoder
-	default:
-		u, err := st.UserByLogin(coder)
-		if err != nil {
+	if coder != "" {
+		if f.CoderID, _, err = app.ResolveCoder(st, p.ID, coder); err != nil {
 			return nil, fmt.Errorf("--coder: %s", coding.ErrorMessage(err))
 		}
-		f.CoderID = u.ID
 	}
 	d, err := st.ProjectData(p.ID, f)
 	if err != nil {

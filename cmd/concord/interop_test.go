@@ -456,7 +456,7 @@ func TestCLIExport(t *testing.T) {
 		{[]string{"--format", "pdf", "-o", "x.pdf"}, "unknown format \"pdf\""},
 		{[]string{"-o", filepath.Join(dir, "x.unknown")}, "cannot tell the format"},
 		{[]string{"--format", "csv"}, "needs -o FILE"},
-		{[]string{"--format", "csv", "-o", "-", "--coder", "nobody"}, "there is no user \"nobody\""},
+		{[]string{"--format", "csv", "-o", "-", "--coder", "nobody"}, "there is no coder \"nobody\" in this project"},
 		{[]string{"--format", "csv", "-o", filepath.Join(dir, "missing", "x.csv")}, "x.csv"},
 	} {
 		_, _, err := run(t, "", append([]string{"export", "--project", "peer-support", "--db", db}, tt.args...)...)
