@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"mime"
@@ -11,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/concordqda/concord/coding"
+	"github.com/concordqda/concord/coding/app"
 	"github.com/concordqda/concord/coding/formats"
 )
 
@@ -104,40 +106,17 @@ func displayName(name, field string) string {
 	return name
 }
 
-// readUpload turns one uploaded file into what it brings: documents, or
-// the codes of a codebook. Projects from other tools are refused here:
-// importing one creates accounts for its coders, which is the command
-// line's job (an administrator's).
+// readUpload turns one uploaded file into what it brings. Projects from
+// other tools are refused: importing one creates accounts for its coders,
+// which is the command line's job (an administrator's).
 func (s *Server) readUpload(f upload, opts formats.ImportOptions) (*coding.ProjectData, error) {
-	switch formats.ImportFormat(f.name) {
-	case "":
-		return nil, coding.Errorf(coding.EINVALID, "%s: cannot import %s files; use plain text, Markdown, HTML, DOCX, ODT, PDF, CSV or a REFI-QDA codebook (.qdc)", f.name, extOf(f.name))
-	case "qdpx", "qde":
-		return nil, coding.Errorf(coding.EINVALID, "%s: a whole project from another QDA tool brings its coders' accounts along; an administrator imports it with the command line (concord import)", f.name)
-	case "qdc":
-		return formats.ReadQDC(f.name, f.data)
-	case "pdf":
-		if s.opts.ReadPDF == nil {
-			return nil, coding.Errorf(coding.EINVALID, "%s: this server cannot read PDF files (it needs pdftotext); save the document as text, DOCX or ODT", f.name)
+	rules := app.ImportRules{}
+	if s.opts.ReadPDF != nil {
+		rules.ReadPDF = func(name string, _ io.ReaderAt, _ int64) (*coding.Document, error) {
+			return s.opts.ReadPDF(name, f.data)
 		}
-		d, err := s.opts.ReadPDF(f.name, f.data)
-		if err != nil {
-			return nil, err
-		}
-		return &coding.ProjectData{Documents: []coding.Document{*d}}, nil
 	}
-	docs, err := formats.ImportDocuments(f.name, f.data, opts)
-	if err != nil {
-		return nil, err
-	}
-	return &coding.ProjectData{Documents: docs}, nil
-}
-
-func extOf(name string) string {
-	if ext := filepath.Ext(name); ext != "" {
-		return ext
-	}
-	return "extensionless"
+	return app.ReadImport(f.name, bytes.NewReader(f.data), int64(len(f.data)), opts, rules)
 }
 
 // importedDocument is what the answer says of each new document.
@@ -170,21 +149,11 @@ func (s *Server) handleImport(w http.ResponseWriter, r *http.Request, c *caller)
 		}
 		parts = append(parts, part)
 	}
-	codes, err := s.store.Codes(c.project.ID)
+	d, err := app.MergeIntoProject(s.store, c.project.ID, parts)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	docs, err := s.store.Documents(c.project.ID)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	merger := formats.NewMerger(codes, docs, true)
-	for _, part := range parts {
-		merger.Add(part)
-	}
-	d := merger.Result()
 	if len(d.Documents) == 0 && len(d.Codes) == 0 {
 		s.writeError(w, r, coding.Errorf(coding.EINVALID, "the files hold nothing new: no documents, and no codes the codebook lacks"))
 		return

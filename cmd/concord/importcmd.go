@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/concordqda/concord/coding"
+	"github.com/concordqda/concord/coding/app"
 	"github.com/concordqda/concord/coding/formats"
 	"github.com/concordqda/concord/store"
 )
@@ -124,35 +125,28 @@ type importPlan struct {
 func (m *Main) planImport(st *store.DB, slug, name, leadLogin string, parts []*coding.ProjectData, userMap userMapFlag) (*importPlan, error) {
 	imp := &importPlan{}
 	p, err := st.ProjectBySlug(slug)
-	var merger *formats.Merger
 	switch {
 	case err == nil:
 		imp.project = p
-		codes, err := st.Codes(p.ID)
-		if err != nil {
+		if imp.data, err = app.MergeIntoProject(st, p.ID, parts); err != nil {
 			return nil, err
 		}
-		docs, err := st.Documents(p.ID)
-		if err != nil {
-			return nil, err
-		}
-		merger = formats.NewMerger(codes, docs, true)
 		if imp.lead, err = projectLead(st, p.ID); err != nil {
 			return nil, err
 		}
 	case coding.ErrorCode(err) == coding.ENOTFOUND:
-		merger = formats.NewMerger(nil, nil, false)
+		merger := formats.NewMerger(nil, nil, false)
+		for _, part := range parts {
+			merger.Add(part)
+		}
+		imp.data = merger.Result()
 		if imp.lead, err = newProjectLead(st, leadLogin); err != nil {
 			return nil, err
 		}
 	default:
 		return nil, err
 	}
-	for _, part := range parts {
-		merger.Add(part)
-	}
-	d := merger.Result()
-	imp.data = d
+	d := imp.data
 	if imp.project == nil {
 		imp.newProject = coding.Project{Slug: slug, Name: name, Description: d.Project.Description}
 		if imp.newProject.Name == "" {

@@ -5,13 +5,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/concordqda/concord/coding"
+	"github.com/concordqda/concord/coding/app"
 	"github.com/concordqda/concord/coding/formats"
 )
 
@@ -24,9 +25,9 @@ const maxImportFile = 2 << 30
 // Markdown, HTML, DOCX, ODT, PDF, survey CSV), or a project or codebook
 // from another tool (QDPX, QDE, QDC). Errors name the file.
 func (m *Main) readImport(path string, opts formats.ImportOptions) (*coding.ProjectData, error) {
-	format := formats.ImportFormat(path)
-	if format == "" {
-		return nil, fmt.Errorf("%s: cannot import %s files; use plain text, Markdown, HTML, DOCX, ODT, PDF, CSV, QDPX or QDC", path, filepath.Ext(path))
+	if formats.ImportFormat(path) == "" {
+		_, err := app.ReadImport(path, nil, 0, opts, app.ImportRules{Projects: true})
+		return nil, plain(err)
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -43,34 +44,9 @@ func (m *Main) readImport(path string, opts formats.ImportOptions) (*coding.Proj
 	if info.Size() > maxImportFile {
 		return nil, fmt.Errorf("%s: too large (%d bytes, at most %d)", path, info.Size(), int64(maxImportFile))
 	}
-	switch format {
-	case "qdpx":
-		d, err := formats.ReadQDPX(path, f, info.Size(), opts)
-		return d, plain(err)
-	case "pdf":
-		d, err := m.readPDF(path)
-		if err != nil {
-			return nil, err
-		}
-		return &coding.ProjectData{Documents: []coding.Document{*d}}, nil
-	}
-	data := make([]byte, info.Size())
-	if _, err := f.ReadAt(data, 0); err != nil && info.Size() > 0 {
-		return nil, fmt.Errorf("%s: %w", path, errUnwrapPath(err))
-	}
-	switch format {
-	case "qde":
-		d, err := formats.ReadQDE(path, data)
-		return d, plain(err)
-	case "qdc":
-		d, err := formats.ReadQDC(path, data)
-		return d, plain(err)
-	}
-	docs, err := formats.ImportDocuments(path, data, opts)
-	if err != nil {
-		return nil, plain(err)
-	}
-	return &coding.ProjectData{Documents: docs}, nil
+	rules := app.ImportRules{Projects: true, ReadPDF: func(string, io.ReaderAt, int64) (*coding.Document, error) { return m.readPDF(path) }}
+	d, err := app.ReadImport(path, f, info.Size(), opts, rules)
+	return d, plain(err)
 }
 
 // parseDocument turns the bytes of one document file (text, Markdown,
