@@ -1,16 +1,12 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
-	"strings"
-	"time"
 
+	"github.com/concordqda/concord/cmd/internal/pdftotext"
 	"github.com/concordqda/concord/coding"
 	"github.com/concordqda/concord/coding/app"
 	"github.com/concordqda/concord/coding/formats"
@@ -73,71 +69,12 @@ func plain(err error) error {
 	return err
 }
 
-// readPDF extracts a PDF's text with the system's pdftotext (from
-// poppler-utils): Concord has no PDF reader of its own.
+// pdf is how the command reads PDF files.
+func (m *Main) pdf() pdftotext.Reader { return pdftotext.Reader{LookPath: m.LookPath} }
+
+// readPDF reads the PDF at path; errors print as their message.
 func (m *Main) readPDF(path string) (*coding.Document, error) {
-	return m.pdfDocument(path, path)
-}
-
-// readPDFUpload is readPDF for a file uploaded to the server: pdftotext
-// reads a temporary copy; errors and the title name the upload.
-func (m *Main) readPDFUpload(name string, data []byte) (*coding.Document, error) {
-	f, err := os.CreateTemp("", "concord-upload-*.pdf")
-	if err != nil {
-		return nil, err
-	}
-	defer os.Remove(f.Name())
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return nil, err
-	}
-	d, err := m.pdfDocument(name, f.Name())
-	if err != nil && coding.ErrorCode(err) == coding.EINTERNAL {
-		// pdfDocument's messages are for a person; the server shows
-		// only application errors.
-		return nil, coding.Errorf(coding.EINVALID, "%s", strings.ReplaceAll(err.Error(), f.Name(), name))
-	}
-	return d, err
-}
-
-// pdfDocument reads the PDF at path into a document named after name.
-func (m *Main) pdfDocument(name, path string) (*coding.Document, error) {
-	look := m.LookPath
-	if look == nil {
-		look = exec.LookPath
-	}
-	bin, err := look("pdftotext")
-	if err != nil {
-		return nil, fmt.Errorf("%s: cannot read PDF files without pdftotext; install it (on Debian and Ubuntu: apt-get install poppler-utils) or save the document as text", name)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	var out, stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, bin, "-enc", "UTF-8", "-q", "--", path, "-")
-	cmd.Stdout, cmd.Stderr = &out, &stderr
-	if err := cmd.Run(); err != nil {
-		msg := strings.TrimSpace(stderr.String())
-		if msg == "" {
-			msg = err.Error()
-		}
-		if i := strings.IndexByte(msg, '\n'); i > 0 {
-			msg = msg[:i]
-		}
-		return nil, fmt.Errorf("%s: pdftotext could not read it (%s)", name, msg)
-	}
-	text, err := formats.DecodeText(name, out.Bytes())
-	if err != nil {
-		return nil, plain(err)
-	}
-	// Pages end in form feeds; a reader sees a line break.
-	text = strings.ReplaceAll(text, "\f", "\n")
-	if strings.TrimSpace(text) == "" {
-		return nil, fmt.Errorf("%s: has no text to read (is it a scan? run text recognition on it first)", name)
-	}
-	d, err := formats.NewImportedDocument(name, "", strings.TrimRight(text, "\n")+"\n")
+	d, err := m.pdf().File(path, path)
 	return d, plain(err)
 }
 

@@ -196,7 +196,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		WebUI:          webui.FS(),
 		MaxBody:        cfg.Limits.body,
 		MaxDocument:    cfg.Limits.document,
-		ReadPDF:        m.readPDFUpload,
+		ReadPDF:        m.pdf().Bytes,
 		MaxBatch:       cfg.Limits.batch,
 		Logger:         log,
 		Hub:            hub,
