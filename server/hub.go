@@ -99,8 +99,8 @@ type Hub struct {
 	opts  HubOptions
 	log   *slog.Logger
 	store Store
-	// write carries out a change to a coding sent over a connection; the
-	// server attaches it (livewrite.go).
+	// write carries out a change to a coding sent over a connection
+	// (livewrite.go).
 	write    func(*client, *inbound) (*coding.Coding, error)
 	mu       sync.RWMutex
 	rooms    map[string]*room
@@ -147,10 +147,19 @@ type message struct {
 	data []byte
 }
 
-// NewHub returns a hub; the server attaches its store for replays. It
-// panics if opts.CursorKey is set but not 32 bytes long, a programming
-// error.
-func NewHub(opts HubOptions, log *slog.Logger) *Hub {
+// hubDeps are what a hub calls on: the store it replays events from, the
+// server's write path for codings sent over a connection (livewrite.go),
+// and the session check of a live connection (sessionend.go). Any may be
+// nil in tests that do not reach them.
+type hubDeps struct {
+	store       Store
+	write       func(*client, *inbound) (*coding.Coding, error)
+	keepSession func(sessionID string) error
+}
+
+// newHub returns a hub with everything it calls on. It panics if
+// opts.CursorKey is set but not 32 bytes long, a programming error.
+func newHub(opts HubOptions, log *slog.Logger, deps hubDeps) *Hub {
 	opts.defaults()
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -162,7 +171,8 @@ func NewHub(opts HubOptions, log *slog.Logger) *Hub {
 	if err != nil {
 		panic("server: cursor key: " + err.Error())
 	}
-	return &Hub{opts: opts, log: log, rooms: map[string]*room{}, shutdown: make(chan struct{}),
+	return &Hub{opts: opts, log: log, store: deps.store, write: deps.write, keepSession: deps.keepSession,
+		rooms: map[string]*room{}, shutdown: make(chan struct{}),
 		perUser: map[string]int{}, perSession: map[string]int{}, cursors: cs}
 }
 

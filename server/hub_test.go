@@ -25,7 +25,7 @@ func TestJoinReadsAccessUnderTheLock(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := NewHub(HubOptions{}, nil)
+			h := newHub(HubOptions{}, nil, hubDeps{})
 			c := &client{hub: h, project: "p", user: &coding.User{ID: "u"}, send: newSendQueue(16)}
 			c.role.Store(string(coding.RoleLead)) // what the request saw
 			err := h.join(c, func() (bool, coding.Role, error) {

@@ -50,10 +50,8 @@ type Options struct {
 	WebUI fs.FS
 	// Logger receives operator messages.
 	Logger *slog.Logger
-	// Hub is the live-sync hub; nil makes one with default options. cmd
-	// creates it first so the store can publish into it from its first
-	// commit.
-	Hub *Hub
+	// Live tunes the live-sync hub (queues, timeouts, caps).
+	Live HubOptions
 }
 
 // Server serves the API, the websocket and the web UI.
@@ -116,13 +114,11 @@ func New(st Store, opts Options) *Server {
 		// so the scheduler still gives every other request its turn.
 		hashing: make(chan struct{}, max(2, runtime.GOMAXPROCS(0)/2)),
 	}
-	s.hub = opts.Hub
-	if s.hub == nil {
-		s.hub = NewHub(HubOptions{}, opts.Logger.With("component", "hub"))
-	}
-	s.hub.store = st
-	s.hub.write = s.liveWrite
-	s.hub.keepSession = func(id string) error { return st.KeepSession(id, s.opts.SessionIdle) }
+	s.hub = newHub(opts.Live, opts.Logger.With("component", "hub"), hubDeps{
+		store:       st,
+		write:       s.liveWrite,
+		keepSession: func(id string) error { return st.KeepSession(id, s.opts.SessionIdle) },
+	})
 	if opts.WebUI != nil {
 		s.static = newStaticFiles(opts.WebUI)
 	}
@@ -132,6 +128,11 @@ func New(st Store, opts Options) *Server {
 
 // Hub returns the server's live-sync hub.
 func (s *Server) Hub() *Hub { return s.hub }
+
+// Publish delivers committed events to the live clients allowed to see
+// them; the store calls it from its commit loop (store.Options.OnCommit).
+// It never blocks.
+func (s *Server) Publish(events []coding.Event) { s.hub.Publish(events) }
 
 // Handler returns the server's root handler with its security headers.
 func (s *Server) Handler() http.Handler {

@@ -12,8 +12,10 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
+	"github.com/concordqda/concord/coding"
 	"github.com/concordqda/concord/server"
 	"github.com/concordqda/concord/webui"
 )
@@ -155,11 +157,6 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
-	hub := server.NewHub(server.HubOptions{
-		SendQueue: cfg.LiveQueue, PongTimeout: cfg.LiveTimeout,
-		PerSession: cfg.LivePerSession, PerUser: cfg.LivePerUser,
-		MaxMessage: cfg.Limits.message, MessageRate: cfg.Limits.rate, MessageBurst: int(2 * cfg.Limits.rate),
-	}, log.With("component", "hub"))
 	// Listen before the database is opened: a port already taken (or a
 	// bad certificate) must not leave a new, empty database file behind.
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -177,7 +174,15 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		scheme = "https"
 	}
 	defer ln.Close() // Serve closes it too; this covers the errors before
-	db, err := openServingDB(cfg.DB, log, hub.Publish)
+	// The store publishes every commit to the server's live clients.
+	// Commits before the server exists (preparing the demo) reach nobody,
+	// as nobody is connected yet.
+	var live atomic.Pointer[server.Server]
+	db, err := openServingDB(cfg.DB, log, func(events []coding.Event) {
+		if s := live.Load(); s != nil {
+			s.Publish(events)
+		}
+	})
 	if err != nil {
 		return err
 	}
@@ -199,10 +204,15 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		ReadPDF:        m.pdf().Bytes,
 		MaxBatch:       cfg.Limits.batch,
 		Logger:         log,
-		Hub:            hub,
-		SessionTTL:     cfg.SessionLifetime,
-		SessionIdle:    sessionIdle(cfg.SessionIdle),
+		Live: server.HubOptions{
+			SendQueue: cfg.LiveQueue, PongTimeout: cfg.LiveTimeout,
+			PerSession: cfg.LivePerSession, PerUser: cfg.LivePerUser,
+			MaxMessage: cfg.Limits.message, MessageRate: cfg.Limits.rate, MessageBurst: int(2 * cfg.Limits.rate),
+		},
+		SessionTTL:  cfg.SessionLifetime,
+		SessionIdle: sessionIdle(cfg.SessionIdle),
 	})
+	live.Store(srv)
 	httpSrv := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
