@@ -137,12 +137,17 @@ func (s *Server) Publish(events []coding.Event) { s.hub.Publish(events) }
 // Handler returns the server's root handler with its security headers.
 func (s *Server) Handler() http.Handler {
 	mux := compress(s.mux)
+	scripts := "'self'"
+	if s.static != nil && s.static.scriptHash != "" {
+		scripts += " " + s.static.scriptHash // the UI's import map (static.go)
+	}
+	csp := "default-src 'self'; script-src " + scripts + "; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")
-		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+		h.Set("Content-Security-Policy", csp)
 		if s.opts.TLS || (s.opts.PublicURL != nil && s.opts.PublicURL.Scheme == "https") {
 			h.Set("Strict-Transport-Security", "max-age=31536000")
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"regexp"
 	"testing"
 	"time"
 
@@ -41,6 +42,9 @@ func boxJS(sel string) string {
 
 type box struct{ Left, Top, Width, Height int }
 
+// hashedName is a UI file's name with its content hash (server/static.go).
+var hashedName = regexp.MustCompile(`^/[a-z]+\.[0-9a-f]{24}\.js$`)
+
 // TestBrowserLayoutWidths visits every page at 900 and at 1,280 pixels
 // wide and measures it: nothing scrolls sideways, the top bar stays one
 // line, the project tabs stand in the same place on every project page,
@@ -56,6 +60,22 @@ func TestBrowserLayoutWidths(t *testing.T) {
 	b := newBrowser(t, exe, "lead", shotsDir(t, "layout"))
 	b.signIn(ts.URL, "lead", "peer-support", doc, "")
 	base := ts.URL + "/p/peer-support"
+
+	// Every module came by its hashed name, which browsers keep without
+	// asking again: index.html's import map reached the modules' own
+	// imports (and the Content-Security-Policy let the map run).
+	scripts, err := eval[[]string](b, `performance.getEntriesByType("resource").map(e => new URL(e.name).pathname).filter(p => p.endsWith(".js"))`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(scripts) < 10 {
+		t.Errorf("only %d scripts loaded: %v", len(scripts), scripts)
+	}
+	for _, p := range scripts {
+		if !hashedName.MatchString(p) {
+			t.Errorf("%s was loaded by its plain name, not its hashed one", p)
+		}
+	}
 
 	pages := []struct {
 		name, path, ready string
