@@ -6,6 +6,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/concordqda/concord/cmd/internal/cli"
 	"github.com/concordqda/concord/coding"
 	"github.com/concordqda/concord/coding/app"
 )
@@ -25,12 +26,12 @@ func (m *Main) agreement(args []string) error {
 	bootstrap := fs.Int("bootstrap", -1, fmt.Sprintf("resamples for α's confidence intervals (default %d; 0 for none)", app.DefaultBootstrap))
 	seed := fs.Int64("seed", 1, "seed of the bootstrap resamples")
 	asJSON := fs.Bool("json", false, "print the whole report as JSON (documented in README.md)")
-	pos, err := parse(fs, args)
+	pos, err := cli.Parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 0 || *slug == "" {
-		return usagef("concord %s", agreementUsage)
+		return cli.Usagef("concord %s", agreementUsage)
 	}
 	req := app.AgreementRequest{Unit: coding.AgreementUnit(*unit), Code: *code, CodedOnly: *codedOnly, Overlap: *overlap,
 		AllDocuments: *allDocs, Bootstrap: *bootstrap, Seed: *seed}

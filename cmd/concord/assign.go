@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/concordqda/concord/cmd/internal/cli"
 	"github.com/concordqda/concord/coding"
 	"github.com/concordqda/concord/store"
 )
@@ -28,12 +29,12 @@ func (m *Main) assign(args []string) error {
 	sample := fs.Float64("sample", 0, "a random reliability sample of this percentage of the documents, the same for every coder (10 to 25 is usual)")
 	seed := fs.Uint64("seed", 1, "the seed the sample is drawn with: the same seed and documents draw the same sample")
 	clear := fs.Bool("clear", false, "take the documents back instead (all of the coders' when --documents is not given); done marks stay")
-	pos, err := parse(fs, args)
+	pos, err := cli.Parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 0 || *slug == "" || *coders == "" {
-		return usagef("concord %s", assignUsage)
+		return cli.Usagef("concord %s", assignUsage)
 	}
 	st, err := openDB(*db)
 	if err != nil {
@@ -76,7 +77,7 @@ func (m *Main) assign(args []string) error {
 	var change *coding.AssignmentChange
 	if *clear {
 		if *all || *sample != 0 {
-			return usagef("--clear takes --documents or nothing (every document of the coders), not --all or --sample")
+			return cli.Usagef("--clear takes --documents or nothing (every document of the coders), not --all or --sample")
 		}
 		change, _, err = st.Unassign(p.ID, req.Coders, req.Documents, actor)
 	} else {

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/concordqda/concord/cmd/internal/cli"
 	"github.com/concordqda/concord/store"
 )
 
@@ -26,12 +27,12 @@ func (m *Main) backup(ctx context.Context, args []string) error {
 	db := m.dbFlag(fs)
 	server := fs.String("url", "", "back up through a running server at this URL instead of opening the file (the password is read from $CONCORD_PASSWORD or standard input)")
 	user := fs.String("user", "", "an administrator's login, with --url")
-	pos, err := parse(fs, args)
+	pos, err := cli.Parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return usagef("backup needs exactly one argument: the file to write")
+		return cli.Usagef("backup needs exactly one argument: the file to write")
 	}
 	out := pos[0]
 	if _, err := os.Stat(out); err == nil {
@@ -59,7 +60,7 @@ func (m *Main) backup(ctx context.Context, args []string) error {
 func writeBackup(copyTo func(io.Writer) (int64, error), out string) (int64, error) {
 	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*")
 	if err != nil {
-		return 0, fmt.Errorf("%s: %w", out, errUnwrapPath(err))
+		return 0, fmt.Errorf("%s: %w", out, cli.UnwrapPath(err))
 	}
 	defer os.Remove(tmp.Name())
 	n, err := copyTo(tmp)
@@ -125,7 +126,7 @@ func checkBackup(path string) error {
 // downloads its backup.
 func (m *Main) backupFromServer(ctx context.Context, base, user, out string) error {
 	if user == "" {
-		return usagef("--url needs --user LOGIN (an administrator)")
+		return cli.Usagef("--url needs --user LOGIN (an administrator)")
 	}
 	base = strings.TrimRight(base, "/")
 	pw := m.Getenv("CONCORD_PASSWORD")
@@ -141,7 +142,7 @@ func (m *Main) backupFromServer(ctx context.Context, base, user, out string) err
 	body, _ := json.Marshal(map[string]string{"login": user, "password": pw})
 	req, err := http.NewRequestWithContext(ctx, "POST", base+"/api/login", bytes.NewReader(body))
 	if err != nil {
-		return usagef("--url %q: %v", base, err)
+		return cli.Usagef("--url %q: %v", base, err)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := client.Do(req)

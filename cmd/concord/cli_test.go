@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/concordqda/concord/cmd/internal/cli"
 	"github.com/concordqda/concord/coding"
 	"github.com/concordqda/concord/store"
 )
@@ -138,7 +139,7 @@ func TestCLIErrorsNameTheProblemAndChangeNothing(t *testing.T) {
 	if !strings.Contains(out, "0 documents") {
 		t.Fatalf("failed imports changed the project:\n%s", out)
 	}
-	if _, _, err := run(t, "", "users", "add"); !errors.As(err, new(usageError)) {
+	if _, _, err := run(t, "", "users", "add"); !errors.As(err, new(cli.UsageError)) {
 		t.Errorf("users add without a login: %v, want a usage error", err)
 	}
 }

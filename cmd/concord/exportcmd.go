@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/concordqda/concord/cmd/internal/cli"
 	"github.com/concordqda/concord/coding"
 	"github.com/concordqda/concord/coding/app"
 	"github.com/concordqda/concord/coding/formats"
@@ -26,26 +27,26 @@ func (m *Main) exportCmd(args []string) error {
 	format := fs.String("format", "", formats.ExportFormatNames())
 	out := fs.String("o", "", "the file to write (- for standard output)")
 	coder := fs.String("coder", "", "export one layer: a coder's login, or consensus (default: every coder)")
-	pos, err := parse(fs, args)
+	pos, err := cli.Parse(fs, args)
 	if err != nil {
 		return err
 	}
 	switch {
 	case len(pos) > 0:
-		return usagef("export takes no arguments besides its flags (got %q); name the file with -o", pos[0])
+		return cli.Usagef("export takes no arguments besides its flags (got %q); name the file with -o", pos[0])
 	case *project == "":
-		return usagef("export needs --project SLUG")
+		return cli.Usagef("export needs --project SLUG")
 	case *out == "":
-		return usagef("export needs -o FILE (or -o - for standard output)")
+		return cli.Usagef("export needs -o FILE (or -o - for standard output)")
 	}
 	var f formats.ExportFormat
 	var ok bool
 	if *format != "" {
 		if f, ok = formats.FindExportFormat(*format); !ok {
-			return usagef("unknown format %q: use one of %s", *format, formats.ExportFormatNames())
+			return cli.Usagef("unknown format %q: use one of %s", *format, formats.ExportFormatNames())
 		}
 	} else if f, ok = formats.ExportFormatFor(*out); !ok {
-		return usagef("cannot tell the format from %q: give --format %s", *out, formats.ExportFormatNames())
+		return cli.Usagef("cannot tell the format from %q: give --format %s", *out, formats.ExportFormatNames())
 	}
 	st, err := openDB(*db)
 	if err != nil {
@@ -112,7 +113,7 @@ func exportData(st *store.DB, slug, coder string) (*coding.ProjectData, error) {
 func writeFileAtomic(path string, write func(io.Writer) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
-		return fmt.Errorf("%s: %w", path, errUnwrapPath(err))
+		return fmt.Errorf("%s: %w", path, cli.UnwrapPath(err))
 	}
 	defer os.Remove(tmp.Name())
 	bw := bufio.NewWriterSize(tmp, 256<<10)
@@ -135,7 +136,7 @@ func writeFileAtomic(path string, write func(io.Writer) error) error {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("%s: %w", path, errUnwrapPath(err))
+		return fmt.Errorf("%s: %w", path, cli.UnwrapPath(err))
 	}
 	return nil
 }

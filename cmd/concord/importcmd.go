@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/concordqda/concord/cmd/internal/cli"
 	"github.com/concordqda/concord/coding"
 	"github.com/concordqda/concord/coding/app"
 	"github.com/concordqda/concord/coding/formats"
@@ -49,15 +50,15 @@ password.`)
 	fs.Var(attrs, "attr", "a document attribute for every imported document, as key=value (repeatable)")
 	userMap := userMapFlag{}
 	fs.Var(&userMap, "map-user", "a user the files name, and the login of the account that is that person, as NAME=LOGIN (repeatable)")
-	files, err := parse(fs, args)
+	files, err := cli.Parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if *project == "" {
-		return usagef("import needs --project SLUG")
+		return cli.Usagef("import needs --project SLUG")
 	}
 	if len(files) == 0 {
-		return usagef("import needs at least one file")
+		return cli.Usagef("import needs at least one file")
 	}
 	// Read and check every file before opening the database, so that one
 	// bad file leaves everything unchanged.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/concordqda/concord/cmd/internal/cli"
 	"github.com/concordqda/concord/cmd/internal/pdftotext"
 	"github.com/concordqda/concord/coding"
 	"github.com/concordqda/concord/coding/app"
@@ -27,12 +28,12 @@ func (m *Main) readImport(path string, opts formats.ImportOptions) (*coding.Proj
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, errUnwrapPath(err))
+		return nil, fmt.Errorf("%s: %w", path, cli.UnwrapPath(err))
 	}
 	defer f.Close()
 	info, err := f.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, errUnwrapPath(err))
+		return nil, fmt.Errorf("%s: %w", path, cli.UnwrapPath(err))
 	}
 	if info.IsDir() {
 		return nil, fmt.Errorf("%s: is a folder; name the files in it", path)
@@ -76,11 +77,4 @@ func (m *Main) pdf() pdftotext.Reader { return pdftotext.Reader{LookPath: m.Look
 func (m *Main) readPDF(path string) (*coding.Document, error) {
 	d, err := m.pdf().File(path, path)
 	return d, plain(err)
-}
-
-func errUnwrapPath(err error) error {
-	if pe, ok := err.(*os.PathError); ok {
-		return pe.Err
-	}
-	return err
 }

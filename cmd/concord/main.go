@@ -13,6 +13,8 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/concordqda/concord/cmd/internal/bench"
+	"github.com/concordqda/concord/cmd/internal/cli"
 	"github.com/concordqda/concord/store"
 )
 
@@ -23,7 +25,7 @@ func main() {
 	if err := m.Run(ctx, os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "concord:", err)
 		stop()
-		if errors.As(err, new(usageError)) {
+		if errors.As(err, new(cli.UsageError)) {
 			os.Exit(2)
 		}
 		os.Exit(1)
@@ -52,13 +54,6 @@ type Main struct {
 func NewMain() *Main {
 	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
 }
-
-// usageError is a mistake in how the command was called (exit status 2).
-type usageError struct{ msg string }
-
-func (e usageError) Error() string { return e.msg }
-
-func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
 
 const usage = `Concord — a qualitative coding workbench for teams.
 
@@ -120,49 +115,18 @@ func (m *Main) run(ctx context.Context, args []string) error {
 	case "reliability":
 		return m.reliability(args)
 	case "bench":
-		return m.bench(ctx, args)
+		return bench.Run(ctx, bench.Env{Stdout: m.Stdout, Stderr: m.Stderr, Getenv: m.Getenv, Serve: m.serveForBench}, args)
 	case "help", "-h", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil
 	}
 	fmt.Fprint(m.Stderr, usage)
-	return usagef("unknown command %q", cmd)
+	return cli.Usagef("unknown command %q", cmd)
 }
 
 // flags returns a flag set for a subcommand that prints its help to
 // Stderr and reports errors instead of exiting.
-func (m *Main) flags(name, synopsis string) *flag.FlagSet {
-	fs := flag.NewFlagSet("concord "+name, flag.ContinueOnError)
-	fs.SetOutput(m.Stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(m.Stderr, "Usage: concord %s\n\nFlags:\n", synopsis)
-		fs.PrintDefaults()
-	}
-	return fs
-}
-
-// parse parses flags; interspersed flags after positional arguments are
-// allowed ("users add ana --password x").
-func parse(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, err
-			}
-			return nil, usageError{err.Error()}
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		if args[0] == "--" {
-			return append(pos, args[1:]...), nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
-}
+func (m *Main) flags(name, synopsis string) *flag.FlagSet { return cli.Flags(m.Stderr, name, synopsis) }
 
 // splitList reads a comma-separated flag value: its items, trimmed, empty
 // ones left out.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"text/tabwriter"
 
+	"github.com/concordqda/concord/cmd/internal/cli"
 	"github.com/concordqda/concord/coding"
 )
 
@@ -14,7 +15,7 @@ func (m *Main) projects(args []string) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
 		fmt.Fprintf(m.Stderr, "Usage: concord %s\n", projectsUsage)
 		if len(args) == 0 {
-			return usagef("projects needs a subcommand: list or create")
+			return cli.Usagef("projects needs a subcommand: list or create")
 		}
 		return nil
 	}
@@ -25,7 +26,7 @@ func (m *Main) projects(args []string) error {
 	lead := fs.String("lead", "", "login of the project's first lead (create)")
 	desc := fs.String("description", "", "what the project is about (create)")
 	blind := fs.Bool("blind", false, "coders cannot see each other's codings until a lead reveals them (create)")
-	pos, err := parse(fs, args)
+	pos, err := cli.Parse(fs, args)
 	if err != nil {
 		return err
 	}
@@ -33,9 +34,9 @@ func (m *Main) projects(args []string) error {
 	case sub == "list" && len(pos) == 0:
 	case sub == "create" && len(pos) == 1:
 	case sub == "list" || sub == "create":
-		return usagef("wrong number of arguments: concord %s", projectsUsage)
+		return cli.Usagef("wrong number of arguments: concord %s", projectsUsage)
 	default:
-		return usagef("unknown projects subcommand %q: use list or create", sub)
+		return cli.Usagef("unknown projects subcommand %q: use list or create", sub)
 	}
 	st, err := openDB(*db)
 	if err != nil {
@@ -66,7 +67,7 @@ func (m *Main) projects(args []string) error {
 		return tw.Flush()
 	}
 	if *name == "" || *lead == "" {
-		return usagef("projects create needs --name and --lead")
+		return cli.Usagef("projects create needs --name and --lead")
 	}
 	u, err := st.UserByLogin(*lead)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/concordqda/concord/cmd/internal/cli"
 	"github.com/concordqda/concord/coding"
 )
 
@@ -46,17 +47,17 @@ func (m *Main) reliability(args []string) error {
 	length := fs.Int("length", 0, "with --spans: the length L of the continuum [0, L)")
 	coderList := fs.String("coders", "", "with --spans: everyone who read the continuum, comma-separated, so that a coder who marked nothing (and so has no row) counts")
 	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := parse(fs, args)
+	pos, err := cli.Parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return usagef("reliability needs exactly one file: concord %s", reliabilityUsage)
+		return cli.Usagef("reliability needs exactly one file: concord %s", reliabilityUsage)
 	}
 	name := pos[0]
 	if *spans {
 		if *length <= 0 {
-			return usagef("--spans needs --length L, the length of the continuum the positions lie in")
+			return cli.Usagef("--spans needs --length L, the length of the continuum the positions lie in")
 		}
 		coders, err := parseCoderList(*coderList)
 		if err != nil {
@@ -69,13 +70,13 @@ func (m *Main) reliability(args []string) error {
 		return m.printUnitized(name, c, *asJSON)
 	}
 	if *coderList != "" {
-		return usagef("--coders goes with --spans; a table's header names its coders")
+		return cli.Usagef("--coders goes with --spans; a table's header names its coders")
 	}
 	lv := coding.Level(*level)
 	switch lv {
 	case coding.LevelNominal, coding.LevelOrdinal, coding.LevelInterval, coding.LevelRatio:
 	default:
-		return usagef("unknown --level %q: use nominal, ordinal, interval or ratio", *level)
+		return cli.Usagef("unknown --level %q: use nominal, ordinal, interval or ratio", *level)
 	}
 	var units []string
 	r, err := readFile(name, func(in io.Reader) (coding.Ratings, error) {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/concordqda/concord/cmd/internal/cli"
 	"github.com/concordqda/concord/coding"
 )
 
@@ -208,7 +209,7 @@ func TestReliabilityErrorsNameTheLine(t *testing.T) {
 		{"reliability", "--spans", "--length", "10", "--coders", "A,A", filepath.Join("testdata", "spans_silent_coder.csv")},
 		{"reliability", "--spans", "--length", "10", "--coders", "A", filepath.Join("testdata", "spans_silent_coder.csv")},
 	} {
-		if _, _, err := run(t, "", args...); !errors.As(err, new(usageError)) {
+		if _, _, err := run(t, "", args...); !errors.As(err, new(cli.UsageError)) {
 			t.Errorf("concord %s: %v, want a usage error", strings.Join(args, " "), err)
 		}
 	}

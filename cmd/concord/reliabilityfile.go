@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/concordqda/concord/cmd/internal/cli"
 	"github.com/concordqda/concord/coding"
 )
 
@@ -254,15 +255,15 @@ func parseCoderList(list string) ([]string, error) {
 		n = strings.TrimSpace(n)
 		switch {
 		case n == "":
-			return nil, usagef("--coders %q has an empty name; separate the names with single commas", list)
+			return nil, cli.Usagef("--coders %q has an empty name; separate the names with single commas", list)
 		case seen[n]:
-			return nil, usagef("--coders names %q twice", n)
+			return nil, cli.Usagef("--coders names %q twice", n)
 		}
 		seen[n] = true
 		out = append(out, n)
 	}
 	if len(out) < 2 {
-		return nil, usagef("--coders lists one coder; agreement needs at least two")
+		return nil, cli.Usagef("--coders lists one coder; agreement needs at least two")
 	}
 	return out, nil
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/concordqda/concord/cmd/internal/cli"
 	"github.com/concordqda/concord/store"
 )
 
@@ -20,12 +21,12 @@ import (
 func (m *Main) restore(ctx context.Context, args []string) error {
 	fs := m.flags("restore", "restore BACKUP_FILE --db NEW_DATABASE")
 	db := m.dbFlag(fs)
-	pos, err := parse(fs, args)
+	pos, err := cli.Parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return usagef("restore needs exactly one argument: the backup file")
+		return cli.Usagef("restore needs exactly one argument: the backup file")
 	}
 	src := pos[0]
 	if _, err := os.Stat(*db); err == nil {
@@ -35,7 +36,7 @@ func (m *Main) restore(ctx context.Context, args []string) error {
 	if err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) && pe.Path == src {
-			return fmt.Errorf("%s: %w", src, errUnwrapPath(err))
+			return fmt.Errorf("%s: %w", src, cli.UnwrapPath(err))
 		}
 		return fmt.Errorf("%s is not a usable Concord backup: %w", src, err)
 	}
@@ -79,7 +80,7 @@ func restoreBackup(ctx context.Context, src, target string) (res restored, err e
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".restore-*")
 	if err != nil {
-		return res, fmt.Errorf("%s: %w", target, errUnwrapPath(err))
+		return res, fmt.Errorf("%s: %w", target, cli.UnwrapPath(err))
 	}
 	kept := false
 	defer func() {

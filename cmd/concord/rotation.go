@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/concordqda/concord/cmd/internal/cli"
 	"github.com/concordqda/concord/store"
 )
 
@@ -72,16 +73,16 @@ func (b *backupRotation) validate() error {
 		return nil
 	}
 	if b.every < time.Second {
-		return usagef("--backup-every must be at least 1s")
+		return cli.Usagef("--backup-every must be at least 1s")
 	}
 	if b.dir == "" {
-		return usagef("--backup-every needs --backup-dir")
+		return cli.Usagef("--backup-every needs --backup-dir")
 	}
 	if b.keep < 1 {
-		return usagef("--keep must be at least 1")
+		return cli.Usagef("--keep must be at least 1")
 	}
 	if err := os.MkdirAll(b.dir, 0o700); err != nil {
-		return fmt.Errorf("--backup-dir %s: %w", b.dir, errUnwrapPath(err))
+		return fmt.Errorf("--backup-dir %s: %w", b.dir, cli.UnwrapPath(err))
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -15,8 +16,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/concordqda/concord/cmd/internal/cli"
 	"github.com/concordqda/concord/coding"
 	"github.com/concordqda/concord/server"
+	"github.com/concordqda/concord/store"
 	"github.com/concordqda/concord/webui"
 )
 
@@ -82,12 +85,12 @@ func (m *Main) parseServe(args []string) (*serveConfig, error) {
 	fs.Int64Var(&lim.message, "max-message", 16<<10, "largest websocket message a client may send, in bytes")
 	fs.IntVar(&lim.batch, "max-batch", 1000, "most codings one request may add")
 	fs.Float64Var(&lim.rate, "message-rate", 50, "websocket messages per second one connection may send (bursts of twice that)")
-	rest, err := parse(fs, args)
+	rest, err := cli.Parse(fs, args)
 	if err != nil {
 		return nil, err
 	}
 	if len(rest) > 0 {
-		return nil, usagef("serve takes no arguments (got %q)", rest[0])
+		return nil, cli.Usagef("serve takes no arguments (got %q)", rest[0])
 	}
 	c := &serveConfig{DB: *db, Addr: *addr, NoDemo: *noDemo, OpenProjects: *open, TLSCert: *cert, TLSKey: *key, LiveQueue: *queue}
 	c.LiveTimeout = *liveTimeout
@@ -95,39 +98,39 @@ func (m *Main) parseServe(args []string) (*serveConfig, error) {
 	c.KeepEvents = *keepEvents
 	c.Limits = lim
 	if lim.body < 1024 || lim.document < 1024 || lim.message < 512 || lim.batch < 1 || lim.rate <= 0 {
-		return nil, usagef("limits are too small: --max-body and --max-document at least 1024 bytes, --max-message at least 512, --max-batch and --message-rate above 0")
+		return nil, cli.Usagef("limits are too small: --max-body and --max-document at least 1024 bytes, --max-message at least 512, --max-batch and --message-rate above 0")
 	}
 	if c.SessionLifetime, err = parseDays(*lifetime); err != nil || c.SessionLifetime < time.Second {
-		return nil, usagef("--session-lifetime %q must be a duration of at least 1s, e.g. 14d, 8h or 90m", *lifetime)
+		return nil, cli.Usagef("--session-lifetime %q must be a duration of at least 1s, e.g. 14d, 8h or 90m", *lifetime)
 	}
 	if c.SessionIdle, err = parseDays(*idle); err != nil || (c.SessionIdle != 0 && c.SessionIdle < time.Second) {
-		return nil, usagef("--session-idle %q must be 0 (never) or a duration of at least 1s, e.g. 12h or 30m", *idle)
+		return nil, cli.Usagef("--session-idle %q must be 0 (never) or a duration of at least 1s, e.g. 12h or 30m", *idle)
 	}
 	if c.KeepEvents < 0 {
-		return nil, usagef("--keep-events must not be negative")
+		return nil, cli.Usagef("--keep-events must not be negative")
 	}
 	if err := c.Backups.validate(); err != nil {
 		return nil, err
 	}
 	if c.LiveTimeout < time.Second || c.LiveTimeout > time.Hour {
-		return nil, usagef("--live-timeout must be between 1s and 1h")
+		return nil, cli.Usagef("--live-timeout must be between 1s and 1h")
 	}
 	if c.LivePerSession, err = strconv.Atoi(*perSession); err != nil || c.LivePerSession < 1 || c.LivePerSession > 100000 {
-		return nil, usagef("--live-per-session %q must be a whole number between 1 and 100000", *perSession)
+		return nil, cli.Usagef("--live-per-session %q must be a whole number between 1 and 100000", *perSession)
 	}
 	if c.LivePerUser, err = strconv.Atoi(*perUser); err != nil || c.LivePerUser < 1 || c.LivePerUser > 100000 {
-		return nil, usagef("--live-per-user %q must be a whole number between 1 and 100000", *perUser)
+		return nil, cli.Usagef("--live-per-user %q must be a whole number between 1 and 100000", *perUser)
 	}
 	if c.LiveQueue < 16 || c.LiveQueue > 1<<20 {
-		return nil, usagef("--live-queue must be between 16 and 1048576")
+		return nil, cli.Usagef("--live-queue must be between 16 and 1048576")
 	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {
-		return nil, usagef("--tls-cert and --tls-key go together")
+		return nil, cli.Usagef("--tls-cert and --tls-key go together")
 	}
 	if *public != "" {
 		u, err := url.Parse(*public)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, usagef("--public-url %q must be an http:// or https:// URL", *public)
+			return nil, cli.Usagef("--public-url %q must be an http:// or https:// URL", *public)
 		}
 		c.PublicURL = u
 	}
@@ -136,17 +139,17 @@ func (m *Main) parseServe(args []string) (*serveConfig, error) {
 		if err != nil {
 			a, aerr := netip.ParseAddr(p)
 			if aerr != nil {
-				return nil, usagef("--trusted-proxy %q must be an address or a CIDR range, e.g. 127.0.0.1 or 10.0.0.0/8", p)
+				return nil, cli.Usagef("--trusted-proxy %q must be an address or a CIDR range, e.g. 127.0.0.1 or 10.0.0.0/8", p)
 			}
 			prefix = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
 		}
 		c.TrustedProxies = append(c.TrustedProxies, prefix.Masked())
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(*level)); err != nil {
-		return nil, usagef("--log-level %q must be debug, info, warn or error", *level)
+		return nil, cli.Usagef("--log-level %q must be debug, info, warn or error", *level)
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
-		return nil, usagef("--addr %q must be HOST:PORT, e.g. 127.0.0.1:8080", c.Addr)
+		return nil, cli.Usagef("--addr %q must be HOST:PORT, e.g. 127.0.0.1:8080", c.Addr)
 	}
 	return c, nil
 }
@@ -291,4 +294,11 @@ func browsable(addr string) string {
 		host = "localhost"
 	}
 	return net.JoinHostPort(host, port)
+}
+
+// serveForBench runs the real serve path for the load tool (bench live)
+// on a new database, without the demo, quietly, on a port of its own.
+func (m *Main) serveForBench(ctx context.Context, db string, flags []string, ready func(addr string, st *store.DB)) error {
+	srv := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: m.Stderr, Getenv: func(string) string { return "" }, Ready: ready}
+	return srv.Run(ctx, append([]string{"serve", "--db", db, "--addr", "127.0.0.1:0", "--no-demo", "--log-level", "warn"}, flags...))
 }

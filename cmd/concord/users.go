@@ -6,6 +6,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/concordqda/concord/cmd/internal/cli"
 	"github.com/concordqda/concord/coding"
 	"github.com/concordqda/concord/server"
 )
@@ -19,7 +20,7 @@ func (m *Main) users(args []string) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
 		fmt.Fprintf(m.Stderr, "Usage: concord %s\n", usersUsage)
 		if len(args) == 0 {
-			return usagef("users needs a subcommand: add, list, passwd or grant")
+			return cli.Usagef("users needs a subcommand: add, list, passwd or grant")
 		}
 		return nil
 	}
@@ -32,17 +33,17 @@ func (m *Main) users(args []string) error {
 	project := fs.String("project", "", "project slug (grant)")
 	role := fs.String("role", "", "lead, coder or viewer (grant)")
 	oneTime := fs.Bool("one-time", false, "the password is for someone else: it signs in once, and they must choose their own (add, passwd)")
-	pos, err := parse(fs, args)
+	pos, err := cli.Parse(fs, args)
 	if err != nil {
 		return err
 	}
 	want := map[string]int{"add": 1, "list": 0, "passwd": 1, "grant": 1}
 	n, ok := want[sub]
 	if !ok {
-		return usagef("unknown users subcommand %q: use add, list, passwd or grant", sub)
+		return cli.Usagef("unknown users subcommand %q: use add, list, passwd or grant", sub)
 	}
 	if len(pos) != n {
-		return usagef("users %s takes %d argument(s), got %d: concord %s", sub, n, len(pos), usersUsage)
+		return cli.Usagef("users %s takes %d argument(s), got %d: concord %s", sub, n, len(pos), usersUsage)
 	}
 	st, err := openDB(*db)
 	if err != nil {
@@ -52,7 +53,7 @@ func (m *Main) users(args []string) error {
 	switch sub {
 	case "add":
 		if *password == "" {
-			return usagef("users add needs --password")
+			return cli.Usagef("users add needs --password")
 		}
 		hash, err := server.HashPassword(*password, m.BcryptCost)
 		if err != nil {
@@ -103,7 +104,7 @@ func (m *Main) users(args []string) error {
 		}
 	case "grant":
 		if *project == "" || *role == "" {
-			return usagef("users grant needs --project SLUG and --role lead|coder|viewer")
+			return cli.Usagef("users grant needs --project SLUG and --role lead|coder|viewer")
 		}
 		u, err := st.UserByLogin(pos[0])
 		if err != nil {

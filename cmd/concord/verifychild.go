@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/concordqda/concord/cmd/internal/cli"
 	"github.com/concordqda/concord/store"
 )
 
@@ -72,7 +73,7 @@ func verifyInChild(ctx context.Context, path string) (string, error) {
 // result as JSON. It fails only when it cannot print.
 func (m *Main) verifyChild(args []string) error {
 	if len(args) != 1 {
-		return usagef("%s needs the database file", verifyChildCommand)
+		return cli.Usagef("%s needs the database file", verifyChildCommand)
 	}
 	// A page that refers to itself makes bbolt recurse until the stack
 	// limit kills the process; a small limit gets there sooner and

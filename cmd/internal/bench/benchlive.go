@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"bytes"
@@ -18,6 +18,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/concordqda/concord/cmd/internal/cli"
 	"github.com/concordqda/concord/coding"
 	"github.com/concordqda/concord/store"
 	"github.com/google/uuid"
@@ -67,8 +68,8 @@ type liveTarget struct {
 	dbSize func() (int64, error)
 }
 
-func (m *Main) benchLive(ctx context.Context, args []string) error {
-	fs := m.flags("bench live", "bench live [--coders N] [--duration D] [--rate R] [--json] [--via ws|http] [--url URL --project SLUG --user LOGIN --password PW] [--acked FILE]")
+func (r *runner) benchLive(ctx context.Context, args []string) error {
+	fs := cli.Flags(r.Stderr, "bench live", "bench live [--coders N] [--duration D] [--rate R] [--json] [--via ws|http] [--url URL --project SLUG --user LOGIN --password PW] [--acked FILE]")
 	coders := fs.Int("coders", 10, "simulated coders, each with its own websocket")
 	dur := fs.Duration("duration", 10*time.Second, "how long to write")
 	rate := fs.Float64("rate", 0, "codings per second in total (0: as fast as they are acknowledged)")
@@ -77,11 +78,11 @@ func (m *Main) benchLive(ctx context.Context, args []string) error {
 	target := fs.String("url", "", "drive a running server instead of starting one on a temporary database")
 	project := fs.String("project", "", "project slug, with --url")
 	user := fs.String("user", "", "login of the coder to simulate, with --url")
-	password := fs.String("password", m.Getenv("CONCORD_PASSWORD"), "password, with --url (env CONCORD_PASSWORD)")
+	password := fs.String("password", r.Getenv("CONCORD_PASSWORD"), "password, with --url (env CONCORD_PASSWORD)")
 	ackedPath := fs.String("acked", "", "append the id of every acknowledged coding to this file, one per line, before counting it")
 	idle := fs.Int("idle", 0, "instead of writing, open this many idle live connections (spread over the coders) and report the memory they cost; a local server's caps are raised to allow them")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of this process (server and simulated coders) to this file")
-	if _, err := parse(fs, args); err != nil {
+	if _, err := cli.Parse(fs, args); err != nil {
 		return err
 	}
 	if *profile != "" {
@@ -92,25 +93,25 @@ func (m *Main) benchLive(ctx context.Context, args []string) error {
 		defer stop()
 	}
 	if *idle < 0 || *idle > 100000 {
-		return usagef("--idle must be between 0 and 100000")
+		return cli.Usagef("--idle must be between 0 and 100000")
 	}
 	if *coders < 1 || *coders > 5000 {
-		return usagef("--coders must be between 1 and 5000")
+		return cli.Usagef("--coders must be between 1 and 5000")
 	}
 	if *dur <= 0 || *dur > time.Hour {
-		return usagef("--duration must be positive and at most an hour")
+		return cli.Usagef("--duration must be positive and at most an hour")
 	}
 	if *via != "ws" && *via != "http" {
-		return usagef("--via must be ws or http")
+		return cli.Usagef("--via must be ws or http")
 	}
 	if *rate < 0 {
-		return usagef("--rate must not be negative")
+		return cli.Usagef("--rate must not be negative")
 	}
 	var acked *os.File
 	if *ackedPath != "" {
 		f, err := os.OpenFile(*ackedPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 		if err != nil {
-			return fmt.Errorf("%s: %w", *ackedPath, errUnwrapPath(err))
+			return fmt.Errorf("%s: %w", *ackedPath, cli.UnwrapPath(err))
 		}
 		defer f.Close()
 		acked = f
@@ -118,7 +119,7 @@ func (m *Main) benchLive(ctx context.Context, args []string) error {
 	var lt *liveTarget
 	if *target != "" {
 		if *project == "" || *user == "" || *password == "" {
-			return usagef("--url needs --project, --user and --password (or CONCORD_PASSWORD)")
+			return cli.Usagef("--url needs --project, --user and --password (or CONCORD_PASSWORD)")
 		}
 		var err error
 		if lt, err = remoteTarget(ctx, *target, *project, *user, *password, *coders); err != nil {
@@ -129,7 +130,7 @@ func (m *Main) benchLive(ctx context.Context, args []string) error {
 		if *idle > 0 {
 			extra = []string{"--live-per-session", "100000", "--live-per-user", "100000"}
 		}
-		stop, t, err := m.localTarget(ctx, *coders, extra...)
+		stop, t, err := r.localTarget(ctx, *coders, extra...)
 		if err != nil {
 			return err
 		}
@@ -137,28 +138,31 @@ func (m *Main) benchLive(ctx context.Context, args []string) error {
 		lt = t
 	}
 	if *idle > 0 {
-		return runIdleBench(ctx, m.Stdout, lt, *idle, *asJSON)
+		return runIdleBench(ctx, r.Stdout, lt, *idle, *asJSON)
 	}
 	res, err := runLiveBench(ctx, lt, *dur, *rate, *via, acked)
 	if err != nil {
 		return err
 	}
 	if *asJSON {
-		return json.NewEncoder(m.Stdout).Encode(res)
+		return json.NewEncoder(r.Stdout).Encode(res)
 	}
-	fmt.Fprintf(m.Stdout, "%d coders (via %s), %.1fs: %d codings acknowledged (%.0f/s); fan-out p50 %.2f ms, p99 %.2f ms, max %.2f ms over %d deliveries; %d missing, %d duplicated, %d errors\n",
+	fmt.Fprintf(r.Stdout, "%d coders (via %s), %.1fs: %d codings acknowledged (%.0f/s); fan-out p50 %.2f ms, p99 %.2f ms, max %.2f ms over %d deliveries; %d missing, %d duplicated, %d errors\n",
 		res.Coders, res.Via, res.DurationSec, res.CodingsAcked, res.CodingsPerSec, res.FanoutP50ms, res.FanoutP99ms, res.FanoutMaxms, res.Deliveries, res.EventsMissing, res.EventsDuplicated, res.Errors)
-	fmt.Fprintf(m.Stdout, "memory (this process): RSS %.0f MB after warm-up, %.0f MB at the end, %.0f MB at most; live Go heap %.0f → %.0f MB\n",
+	fmt.Fprintf(r.Stdout, "memory (this process): RSS %.0f MB after warm-up, %.0f MB at the end, %.0f MB at most; live Go heap %.0f → %.0f MB\n",
 		res.RSSStartMB, res.RSSEndMB, res.RSSMaxMB, res.HeapStartMB, res.HeapEndMB)
 	if res.DBBytesEnd > 0 {
-		fmt.Fprintf(m.Stdout, "database: %d → %d bytes, %.0f bytes per 1,000 codings\n", res.DBBytesStart, res.DBBytesEnd, res.DBBytesPer1000)
+		fmt.Fprintf(r.Stdout, "database: %d → %d bytes, %.0f bytes per 1,000 codings\n", res.DBBytesStart, res.DBBytesEnd, res.DBBytesPer1000)
 	}
 	return nil
 }
 
 // localTarget serves a fresh temporary database through the real serve
 // path and creates the project and coders directly in its store.
-func (m *Main) localTarget(ctx context.Context, coders int, serveArgs ...string) (func(), *liveTarget, error) {
+func (r *runner) localTarget(ctx context.Context, coders int, serveArgs ...string) (func(), *liveTarget, error) {
+	if r.Serve == nil {
+		return nil, nil, cli.Usagef("this program cannot start a server; drive a running one with --url")
+	}
 	dir, err := os.MkdirTemp("", "concord-bench-live-")
 	if err != nil {
 		return nil, nil, err
@@ -166,19 +170,17 @@ func (m *Main) localTarget(ctx context.Context, coders int, serveArgs ...string)
 	ctx, cancel := context.WithCancel(ctx)
 	ready := make(chan *liveTarget, 1)
 	failed := make(chan error, 1)
-	srv := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: m.Stderr, Getenv: func(string) string { return "" }}
-	srv.Ready = func(addr string, st *store.DB) {
-		lt, err := benchLiveFixture(st, "http://"+addr, coders)
-		if err != nil {
-			failed <- err
-			return
-		}
-		lt.dbSize = st.Size
-		ready <- lt
-	}
 	done := make(chan error, 1)
 	go func() {
-		done <- srv.Run(ctx, append([]string{"serve", "--db", filepath.Join(dir, "bench.db"), "--addr", "127.0.0.1:0", "--no-demo", "--log-level", "warn"}, serveArgs...))
+		done <- r.Serve(ctx, filepath.Join(dir, "bench.db"), serveArgs, func(addr string, st *store.DB) {
+			lt, err := benchLiveFixture(st, "http://"+addr, coders)
+			if err != nil {
+				failed <- err
+				return
+			}
+			lt.dbSize = st.Size
+			ready <- lt
+		})
 	}()
 	stop := func() {
 		cancel()

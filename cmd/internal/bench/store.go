@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"context"
@@ -13,26 +13,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/concordqda/concord/cmd/internal/cli"
 	"github.com/concordqda/concord/coding"
 	"github.com/concordqda/concord/store"
 )
-
-func (m *Main) bench(ctx context.Context, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintln(m.Stderr, "Usage: concord bench store [--writers N] [--duration D] [--json]\n       concord bench live [--coders N] [--duration D] [--rate R] [--json] [--url URL --project SLUG --user LOGIN --password PW] [--acked FILE]")
-		if len(args) == 0 {
-			return usagef("bench needs a target: store or live")
-		}
-		return nil
-	}
-	switch args[0] {
-	case "store":
-		return m.benchStore(ctx, args[1:])
-	case "live":
-		return m.benchLive(ctx, args[1:])
-	}
-	return usagef("unknown bench target %q: use store or live", args[0])
-}
 
 // storeBenchResult is what bench store prints.
 type storeBenchResult struct {
@@ -49,20 +33,20 @@ type storeBenchResult struct {
 // benchStore measures durable coding writes through the store's public
 // API on a temporary database: latency runs from the call to its durable
 // acknowledgement.
-func (m *Main) benchStore(ctx context.Context, args []string) error {
-	fs := m.flags("bench store", "bench store [--writers N] [--duration D] [--json] [--cpuprofile FILE]")
+func (r *runner) benchStore(ctx context.Context, args []string) error {
+	fs := cli.Flags(r.Stderr, "bench store", "bench store [--writers N] [--duration D] [--json] [--cpuprofile FILE]")
 	writers := fs.Int("writers", 64, "concurrent writers")
 	dur := fs.Duration("duration", 5*time.Second, "how long to write")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to `FILE`")
-	if _, err := parse(fs, args); err != nil {
+	if _, err := cli.Parse(fs, args); err != nil {
 		return err
 	}
 	if *writers < 1 || *writers > 10000 {
-		return usagef("--writers must be between 1 and 10000")
+		return cli.Usagef("--writers must be between 1 and 10000")
 	}
 	if *dur <= 0 || *dur > time.Hour {
-		return usagef("--duration must be positive and at most an hour")
+		return cli.Usagef("--duration must be positive and at most an hour")
 	}
 	dir, err := os.MkdirTemp("", "concord-bench-")
 	if err != nil {
@@ -90,9 +74,9 @@ func (m *Main) benchStore(ctx context.Context, args []string) error {
 		return err
 	}
 	if *asJSON {
-		return json.NewEncoder(m.Stdout).Encode(res)
+		return json.NewEncoder(r.Stdout).Encode(res)
 	}
-	fmt.Fprintf(m.Stdout, "%d writers, %.1fs: %d durable codings, %.0f/s; latency p50 %.0fµs, p99 %.0fµs, max %.0fµs; database %d bytes\n",
+	fmt.Fprintf(r.Stdout, "%d writers, %.1fs: %d durable codings, %.0f/s; latency p50 %.0fµs, p99 %.0fµs, max %.0fµs; database %d bytes\n",
 		res.Writers, res.DurationSec, res.Codings, res.CodingsPerSec, res.P50us, res.P99us, res.MaxUs, res.DBBytes)
 	return nil
 }
@@ -195,7 +179,7 @@ func runStoreBench(ctx context.Context, st *store.DB, bp *benchProject, writers 
 func startCPUProfile(path string) (func(), error) {
 	f, err := os.Create(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, errUnwrapPath(err))
+		return nil, fmt.Errorf("%s: %w", path, cli.UnwrapPath(err))
 	}
 	if err := pprof.StartCPUProfile(f); err != nil {
 		f.Close()
