@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"maps"
 	"math/bits"
+	"runtime"
 	"slices"
 )
 
@@ -62,6 +63,7 @@ type unitizedTallies struct {
 	all      uint64
 	lenAll   float64
 	lenPair  []float64
+	ranges   [][2]int // the documents split for the cores, see documentRanges
 }
 
 func unitizedAgreement(s *agreementScope, r *AgreementReport) {
@@ -81,16 +83,17 @@ func unitizedAgreement(s *agreementScope, r *AgreementReport) {
 	for p := range s.pairs {
 		sets = append(sets, pairSet(p))
 	}
-	sums := make([]unitizedSums, len(sets))
-	for gi := range t.groups {
+	// Each group's D_O and D_E depend on its own items only.
+	t.each(len(t.groups), func(gi int) {
 		g := &t.groups[gi]
+		sums := make([]unitizedSums, len(sets))
 		sums[0] = unitizedSums{g.observedAll, t.lenAll}
 		for p := range s.pairs {
 			sums[p+1] = unitizedSums{g.observedPair[p], t.lenPair[p]}
 		}
 		res := g.items.componentsFor(sets, s.cover, sums, name(gi))
 		g.all, g.pair = res[0], res[1:]
-	}
+	})
 
 	// The codes' disagreements added up.
 	overall := func(result func(g *unitizedGroup) unitizedResult) Coefficient {
@@ -147,7 +150,7 @@ func unitizedAgreement(s *agreementScope, r *AgreementReport) {
 
 	for d := range s.docs {
 		one := func(x int) bool { return x == d }
-		f := t.figures(s, s.cover[d], one, -1)
+		f := t.figuresIn(s, s.cover[d], d, d+1, one, -1)
 		f.Coefficients[MetricUnitizedAlpha1995] = t.documentAlpha(s, d)
 		maps.Copy(f.Coefficients, u16.doc[d])
 		r.Documents = append(r.Documents, s.docRow(d, f))
@@ -178,8 +181,19 @@ func unitizedAgreement(s *agreementScope, r *AgreementReport) {
 
 // tallyUnitized splits every coder's codings of every group in every
 // document into merged units and gaps, and keeps what the coefficients
-// add up.
+// add up. The documents are split into the ranges of documentRanges, which
+// are tallied side by side and merged in document order.
 func tallyUnitized(s *agreementScope) *unitizedTallies {
+	return tallyUnitizedIn(s, s.documentRanges())
+}
+
+// tallyUnitizedIn is tallyUnitized with the documents split into ranges.
+// Whatever the ranges, the tallies are the same: each range's groups hold
+// its documents' items, runs and sums in document order, and the merge
+// appends and adds them range after range. The sums it adds are whole
+// numbers (lengths, squared lengths and squared differences of offsets),
+// which floats add exactly in any order below 2⁵³.
+func tallyUnitizedIn(s *agreementScope, ranges [][2]int) *unitizedTallies {
 	k := s.k()
 	t := &unitizedTallies{
 		groups:   make([]unitizedGroup, len(s.groups)),
@@ -189,12 +203,17 @@ func tallyUnitized(s *agreementScope) *unitizedTallies {
 		docDE:    make([]float64, len(s.docs)),
 		docWhy:   make([]Coefficient, len(s.docs)),
 		lenPair:  make([]float64, len(s.pairs)),
+		ranges:   ranges,
 	}
 	if k > 0 {
 		t.all = ^uint64(0) >> (64 - k)
 	}
+	compared := 0 // documents with at least two coders
 	for d := range s.docs {
 		l := float64(s.docs[d].Length)
+		if s.m(d) >= 2 {
+			compared++
+		}
 		if s.cover[d] == t.all && k >= 2 {
 			t.lenAll += l
 		}
@@ -204,35 +223,95 @@ func tallyUnitized(s *agreementScope) *unitizedTallies {
 			}
 		}
 	}
+
+	partial := make([][]unitizedGroup, len(ranges))
+	parallel(len(ranges), func(r int) {
+		partial[r] = t.tallyRange(s, ranges[r][0], ranges[r][1])
+	})
+
+	// Each group merges and sorts on its own; the sort's buffers are
+	// shared by the groups that run one after another.
+	bufs := make(chan unitizedItems, runtime.GOMAXPROCS(0))
+	for range cap(bufs) {
+		bufs <- nil
+	}
+	t.each(len(t.groups), func(gi int) {
+		g := &t.groups[gi]
+		*g = partial[0][gi]
+		items, runs := 0, 0
+		for r := range partial {
+			items += len(partial[r][gi].items)
+			runs += len(partial[r][gi].runDocs)
+		}
+		// Room for the whole-document gaps below.
+		g.items = slices.Grow(g.items, items-len(g.items)+compared-runs)
+		g.runDocs = slices.Grow(g.runDocs, runs-len(g.runDocs))
+		g.observedRun = slices.Grow(g.observedRun, runs-len(g.observedRun))
+		for r := 1; r < len(partial); r++ {
+			p := &partial[r][gi]
+			g.items = append(g.items, p.items...)
+			g.runDocs = append(g.runDocs, p.runDocs...)
+			g.observedRun = append(g.observedRun, p.observedRun...)
+			g.observedAll += p.observedAll
+			for i := range g.observedPair {
+				g.observedPair[i] += p.observedPair[i]
+				g.unitsPair[i][0] += p.unitsPair[i][0]
+				g.unitsPair[i][1] += p.unitsPair[i][1]
+			}
+			for i := range g.unitsAll {
+				g.unitsAll[i] += p.unitsAll[i]
+			}
+			g.binary.units += p.binary.units
+			g.binary.squares += p.binary.squares
+			g.binary.mismatch += p.binary.mismatch
+		}
+		// Documents without codings of a group are a gap for each coder.
+		next := 0
+		for d := range s.docs {
+			if next < len(g.runDocs) && int(g.runDocs[next]) == d {
+				next++
+				continue
+			}
+			if s.m(d) >= 2 {
+				g.items = append(g.items, packItem(s.docs[d].Length, true, int32(d), -1))
+			}
+		}
+		buf := <-bufs
+		bufs <- g.items.sort(buf)
+	})
+	return t
+}
+
+// tallyRange tallies the documents [lo, hi) into groups of their own,
+// and writes the documents' own entries of t.
+func (t *unitizedTallies) tallyRange(s *agreementScope, lo, hi int) []unitizedGroup {
+	k := s.k()
+	groups := make([]unitizedGroup, len(s.groups))
 	// Room for every group's units, gaps (about one more per coder and
 	// document) and whole-document gaps, so that appending copies nothing.
 	entries := make([]int, len(s.groups))
-	for d := range s.docs {
-		es := s.entries[s.docStart[d]:s.docStart[d+1]]
-		for _, e := range es {
-			entries[e.group]++
-		}
-		t.docUnits[d] = make([]unitRecord, 0, len(es))
+	for _, e := range s.entries[s.docStart[lo]:s.docStart[hi]] {
+		entries[e.group]++
 	}
-	for gi := range t.groups {
-		g := &t.groups[gi]
+	for gi := range groups {
+		g := &groups[gi]
 		g.index = gi
 		g.observedPair = make([]float64, len(s.pairs))
 		g.unitsAll = make([]int, k)
 		g.unitsPair = make([][2]int, len(s.pairs))
-		g.items = make(unitizedItems, 0, 2*entries[gi]+(k+1)*min(entries[gi], len(s.docs))+len(s.docs))
+		g.items = make(unitizedItems, 0, 2*entries[gi]+(k+1)*min(entries[gi], hi-lo)+hi-lo)
 	}
 
 	parts := make([][]segment, k)
 	units := make([]int, k)
 	var local, buf unitizedItems
-	s.runs(func(d int, grp agreementGroup, es []agreementEntry) {
+	run := func(d int, grp agreementGroup, es []agreementEntry) {
 		cover := s.cover[d]
 		if bits.OnesCount64(cover) < 2 {
 			return
 		}
 		gi := es[0].group
-		g := &t.groups[gi]
+		g := &groups[gi]
 		length := s.docs[d].Length
 		full := cover == t.all
 		local = local[:0]
@@ -294,25 +373,21 @@ func tallyUnitized(s *agreementScope) *unitizedTallies {
 			t.docDO[d] += u.do
 			t.docDE[d] += u.de
 		}
-	})
-
-	for gi := range t.groups {
-		// Documents without codings of a group are a gap for each coder.
-		g := &t.groups[gi]
-		next := 0
-		for d := range s.docs {
-			if next < len(g.runDocs) && int(g.runDocs[next]) == d {
-				next++
-				continue
-			}
-			if s.m(d) >= 2 {
-				g.items = append(g.items, packItem(s.docs[d].Length, true, int32(d), -1))
-			}
-		}
-		buf = g.items.sort(buf)
 	}
-	for d, us := range t.docUnits {
+	for d := lo; d < hi; d++ {
+		es := s.entries[s.docStart[d]:s.docStart[d+1]]
+		t.docUnits[d] = make([]unitRecord, 0, len(es))
+		for len(es) > 0 {
+			n := 1
+			for n < len(es) && es[n].group == es[0].group {
+				n++
+			}
+			run(d, s.groups[es[0].group], es[:n])
+			es = es[n:]
+		}
+
 		// Which coders' units of different codes overlap.
+		us := t.docUnits[d]
 		slices.SortFunc(us, func(a, b unitRecord) int {
 			if a.coder != b.coder {
 				return cmp.Compare(a.coder, b.coder)
@@ -325,7 +400,60 @@ func tallyUnitized(s *agreementScope) *unitizedTallies {
 			}
 		}
 	}
-	return t
+	return groups
+}
+
+// each calls fn(i) for every i in [0, n): side by side when the project
+// is big enough to split by documents, else one after another, so that a
+// small project starts no goroutines. fn(i) must write only what is i's.
+func (t *unitizedTallies) each(n int, fn func(i int)) {
+	if len(t.ranges) > 1 {
+		parallel(n, fn)
+		return
+	}
+	for i := range n {
+		fn(i)
+	}
+}
+
+// Ranges of documents: the unitized unit splits its work by documents,
+// into at most maxDocumentRanges ranges of at least minRangeEntries
+// entries. The split depends on the project only, never on the machine's
+// cores, so that sums that are not whole numbers are added up in the same
+// order everywhere; eight ranges keep up to eight cores busy, and below a
+// few thousand codings a range costs less than starting goroutines saves.
+const (
+	maxDocumentRanges = 8
+	minRangeEntries   = 2048
+)
+
+// documentRanges splits the documents into ranges [lo, hi) of about as
+// many entries each.
+func (s *agreementScope) documentRanges() [][2]int {
+	n := min(maxDocumentRanges, len(s.entries)/minRangeEntries, len(s.docs))
+	return s.documentRangesOf(max(n, 1))
+}
+
+// documentRangesOf splits the documents into at most n non-empty ranges of
+// about as many entries each (one range if there are no documents).
+func (s *agreementScope) documentRangesOf(n int) [][2]int {
+	total := len(s.entries)
+	var out [][2]int
+	lo := 0
+	for r := 1; r <= n && lo < len(s.docs); r++ {
+		hi := len(s.docs)
+		if r < n {
+			// The first document at which r/n of the entries are done.
+			hi, _ = slices.BinarySearch(s.docStart[:len(s.docs)], total*r/n)
+			hi = max(hi, lo+1)
+		}
+		out = append(out, [2]int{lo, hi})
+		lo = hi
+	}
+	if len(out) == 0 {
+		out = append(out, [2]int{0, len(s.docs)})
+	}
+	return out
 }
 
 // partitionUnits returns coder's units in es (merged where they overlap)
@@ -384,10 +512,16 @@ func (t *unitizedTallies) documentAlpha(s *agreementScope, d int) Coefficient {
 // compared and each coder's units of row, or with row −1 of every code as
 // applied. A row's counts are kept for all coders and for pairs.
 func (t *unitizedTallies) figures(s *agreementScope, set uint64, take func(d int) bool, row int) AgreementFigures {
+	return t.figuresIn(s, set, 0, len(s.docs), take, row)
+}
+
+// figuresIn is figures over the documents [lo, hi) only: a document's
+// own figures need not walk every document.
+func (t *unitizedTallies) figuresIn(s *agreementScope, set uint64, lo, hi int, take func(d int) bool, row int) AgreementFigures {
 	f := AgreementFigures{Coefficients: map[string]Coefficient{}, Counts: AgreementCounts{CodedBy: map[string]int{}}}
 	n := make([]int, s.k())
 	if bits.OnesCount64(set) >= 2 {
-		for d := range s.docs {
+		for d := lo; d < hi; d++ {
 			if !take(d) || s.cover[d]&set != set {
 				continue
 			}

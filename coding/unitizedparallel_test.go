@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand"
+	"reflect"
 	"testing"
 )
 
@@ -152,3 +153,51 @@ func TestUnitizedBenchReportUnchanged(t *testing.T) {
 }
 
 const unitizedBenchGolden = "28048b76cdbf4be6bb5e6cd8aeca005b70bd7f784b675d80c6275d0762119304"
+
+// TestUnitizedTalliesDoNotDependOnTheSplit tallies projects in one range
+// of documents and in several, down to one document per range, and wants
+// the same tallies and 2016 coincidences to the last bit.
+func TestUnitizedTalliesDoNotDependOnTheSplit(t *testing.T) {
+	rng := rand.New(rand.NewSource(19))
+	var inputs []AgreementInput
+	for i := range unitizedCases {
+		inputs = append(inputs, unitizedCaseInput(i))
+	}
+	for range 30 {
+		coders := 2 + rng.Intn(4)
+		if rng.Intn(2) == 0 {
+			inputs = append(inputs, randomProject(rng, coders, 1+rng.Intn(12), rng.Intn(80), rng.Intn(2) == 0))
+		} else {
+			inputs = append(inputs, unitizedProject(rng, coders, 1+rng.Intn(12), 50+rng.Intn(300), rng.Intn(40), rng.Intn(2) == 0))
+		}
+	}
+	for i, in := range inputs {
+		opt := AgreementOptions{Unit: UnitUnitized}
+		s, err := newAgreementScope(in, &opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		one := tallyUnitizedIn(s, s.documentRangesOf(1))
+		want := one.coincidences2016(s)
+		for _, n := range []int{2, 3, maxDocumentRanges, len(s.docs)} {
+			ranges := s.documentRangesOf(n)
+			if len(ranges) > n || ranges[0][0] != 0 || ranges[len(ranges)-1][1] != len(s.docs) {
+				t.Fatalf("project %d: documentRangesOf(%d) = %v for %d documents", i, n, ranges, len(s.docs))
+			}
+			for r := 1; r < len(ranges); r++ {
+				if ranges[r][0] != ranges[r-1][1] || ranges[r][0] >= ranges[r][1] {
+					t.Fatalf("project %d: documentRangesOf(%d) = %v", i, n, ranges)
+				}
+			}
+			split := tallyUnitizedIn(s, ranges)
+			got := split.coincidences2016(s)
+			split.ranges = one.ranges
+			if !reflect.DeepEqual(split, one) {
+				t.Errorf("project %d: tallies in %d ranges differ from those in one", i, len(ranges))
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("project %d: 2016 coincidences in %d ranges differ from those in one", i, len(ranges))
+			}
+		}
+	}
+}
