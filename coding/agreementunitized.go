@@ -208,12 +208,8 @@ func tallyUnitizedIn(s *agreementScope, ranges [][2]int) *unitizedTallies {
 	if k > 0 {
 		t.all = ^uint64(0) >> (64 - k)
 	}
-	compared := 0 // documents with at least two coders
 	for d := range s.docs {
 		l := float64(s.docs[d].Length)
-		if s.m(d) >= 2 {
-			compared++
-		}
 		if s.cover[d] == t.all && k >= 2 {
 			t.lenAll += l
 		}
@@ -224,9 +220,40 @@ func tallyUnitizedIn(s *agreementScope, ranges [][2]int) *unitizedTallies {
 		}
 	}
 
+	// Each group's items end up in one array, allocated once: each range
+	// appends into a part of it with room for every unit, gap (about one
+	// more per coder and document) and whole-document gap its documents
+	// can hold, and the merge moves the parts together, so that appending
+	// copies nothing and the merge allocates nothing.
+	room := make([][]int, len(ranges)) // per range and group
+	total := make([]int, len(s.groups))
+	for r, rg := range ranges {
+		room[r] = make([]int, len(s.groups))
+		for _, e := range s.entries[s.docStart[rg[0]]:s.docStart[rg[1]]] {
+			room[r][e.group]++
+		}
+		docs := rg[1] - rg[0]
+		for gi, n := range room[r] {
+			room[r][gi] = 2*n + (k+1)*min(n, docs) + docs
+			total[gi] += room[r][gi]
+		}
+	}
+	items := make([]unitizedItems, len(s.groups))
+	parts := make([][]unitizedItems, len(ranges)) // per range and group
+	for r := range parts {
+		parts[r] = make([]unitizedItems, len(s.groups))
+	}
+	for gi := range items {
+		items[gi] = make(unitizedItems, 0, total[gi])
+		at := 0
+		for r := range ranges {
+			parts[r][gi] = items[gi][at : at : at+room[r][gi]]
+			at += room[r][gi]
+		}
+	}
 	partial := make([][]unitizedGroup, len(ranges))
 	parallel(len(ranges), func(r int) {
-		partial[r] = t.tallyRange(s, ranges[r][0], ranges[r][1])
+		partial[r] = t.tallyRange(s, ranges[r][0], ranges[r][1], parts[r])
 	})
 
 	// Each group merges and sorts on its own; the sort's buffers are
@@ -238,18 +265,16 @@ func tallyUnitizedIn(s *agreementScope, ranges [][2]int) *unitizedTallies {
 	t.each(len(t.groups), func(gi int) {
 		g := &t.groups[gi]
 		*g = partial[0][gi]
-		items, runs := 0, 0
+		g.items = items[gi][:len(g.items)]
+		runs := 0
 		for r := range partial {
-			items += len(partial[r][gi].items)
 			runs += len(partial[r][gi].runDocs)
 		}
-		// Room for the whole-document gaps below.
-		g.items = slices.Grow(g.items, items-len(g.items)+compared-runs)
 		g.runDocs = slices.Grow(g.runDocs, runs-len(g.runDocs))
 		g.observedRun = slices.Grow(g.observedRun, runs-len(g.observedRun))
 		for r := 1; r < len(partial); r++ {
 			p := &partial[r][gi]
-			g.items = append(g.items, p.items...)
+			g.items = append(g.items, p.items...) // moves them down within the array
 			g.runDocs = append(g.runDocs, p.runDocs...)
 			g.observedRun = append(g.observedRun, p.observedRun...)
 			g.observedAll += p.observedAll
@@ -283,23 +308,18 @@ func tallyUnitizedIn(s *agreementScope, ranges [][2]int) *unitizedTallies {
 }
 
 // tallyRange tallies the documents [lo, hi) into groups of their own,
-// and writes the documents' own entries of t.
-func (t *unitizedTallies) tallyRange(s *agreementScope, lo, hi int) []unitizedGroup {
+// appending each group's items to items, and writes the documents' own
+// entries of t.
+func (t *unitizedTallies) tallyRange(s *agreementScope, lo, hi int, items []unitizedItems) []unitizedGroup {
 	k := s.k()
 	groups := make([]unitizedGroup, len(s.groups))
-	// Room for every group's units, gaps (about one more per coder and
-	// document) and whole-document gaps, so that appending copies nothing.
-	entries := make([]int, len(s.groups))
-	for _, e := range s.entries[s.docStart[lo]:s.docStart[hi]] {
-		entries[e.group]++
-	}
 	for gi := range groups {
 		g := &groups[gi]
 		g.index = gi
 		g.observedPair = make([]float64, len(s.pairs))
 		g.unitsAll = make([]int, k)
 		g.unitsPair = make([][2]int, len(s.pairs))
-		g.items = make(unitizedItems, 0, 2*entries[gi]+(k+1)*min(entries[gi], hi-lo)+hi-lo)
+		g.items = items[gi]
 	}
 
 	parts := make([][]segment, k)
@@ -510,7 +530,8 @@ func (t *unitizedTallies) documentAlpha(s *agreementScope, d int) Coefficient {
 // figures starts a row's figures with the counts over the documents for
 // which take holds and in which every coder in set takes part: the length
 // compared and each coder's units of row, or with row −1 of every code as
-// applied. A row's counts are kept for all coders and for pairs.
+// applied. A row's counts are kept for all coders and for pairs, over the
+// documents all of them take part in, which take must then select.
 func (t *unitizedTallies) figures(s *agreementScope, set uint64, take func(d int) bool, row int) AgreementFigures {
 	return t.figuresIn(s, set, 0, len(s.docs), take, row)
 }
@@ -521,23 +542,27 @@ func (t *unitizedTallies) figuresIn(s *agreementScope, set uint64, lo, hi int, t
 	f := AgreementFigures{Coefficients: map[string]Coefficient{}, Counts: AgreementCounts{CodedBy: map[string]int{}}}
 	n := make([]int, s.k())
 	if bits.OnesCount64(set) >= 2 {
-		for d := lo; d < hi; d++ {
-			if !take(d) || s.cover[d]&set != set {
-				continue
-			}
-			f.Counts.Compared += s.docs[d].Length
-			if row < 0 {
+		// A row's counts are kept over the documents all coders, or the
+		// pair, take part in, and so is the length compared: the rows of
+		// the codes and of the matrix need not walk the documents.
+		switch {
+		case row >= 0 && set == t.all:
+			f.Counts.Compared = int(t.lenAll)
+			copy(n, t.groups[row].unitsAll)
+		case row >= 0:
+			p := s.pair(bits.TrailingZeros64(set), 63-bits.LeadingZeros64(set))
+			f.Counts.Compared = int(t.lenPair[p])
+			n[s.pairs[p][0]], n[s.pairs[p][1]] = t.groups[row].unitsPair[p][0], t.groups[row].unitsPair[p][1]
+		default:
+			for d := lo; d < hi; d++ {
+				if !take(d) || s.cover[d]&set != set {
+					continue
+				}
+				f.Counts.Compared += s.docs[d].Length
 				for _, u := range t.docUnits[d] {
 					n[u.coder]++
 				}
 			}
-		}
-		switch {
-		case row >= 0 && set == t.all:
-			copy(n, t.groups[row].unitsAll)
-		case row >= 0:
-			p := s.pair(bits.TrailingZeros64(set), 63-bits.LeadingZeros64(set))
-			n[s.pairs[p][0]], n[s.pairs[p][1]] = t.groups[row].unitsPair[p][0], t.groups[row].unitsPair[p][1]
 		}
 	}
 	for x := set; x != 0; x &= x - 1 {
