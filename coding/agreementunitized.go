@@ -325,6 +325,8 @@ func (t *unitizedTallies) tallyRange(s *agreementScope, lo, hi int, items []unit
 	parts := make([][]segment, k)
 	units := make([]int, k)
 	var local, buf unitizedItems
+	var keys []uint64
+	var sorted []unitRecord
 	run := func(d int, grp agreementGroup, es []agreementEntry) {
 		cover := s.cover[d]
 		if bits.OnesCount64(cover) < 2 {
@@ -408,12 +410,7 @@ func (t *unitizedTallies) tallyRange(s *agreementScope, lo, hi int, items []unit
 
 		// Which coders' units of different codes overlap.
 		us := t.docUnits[d]
-		slices.SortFunc(us, func(a, b unitRecord) int {
-			if a.coder != b.coder {
-				return cmp.Compare(a.coder, b.coder)
-			}
-			return cmp.Compare(a.start, b.start)
-		})
+		keys, sorted = sortUnits(us, keys, sorted)
 		for i := 1; i < len(us); i++ {
 			if us[i].coder == us[i-1].coder && us[i].start < us[i-1].end {
 				t.overlap[d] |= 1 << us[i].coder
@@ -434,6 +431,34 @@ func (t *unitizedTallies) each(n int, fn func(i int)) {
 	for i := range n {
 		fn(i)
 	}
+}
+
+// sortUnits sorts a document's units by coder and start. It sorts packed
+// keys, coder << 56 | start << 24 | index, which sort several times faster
+// than the records with a comparison function (units of one coder and
+// start keep their order); keys and sorted are scratch space.
+func sortUnits(us []unitRecord, keys []uint64, sorted []unitRecord) ([]uint64, []unitRecord) {
+	if len(us) >= 1<<24 || len(us) < 2 {
+		slices.SortStableFunc(us, func(a, b unitRecord) int {
+			if a.coder != b.coder {
+				return cmp.Compare(a.coder, b.coder)
+			}
+			return cmp.Compare(a.start, b.start)
+		})
+		return keys, sorted
+	}
+	keys = keys[:0]
+	for i, u := range us {
+		// Offsets are below 2³¹ (agreementEntry holds them in int32).
+		keys = append(keys, uint64(u.coder)<<56|uint64(u.start)<<24|uint64(i))
+	}
+	slices.Sort(keys)
+	sorted = sorted[:0]
+	for _, key := range keys {
+		sorted = append(sorted, us[key&(1<<24-1)])
+	}
+	copy(us, sorted)
+	return keys, sorted
 }
 
 // Ranges of documents: the unitized unit splits its work by documents,
