@@ -76,23 +76,40 @@ func (u *uSums) flat() func(i int) *float64 {
 	}
 }
 
-// additions appends what u adds to sums of K values, by place in flat,
-// where u's value i is their value global[i]; zeros, which change no sum,
-// are left out, and so is the length.
-func (u *uSums) additions(global []int, K int, out []uAddition) []uAddition {
+// additions appends to out what u adds to sums of K values, by place in
+// flat, where u's value i is their value global[i]; zeros, which change
+// no sum, are left out, and so is the length.
+func (u *uSums) additions(global []int, K int, out *uAdditions) {
 	for i, g := range global {
 		for j, h := range global {
 			if v := u.o[i*u.k+j]; v != 0 {
-				out = append(out, uAddition{int32(g*K + h), v})
+				out.add(g*K+h, v)
 			}
 		}
 		for x, v := range [3]float64{u.margin[i], u.self[i], u.valuedSelf[i]} {
 			if v != 0 {
-				out = append(out, uAddition{int32(K*K + x*K + g), v})
+				out.add(K*K+x*K+g, v)
 			}
 		}
 	}
-	return out
+}
+
+// uAdditions are additions to sums, in order, kept in chunks so that a
+// long list grows without copying what it holds.
+type uAdditions [][]uAddition
+
+type uAddition struct {
+	at int32
+	v  float64
+}
+
+func (a *uAdditions) add(at int, v float64) {
+	n := len(*a)
+	if n == 0 || len((*a)[n-1]) == cap((*a)[n-1]) {
+		*a = append(*a, make([]uAddition, 0, 4096))
+		n++
+	}
+	(*a)[n-1] = append((*a)[n-1], uAddition{int32(at), v})
 }
 
 // segment adds a coder's unit or gap to the margins.
@@ -108,17 +125,24 @@ func (u *uSums) segment(s segment) {
 
 // coincidences turns the sums into what the coefficients read.
 func (u *uSums) coincidences(categories []string) *uCoincidences {
+	own := uSums{k: u.k, o: slices.Clone(u.o), margin: slices.Clone(u.margin), self: slices.Clone(u.self), valuedSelf: slices.Clone(u.valuedSelf)}
+	return own.view(categories)
+}
+
+// view is coincidences reading u's memory, for coefficients computed
+// before u changes: a document's sums are reused for the next document,
+// and copying each document's table cost more than reading it.
+func (u *uSums) view(categories []string) *uCoincidences {
 	c := &uCoincidences{
 		categories:   categories,
 		o:            make([][]float64, u.k),
-		margin:       slices.Clone(u.margin),
-		self:         slices.Clone(u.self),
+		margin:       u.margin,
+		self:         u.self,
 		valuedMargin: make([]float64, u.k),
-		valuedSelf:   slices.Clone(u.valuedSelf),
+		valuedSelf:   u.valuedSelf,
 	}
-	o := slices.Clone(u.o)
 	for k := range c.o {
-		c.o[k] = o[k*u.k : (k+1)*u.k]
+		c.o[k] = u.o[k*u.k : (k+1)*u.k]
 	}
 	for k := 0; k < u.k; k++ {
 		c.total += c.margin[k]
@@ -184,8 +208,10 @@ func (t *unitizedTallies) coincidences2016(s *agreementScope) *unitized2016 {
 				pairs[p].addSame(rs.pairs[p])
 			}
 		}
-		for _, a := range rs.all {
-			*flat(int(a.at)) += a.v
+		for _, chunk := range rs.all {
+			for _, a := range chunk {
+				*flat(int(a.at)) += a.v
+			}
 		}
 		all.length += rs.allLength
 	}
@@ -217,13 +243,8 @@ type range2016 struct {
 	// all holds what each document adds to the sums over all coders, in
 	// document order, by place in uSums.flat; zeros, which change no sum,
 	// are left out.
-	all       []uAddition
+	all       uAdditions
 	allLength int
-}
-
-type uAddition struct {
-	at int32
-	v  float64
 }
 
 // coincidencesRange computes the documents [lo, hi): their own
@@ -392,9 +413,9 @@ func (t *unitizedTallies) coincidencesRange(s *agreementScope, res *unitized2016
 			}
 		}
 		res.doc[d] = map[string]Coefficient{}
-		add2016(res.doc[d], doc.coincidences(slices.Clone(docCategories)), Coefficient{})
+		add2016(res.doc[d], doc.view(docCategories), Coefficient{})
 		if full {
-			out.all = doc.additions(global, K, out.all)
+			doc.additions(global, K, &out.all)
 			out.allLength += doc.length
 		}
 		clearLocal()
