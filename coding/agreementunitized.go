@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"maps"
 	"math/bits"
+	"runtime"
 	"slices"
 )
 
@@ -62,6 +63,7 @@ type unitizedTallies struct {
 	all      uint64
 	lenAll   float64
 	lenPair  []float64
+	ranges   [][2]int // the documents split for the cores, see documentRanges
 }
 
 func unitizedAgreement(s *agreementScope, r *AgreementReport) {
@@ -81,16 +83,17 @@ func unitizedAgreement(s *agreementScope, r *AgreementReport) {
 	for p := range s.pairs {
 		sets = append(sets, pairSet(p))
 	}
-	sums := make([]unitizedSums, len(sets))
-	for gi := range t.groups {
+	// Each group's D_O and D_E depend on its own items only.
+	t.each(len(t.groups), func(gi int) {
 		g := &t.groups[gi]
+		sums := make([]unitizedSums, len(sets))
 		sums[0] = unitizedSums{g.observedAll, t.lenAll}
 		for p := range s.pairs {
 			sums[p+1] = unitizedSums{g.observedPair[p], t.lenPair[p]}
 		}
 		res := g.items.componentsFor(sets, s.cover, sums, name(gi))
 		g.all, g.pair = res[0], res[1:]
-	}
+	})
 
 	// The codes' disagreements added up.
 	overall := func(result func(g *unitizedGroup) unitizedResult) Coefficient {
@@ -147,7 +150,7 @@ func unitizedAgreement(s *agreementScope, r *AgreementReport) {
 
 	for d := range s.docs {
 		one := func(x int) bool { return x == d }
-		f := t.figures(s, s.cover[d], one, -1)
+		f := t.figuresIn(s, s.cover[d], d, d+1, one, -1)
 		f.Coefficients[MetricUnitizedAlpha1995] = t.documentAlpha(s, d)
 		maps.Copy(f.Coefficients, u16.doc[d])
 		r.Documents = append(r.Documents, s.docRow(d, f))
@@ -178,8 +181,19 @@ func unitizedAgreement(s *agreementScope, r *AgreementReport) {
 
 // tallyUnitized splits every coder's codings of every group in every
 // document into merged units and gaps, and keeps what the coefficients
-// add up.
+// add up. The documents are split into the ranges of documentRanges, which
+// are tallied side by side and merged in document order.
 func tallyUnitized(s *agreementScope) *unitizedTallies {
+	return tallyUnitizedIn(s, s.documentRanges())
+}
+
+// tallyUnitizedIn is tallyUnitized with the documents split into ranges.
+// Whatever the ranges, the tallies are the same: each range's groups hold
+// its documents' items, runs and sums in document order, and the merge
+// appends and adds them range after range. The sums it adds are whole
+// numbers (lengths, squared lengths and squared differences of offsets),
+// which floats add exactly in any order below 2⁵³.
+func tallyUnitizedIn(s *agreementScope, ranges [][2]int) *unitizedTallies {
 	k := s.k()
 	t := &unitizedTallies{
 		groups:   make([]unitizedGroup, len(s.groups)),
@@ -189,6 +203,7 @@ func tallyUnitized(s *agreementScope) *unitizedTallies {
 		docDE:    make([]float64, len(s.docs)),
 		docWhy:   make([]Coefficient, len(s.docs)),
 		lenPair:  make([]float64, len(s.pairs)),
+		ranges:   ranges,
 	}
 	if k > 0 {
 		t.all = ^uint64(0) >> (64 - k)
@@ -204,35 +219,121 @@ func tallyUnitized(s *agreementScope) *unitizedTallies {
 			}
 		}
 	}
-	// Room for every group's units, gaps (about one more per coder and
-	// document) and whole-document gaps, so that appending copies nothing.
-	entries := make([]int, len(s.groups))
-	for d := range s.docs {
-		es := s.entries[s.docStart[d]:s.docStart[d+1]]
-		for _, e := range es {
-			entries[e.group]++
+
+	// Each group's items end up in one array, allocated once: each range
+	// appends into a part of it with room for every unit, gap (about one
+	// more per coder and document) and whole-document gap its documents
+	// can hold, and the merge moves the parts together, so that appending
+	// copies nothing and the merge allocates nothing.
+	room := make([][]int, len(ranges)) // per range and group
+	total := make([]int, len(s.groups))
+	for r, rg := range ranges {
+		room[r] = make([]int, len(s.groups))
+		for _, e := range s.entries[s.docStart[rg[0]]:s.docStart[rg[1]]] {
+			room[r][e.group]++
 		}
-		t.docUnits[d] = make([]unitRecord, 0, len(es))
+		docs := rg[1] - rg[0]
+		for gi, n := range room[r] {
+			room[r][gi] = 2*n + (k+1)*min(n, docs) + docs
+			total[gi] += room[r][gi]
+		}
 	}
-	for gi := range t.groups {
+	items := make([]unitizedItems, len(s.groups))
+	parts := make([][]unitizedItems, len(ranges)) // per range and group
+	for r := range parts {
+		parts[r] = make([]unitizedItems, len(s.groups))
+	}
+	for gi := range items {
+		items[gi] = make(unitizedItems, 0, total[gi])
+		at := 0
+		for r := range ranges {
+			parts[r][gi] = items[gi][at : at : at+room[r][gi]]
+			at += room[r][gi]
+		}
+	}
+	partial := make([][]unitizedGroup, len(ranges))
+	parallel(len(ranges), func(r int) {
+		partial[r] = t.tallyRange(s, ranges[r][0], ranges[r][1], parts[r])
+	})
+
+	// Each group merges and sorts on its own; the sort's buffers are
+	// shared by the groups that run one after another.
+	bufs := make(chan unitizedItems, runtime.GOMAXPROCS(0))
+	for range cap(bufs) {
+		bufs <- nil
+	}
+	t.each(len(t.groups), func(gi int) {
 		g := &t.groups[gi]
+		*g = partial[0][gi]
+		g.items = items[gi][:len(g.items)]
+		runs := 0
+		for r := range partial {
+			runs += len(partial[r][gi].runDocs)
+		}
+		g.runDocs = slices.Grow(g.runDocs, runs-len(g.runDocs))
+		g.observedRun = slices.Grow(g.observedRun, runs-len(g.observedRun))
+		for r := 1; r < len(partial); r++ {
+			p := &partial[r][gi]
+			g.items = append(g.items, p.items...) // moves them down within the array
+			g.runDocs = append(g.runDocs, p.runDocs...)
+			g.observedRun = append(g.observedRun, p.observedRun...)
+			g.observedAll += p.observedAll
+			for i := range g.observedPair {
+				g.observedPair[i] += p.observedPair[i]
+				g.unitsPair[i][0] += p.unitsPair[i][0]
+				g.unitsPair[i][1] += p.unitsPair[i][1]
+			}
+			for i := range g.unitsAll {
+				g.unitsAll[i] += p.unitsAll[i]
+			}
+			g.binary.units += p.binary.units
+			g.binary.squares += p.binary.squares
+			g.binary.mismatch += p.binary.mismatch
+		}
+		// Documents without codings of a group are a gap for each coder.
+		next := 0
+		for d := range s.docs {
+			if next < len(g.runDocs) && int(g.runDocs[next]) == d {
+				next++
+				continue
+			}
+			if s.m(d) >= 2 {
+				g.items = append(g.items, packItem(s.docs[d].Length, true, int32(d), -1))
+			}
+		}
+		buf := <-bufs
+		bufs <- g.items.sort(buf)
+	})
+	return t
+}
+
+// tallyRange tallies the documents [lo, hi) into groups of their own,
+// appending each group's items to items, and writes the documents' own
+// entries of t.
+func (t *unitizedTallies) tallyRange(s *agreementScope, lo, hi int, items []unitizedItems) []unitizedGroup {
+	k := s.k()
+	groups := make([]unitizedGroup, len(s.groups))
+	for gi := range groups {
+		g := &groups[gi]
 		g.index = gi
 		g.observedPair = make([]float64, len(s.pairs))
 		g.unitsAll = make([]int, k)
 		g.unitsPair = make([][2]int, len(s.pairs))
-		g.items = make(unitizedItems, 0, 2*entries[gi]+(k+1)*min(entries[gi], len(s.docs))+len(s.docs))
+		g.items = items[gi]
 	}
 
 	parts := make([][]segment, k)
 	units := make([]int, k)
 	var local, buf unitizedItems
-	s.runs(func(d int, grp agreementGroup, es []agreementEntry) {
+	var keys []uint64
+	var sorted []unitRecord
+	run := func(d int, grp agreementGroup, es []agreementEntry) {
 		cover := s.cover[d]
 		if bits.OnesCount64(cover) < 2 {
 			return
 		}
 		gi := es[0].group
-		g := &t.groups[gi]
+		g := &groups[gi]
 		length := s.docs[d].Length
 		full := cover == t.all
 		local = local[:0]
@@ -294,38 +395,110 @@ func tallyUnitized(s *agreementScope) *unitizedTallies {
 			t.docDO[d] += u.do
 			t.docDE[d] += u.de
 		}
-	})
-
-	for gi := range t.groups {
-		// Documents without codings of a group are a gap for each coder.
-		g := &t.groups[gi]
-		next := 0
-		for d := range s.docs {
-			if next < len(g.runDocs) && int(g.runDocs[next]) == d {
-				next++
-				continue
-			}
-			if s.m(d) >= 2 {
-				g.items = append(g.items, packItem(s.docs[d].Length, true, int32(d), -1))
-			}
-		}
-		buf = g.items.sort(buf)
 	}
-	for d, us := range t.docUnits {
-		// Which coders' units of different codes overlap.
-		slices.SortFunc(us, func(a, b unitRecord) int {
-			if a.coder != b.coder {
-				return cmp.Compare(a.coder, b.coder)
+	for d := lo; d < hi; d++ {
+		es := s.entries[s.docStart[d]:s.docStart[d+1]]
+		t.docUnits[d] = make([]unitRecord, 0, len(es))
+		for len(es) > 0 {
+			n := 1
+			for n < len(es) && es[n].group == es[0].group {
+				n++
 			}
-			return cmp.Compare(a.start, b.start)
-		})
+			run(d, s.groups[es[0].group], es[:n])
+			es = es[n:]
+		}
+
+		// Which coders' units of different codes overlap.
+		us := t.docUnits[d]
+		keys, sorted = sortUnits(us, keys, sorted)
 		for i := 1; i < len(us); i++ {
 			if us[i].coder == us[i-1].coder && us[i].start < us[i-1].end {
 				t.overlap[d] |= 1 << us[i].coder
 			}
 		}
 	}
-	return t
+	return groups
+}
+
+// each calls fn(i) for every i in [0, n): side by side when the project
+// is big enough to split by documents, else one after another, so that a
+// small project starts no goroutines. fn(i) must write only what is i's.
+func (t *unitizedTallies) each(n int, fn func(i int)) {
+	if len(t.ranges) > 1 {
+		parallel(n, fn)
+		return
+	}
+	for i := range n {
+		fn(i)
+	}
+}
+
+// sortUnits sorts a document's units by coder and start. It sorts packed
+// keys, coder << 56 | start << 24 | index, which sort several times faster
+// than the records with a comparison function (units of one coder and
+// start keep their order); keys and sorted are scratch space.
+func sortUnits(us []unitRecord, keys []uint64, sorted []unitRecord) ([]uint64, []unitRecord) {
+	if len(us) >= 1<<24 || len(us) < 2 {
+		slices.SortStableFunc(us, func(a, b unitRecord) int {
+			if a.coder != b.coder {
+				return cmp.Compare(a.coder, b.coder)
+			}
+			return cmp.Compare(a.start, b.start)
+		})
+		return keys, sorted
+	}
+	keys = keys[:0]
+	for i, u := range us {
+		// Offsets are below 2³¹ (agreementEntry holds them in int32).
+		keys = append(keys, uint64(u.coder)<<56|uint64(u.start)<<24|uint64(i))
+	}
+	slices.Sort(keys)
+	sorted = sorted[:0]
+	for _, key := range keys {
+		sorted = append(sorted, us[key&(1<<24-1)])
+	}
+	copy(us, sorted)
+	return keys, sorted
+}
+
+// Ranges of documents: the unitized unit splits its work by documents,
+// into at most maxDocumentRanges ranges of at least minRangeEntries
+// entries. The split depends on the project only, never on the machine's
+// cores, so that sums that are not whole numbers are added up in the same
+// order everywhere; eight ranges keep up to eight cores busy, and below a
+// few thousand codings a range costs less than starting goroutines saves.
+const (
+	maxDocumentRanges = 8
+	minRangeEntries   = 2048
+)
+
+// documentRanges splits the documents into ranges [lo, hi) of about as
+// many entries each.
+func (s *agreementScope) documentRanges() [][2]int {
+	n := min(maxDocumentRanges, len(s.entries)/minRangeEntries, len(s.docs))
+	return s.documentRangesOf(max(n, 1))
+}
+
+// documentRangesOf splits the documents into at most n non-empty ranges of
+// about as many entries each (one range if there are no documents).
+func (s *agreementScope) documentRangesOf(n int) [][2]int {
+	total := len(s.entries)
+	var out [][2]int
+	lo := 0
+	for r := 1; r <= n && lo < len(s.docs); r++ {
+		hi := len(s.docs)
+		if r < n {
+			// The first document at which r/n of the entries are done.
+			hi, _ = slices.BinarySearch(s.docStart[:len(s.docs)], total*r/n)
+			hi = max(hi, lo+1)
+		}
+		out = append(out, [2]int{lo, hi})
+		lo = hi
+	}
+	if len(out) == 0 {
+		out = append(out, [2]int{0, len(s.docs)})
+	}
+	return out
 }
 
 // partitionUnits returns coder's units in es (merged where they overlap)
@@ -382,28 +555,39 @@ func (t *unitizedTallies) documentAlpha(s *agreementScope, d int) Coefficient {
 // figures starts a row's figures with the counts over the documents for
 // which take holds and in which every coder in set takes part: the length
 // compared and each coder's units of row, or with row −1 of every code as
-// applied. A row's counts are kept for all coders and for pairs.
+// applied. A row's counts are kept for all coders and for pairs, over the
+// documents all of them take part in, which take must then select.
 func (t *unitizedTallies) figures(s *agreementScope, set uint64, take func(d int) bool, row int) AgreementFigures {
+	return t.figuresIn(s, set, 0, len(s.docs), take, row)
+}
+
+// figuresIn is figures over the documents [lo, hi) only: a document's
+// own figures need not walk every document.
+func (t *unitizedTallies) figuresIn(s *agreementScope, set uint64, lo, hi int, take func(d int) bool, row int) AgreementFigures {
 	f := AgreementFigures{Coefficients: map[string]Coefficient{}, Counts: AgreementCounts{CodedBy: map[string]int{}}}
 	n := make([]int, s.k())
 	if bits.OnesCount64(set) >= 2 {
-		for d := range s.docs {
-			if !take(d) || s.cover[d]&set != set {
-				continue
-			}
-			f.Counts.Compared += s.docs[d].Length
-			if row < 0 {
+		// A row's counts are kept over the documents all coders, or the
+		// pair, take part in, and so is the length compared: the rows of
+		// the codes and of the matrix need not walk the documents.
+		switch {
+		case row >= 0 && set == t.all:
+			f.Counts.Compared = int(t.lenAll)
+			copy(n, t.groups[row].unitsAll)
+		case row >= 0:
+			p := s.pair(bits.TrailingZeros64(set), 63-bits.LeadingZeros64(set))
+			f.Counts.Compared = int(t.lenPair[p])
+			n[s.pairs[p][0]], n[s.pairs[p][1]] = t.groups[row].unitsPair[p][0], t.groups[row].unitsPair[p][1]
+		default:
+			for d := lo; d < hi; d++ {
+				if !take(d) || s.cover[d]&set != set {
+					continue
+				}
+				f.Counts.Compared += s.docs[d].Length
 				for _, u := range t.docUnits[d] {
 					n[u.coder]++
 				}
 			}
-		}
-		switch {
-		case row >= 0 && set == t.all:
-			copy(n, t.groups[row].unitsAll)
-		case row >= 0:
-			p := s.pair(bits.TrailingZeros64(set), 63-bits.LeadingZeros64(set))
-			n[s.pairs[p][0]], n[s.pairs[p][1]] = t.groups[row].unitsPair[p][0], t.groups[row].unitsPair[p][1]
 		}
 	}
 	for x := set; x != 0; x &= x - 1 {

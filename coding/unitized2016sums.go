@@ -46,17 +46,70 @@ func (u *uSums) reset(k int) {
 	u.length = 0
 }
 
-// add adds v, whose value i is u's value global[i].
-func (u *uSums) add(v *uSums, global []int) {
-	for i, g := range global {
-		for j, h := range global {
-			u.o[g*u.k+h] += v.o[i*v.k+j]
-		}
-		u.margin[g] += v.margin[i]
-		u.self[g] += v.self[i]
-		u.valuedSelf[g] += v.valuedSelf[i]
+// addSame adds v, which holds the same values as u.
+func (u *uSums) addSame(v *uSums) {
+	for i := range u.o {
+		u.o[i] += v.o[i]
+	}
+	for i := range u.margin {
+		u.margin[i] += v.margin[i]
+		u.self[i] += v.self[i]
+		u.valuedSelf[i] += v.valuedSelf[i]
 	}
 	u.length += v.length
+}
+
+// flat returns the place of sums with K values by their index in the
+// order o, margin, self, valuedSelf.
+func (u *uSums) flat() func(i int) *float64 {
+	k := u.k
+	return func(i int) *float64 {
+		switch {
+		case i < k*k:
+			return &u.o[i]
+		case i < k*k+k:
+			return &u.margin[i-k*k]
+		case i < k*k+2*k:
+			return &u.self[i-k*k-k]
+		}
+		return &u.valuedSelf[i-k*k-2*k]
+	}
+}
+
+// additions appends to out what u adds to sums of K values, by place in
+// flat, where u's value i is their value global[i]; zeros, which change
+// no sum, are left out, and so is the length.
+func (u *uSums) additions(global []int, K int, out *uAdditions) {
+	for i, g := range global {
+		for j, h := range global {
+			if v := u.o[i*u.k+j]; v != 0 {
+				out.add(g*K+h, v)
+			}
+		}
+		for x, v := range [3]float64{u.margin[i], u.self[i], u.valuedSelf[i]} {
+			if v != 0 {
+				out.add(K*K+x*K+g, v)
+			}
+		}
+	}
+}
+
+// uAdditions are additions to sums, in order, kept in chunks so that a
+// long list grows without copying what it holds.
+type uAdditions [][]uAddition
+
+type uAddition struct {
+	at int32
+	v  float64
+}
+
+func (a *uAdditions) add(at int, v float64) {
+	n := len(*a)
+	if n == 0 || len((*a)[n-1]) == cap((*a)[n-1]) {
+		*a = append(*a, make([]uAddition, 0, 4096))
+		n++
+	}
+	(*a)[n-1] = append((*a)[n-1], uAddition{int32(at), v})
 }
 
 // segment adds a coder's unit or gap to the margins.
@@ -72,17 +125,24 @@ func (u *uSums) segment(s segment) {
 
 // coincidences turns the sums into what the coefficients read.
 func (u *uSums) coincidences(categories []string) *uCoincidences {
+	own := uSums{k: u.k, o: slices.Clone(u.o), margin: slices.Clone(u.margin), self: slices.Clone(u.self), valuedSelf: slices.Clone(u.valuedSelf)}
+	return own.view(categories)
+}
+
+// view is coincidences reading u's memory, for coefficients computed
+// before u changes: a document's sums are reused for the next document,
+// and copying each document's table cost more than reading it.
+func (u *uSums) view(categories []string) *uCoincidences {
 	c := &uCoincidences{
 		categories:   categories,
 		o:            make([][]float64, u.k),
-		margin:       slices.Clone(u.margin),
-		self:         slices.Clone(u.self),
+		margin:       u.margin,
+		self:         u.self,
 		valuedMargin: make([]float64, u.k),
-		valuedSelf:   slices.Clone(u.valuedSelf),
+		valuedSelf:   u.valuedSelf,
 	}
-	o := slices.Clone(u.o)
 	for k := range c.o {
-		c.o[k] = o[k*u.k : (k+1)*u.k]
+		c.o[k] = u.o[k*u.k : (k+1)*u.k]
 	}
 	for k := 0; k < u.k; k++ {
 		c.total += c.margin[k]
@@ -109,8 +169,9 @@ type unitized2016 struct {
 // coincidences2016 computes the 2016 coincidences among the codes as
 // applied over every set the report shows, for the coders of each set —
 // unless a coder's units of different codes overlap in a document of it.
+// The tallies' ranges of documents are computed side by side (each writes
+// its documents' own coefficients) and merged in document order.
 func (t *unitizedTallies) coincidences2016(s *agreementScope) *unitized2016 {
-	k := s.k()
 	// Values are the codes as applied in the order of their ids, as a
 	// continuum's categories are.
 	categories := slices.Clone(s.stack)
@@ -122,7 +183,77 @@ func (t *unitizedTallies) coincidences2016(s *agreementScope) *unitized2016 {
 	}
 	K := len(categories) + 1
 	res := &unitized2016{pair: make([]*uCoincidences, len(s.pairs)), pairWhy: make([]Coefficient, len(s.pairs)), doc: make([]map[string]Coefficient, len(s.docs))}
-	all, doc := newUSums(K), &uSums{}
+	ranges := make([]*range2016, len(t.ranges))
+	parallel(len(ranges), func(r int) {
+		ranges[r] = t.coincidencesRange(s, res, t.ranges[r][0], t.ranges[r][1], categories, valueOf)
+	})
+
+	// The first reason in document order is the one shown. The pairs'
+	// sums are whole numbers (lengths, their squares and squared shared
+	// lengths), which add exactly in any order; the sums over all coders
+	// are weighted by 1/(k−1) and are added document by document in the
+	// order a single pass would add them, so that no figure changes in its
+	// last bit with the split.
+	all, pairs := newUSums(K), ranges[0].pairs
+	flat := all.flat()
+	for _, rs := range ranges {
+		if res.allWhy.Reason == "" {
+			res.allWhy = rs.allWhy
+		}
+		for p := range s.pairs {
+			if res.pairWhy[p].Reason == "" {
+				res.pairWhy[p] = rs.pairWhy[p]
+			}
+			if rs != ranges[0] {
+				pairs[p].addSame(rs.pairs[p])
+			}
+		}
+		for _, chunk := range rs.all {
+			for _, a := range chunk {
+				*flat(int(a.at)) += a.v
+			}
+		}
+		all.length += rs.allLength
+	}
+	none := undefined("no document has every compared coder taking part")
+	switch {
+	case res.allWhy.Reason != "":
+	case all.length == 0:
+		res.allWhy = none
+	default:
+		res.all = all.coincidences(categories)
+	}
+	for p := range s.pairs {
+		switch {
+		case res.pairWhy[p].Reason != "":
+		case pairs[p].length == 0:
+			res.pairWhy[p] = none
+		default:
+			res.pair[p] = pairs[p].coincidences(categories)
+		}
+	}
+	return res
+}
+
+// range2016 is what a range of documents adds to the 2016 coincidences.
+type range2016 struct {
+	allWhy  Coefficient // the first reason, in document order
+	pairWhy []Coefficient
+	pairs   []*uSums
+	// all holds what each document adds to the sums over all coders, in
+	// document order, by place in uSums.flat; zeros, which change no sum,
+	// are left out.
+	all       uAdditions
+	allLength int
+}
+
+// coincidencesRange computes the documents [lo, hi): their own
+// coefficients into res.doc, and what they add to the sets of documents.
+func (t *unitizedTallies) coincidencesRange(s *agreementScope, res *unitized2016, lo, hi int, categories []string, valueOf []int) *range2016 {
+	k := s.k()
+	K := len(categories) + 1
+	out := &range2016{pairWhy: make([]Coefficient, len(s.pairs)), pairs: make([]*uSums, len(s.pairs))}
+	doc := &uSums{}
 	// A document's own sums hold only the values used in it (its
 	// categories, as a continuum of it would have), so that its many
 	// small tables cost what the document holds, not the codebook's size
@@ -135,7 +266,7 @@ func (t *unitizedTallies) coincidences2016(s *agreementScope) *unitized2016 {
 			local[g] = 0
 		}
 	}
-	pairs := make([]*uSums, len(s.pairs))
+	pairs := out.pairs
 	for p := range pairs {
 		pairs[p] = newUSums(K)
 	}
@@ -148,7 +279,7 @@ func (t *unitizedTallies) coincidences2016(s *agreementScope) *unitized2016 {
 	parts := make([][]segment, k)
 	pairable := make([][]float64, k) // per coder and segment, the part other coders' units cover
 	var pa, pb []float64
-	for d := range s.docs {
+	for d := lo; d < hi; d++ {
 		cover := s.cover[d]
 		m := bits.OnesCount64(cover)
 		if m < 2 {
@@ -160,14 +291,14 @@ func (t *unitizedTallies) coincidences2016(s *agreementScope) *unitized2016 {
 		if bad != 0 {
 			why := overlapping(d, bad)
 			res.doc[d] = why2016(why)
-			if full && res.allWhy.Reason == "" {
-				res.allWhy = why
+			if full && out.allWhy.Reason == "" {
+				out.allWhy = why
 			}
 		}
 		for p, pr := range s.pairs {
 			set := uint64(1)<<pr[0] | uint64(1)<<pr[1]
-			if cover&set == set && t.overlap[d]&set != 0 && res.pairWhy[p].Reason == "" {
-				res.pairWhy[p] = overlapping(d, t.overlap[d]&set)
+			if cover&set == set && t.overlap[d]&set != 0 && out.pairWhy[p].Reason == "" {
+				out.pairWhy[p] = overlapping(d, t.overlap[d]&set)
 			}
 		}
 
@@ -282,30 +413,15 @@ func (t *unitizedTallies) coincidences2016(s *agreementScope) *unitized2016 {
 			}
 		}
 		res.doc[d] = map[string]Coefficient{}
-		add2016(res.doc[d], doc.coincidences(slices.Clone(docCategories)), Coefficient{})
+		add2016(res.doc[d], doc.view(docCategories), Coefficient{})
 		if full {
-			all.add(doc, global)
+			doc.additions(global, K, &out.all)
+			out.allLength += doc.length
 		}
 		clearLocal()
 	}
 
-	switch {
-	case res.allWhy.Reason != "":
-	case all.length == 0:
-		res.allWhy = none
-	default:
-		res.all = all.coincidences(categories)
-	}
-	for p := range s.pairs {
-		switch {
-		case res.pairWhy[p].Reason != "":
-		case pairs[p].length == 0:
-			res.pairWhy[p] = none
-		default:
-			res.pair[p] = pairs[p].coincidences(categories)
-		}
-	}
-	return res
+	return out
 }
 
 // why2016 gives the three coefficients of a document the same reason.
