@@ -36,8 +36,6 @@ const DefaultOverlap = 0.5
 // ConfidenceLevel is the level of the bootstrap confidence intervals.
 const ConfidenceLevel = 0.95
 
-// MaxAgreementCoders bounds how many coders one agreement compares.
-const MaxAgreementCoders = 64
 
 // MaxBootstrap bounds the number of bootstrap resamples.
 const MaxBootstrap = 100_000

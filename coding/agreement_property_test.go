@@ -22,7 +22,7 @@ func randomProject(rng *rand.Rand, coders, docs, codings int, skip bool) Agreeme
 		in.Documents = append(in.Documents, Document{ID: fmt.Sprintf("d%d", d), Title: fmt.Sprintf("Doc %d", d), Length: 1 + rng.Intn(40)})
 	}
 	codes := []string{"x", "y", "z"}
-	if in.Codebook.byID["p"].Codable {
+	if p, _ := in.Codebook.Code("p"); p.Codable {
 		codes = append(codes, "p")
 	}
 	for i := 0; i < codings; i++ {

@@ -116,6 +116,10 @@ func (s *Sample) Draw(ids []string) []string {
 // MaxAssignCoders bounds the coders one assignment names.
 const MaxAssignCoders = MaxAgreementCoders
 
+// MaxAgreementCoders bounds how many coders one agreement compares: each
+// is one bit of a 64-bit set.
+const MaxAgreementCoders = 64
+
 // AssignRequest is what a lead assigns: Documents to Coders (user ids),
 // chosen one of three ways — the documents listed, All of them, or a
 // random Sample of them, the same documents for every coder so that
