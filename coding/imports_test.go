@@ -22,8 +22,9 @@ func TestImportRules(t *testing.T) {
 		outside bool     // whether it may import outside the standard library
 	}{
 		{".", nil, false},
+		{"agreement", []string{"coding"}, false},
 		{"formats", []string{"coding"}, true},
-		{"app", []string{"coding", "coding/formats"}, true},
+		{"app", []string{"coding", "coding/agreement", "coding/formats"}, true},
 	}
 	for _, r := range rules {
 		files, err := filepath.Glob(filepath.Join(r.dir, "*.go"))

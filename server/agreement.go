@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/concordqda/concord/coding"
+	"github.com/concordqda/concord/coding/agreement"
 	"github.com/concordqda/concord/coding/app"
 )
 
@@ -14,7 +15,7 @@ import (
 // unit, code, coders (comma-separated), coded_only, overlap,
 // all_documents, bootstrap and seed.
 func ParseAgreementQuery(q url.Values) (app.AgreementRequest, error) {
-	req := app.AgreementRequest{Unit: coding.AgreementUnit(q.Get("unit")), Code: q.Get("code"), Bootstrap: -1, Seed: 1}
+	req := app.AgreementRequest{Unit: agreement.Unit(q.Get("unit")), Code: q.Get("code"), Bootstrap: -1, Seed: 1}
 	for _, c := range strings.Split(q.Get("coders"), ",") {
 		if c = strings.TrimSpace(c); c != "" {
 			req.Coders = append(req.Coders, c)
@@ -70,7 +71,7 @@ func (s *Server) handleAgreement(w http.ResponseWriter, r *http.Request, c *call
 // disagreementView is a disagreement with what a reviewer reads: the
 // document's title, the coder's login and the text.
 type disagreementView struct {
-	coding.Disagreement
+	agreement.Disagreement
 	Title     string `json:"title"`
 	CoderName string `json:"coder_name"`
 	Excerpt   string `json:"excerpt"`
@@ -98,7 +99,7 @@ func (s *Server) handleDisagreements(w http.ResponseWriter, r *http.Request, c *
 		s.writeError(w, r, err)
 		return
 	}
-	ds, err := coding.Disagreements(in, opt, opt.Coders[0], opt.Coders[1])
+	ds, err := agreement.Disagreements(in, opt, opt.Coders[0], opt.Coders[1])
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -8,6 +8,7 @@ import (
 
 	"github.com/concordqda/concord/cmd/internal/cli"
 	"github.com/concordqda/concord/coding"
+	"github.com/concordqda/concord/coding/agreement"
 	"github.com/concordqda/concord/coding/app"
 )
 
@@ -21,7 +22,7 @@ func (m *Main) agreement(args []string) error {
 	code := fs.String("code", "", "only this code and its descendants: a name, or a path such as \"Stressors/Housing challenges\" (a \"/\" inside a name is written \\/)")
 	coders := fs.String("coders", "", "comma-separated logins to compare (\"consensus\" for the consensus layer); default: everyone who coded, without the consensus layer")
 	codedOnly := fs.Bool("coded-only", false, "characters unit: count only text at least one coder coded with the code")
-	overlap := fs.Float64("overlap", 0, fmt.Sprintf("segments unit: the share of the shorter of two codings they must share to match (default %g)", coding.DefaultOverlap))
+	overlap := fs.Float64("overlap", 0, fmt.Sprintf("segments unit: the share of the shorter of two codings they must share to match (default %g)", agreement.DefaultOverlap))
 	allDocs := fs.Bool("all-documents", false, "count every document as read by every coder, whatever is assigned or marked done")
 	bootstrap := fs.Int("bootstrap", -1, fmt.Sprintf("resamples for α's confidence intervals (default %d; 0 for none)", app.DefaultBootstrap))
 	seed := fs.Int64("seed", 1, "seed of the bootstrap resamples")
@@ -33,7 +34,7 @@ func (m *Main) agreement(args []string) error {
 	if len(pos) != 0 || *slug == "" {
 		return cli.Usagef("concord %s", agreementUsage)
 	}
-	req := app.AgreementRequest{Unit: coding.AgreementUnit(*unit), Code: *code, CodedOnly: *codedOnly, Overlap: *overlap,
+	req := app.AgreementRequest{Unit: agreement.Unit(*unit), Code: *code, CodedOnly: *codedOnly, Overlap: *overlap,
 		AllDocuments: *allDocs, Bootstrap: *bootstrap, Seed: *seed}
 	req.Coders = splitList(*coders)
 	st, err := openDBForReading(*db)
@@ -53,11 +54,11 @@ func (m *Main) agreement(args []string) error {
 		_, err = m.Stdout.Write(body)
 		return err
 	}
-	var reports []*coding.AgreementReport
+	var reports []*agreement.Report
 	if req.Unit == app.UnitAll {
 		reports, err = app.Agreements(st, p.ID, req)
 	} else {
-		var r *coding.AgreementReport
+		var r *agreement.Report
 		r, err = app.Agreement(st, p.ID, req)
 		reports = append(reports, r)
 	}
@@ -89,23 +90,23 @@ func agreementError(err error) error {
 
 // agreementColumns are the coefficients a unit's table shows, the first
 // being the one rows are sorted by.
-func agreementColumns(r *coding.AgreementReport) []string {
+func agreementColumns(r *agreement.Report) []string {
 	switch r.Unit {
-	case coding.UnitSegments:
-		return []string{coding.MetricBrennanPrediger, coding.MetricPercentAgreement}
-	case coding.UnitUnitized:
-		return []string{coding.MetricUnitizedAlpha1995Cat, coding.MetricBinaryUAlpha2016, coding.MetricKUAlpha2016}
+	case agreement.UnitSegments:
+		return []string{agreement.MetricBrennanPrediger, agreement.MetricPercentAgreement}
+	case agreement.UnitUnitized:
+		return []string{agreement.MetricUnitizedAlpha1995Cat, agreement.MetricBinaryUAlpha2016, agreement.MetricKUAlpha2016}
 	}
 	cols := []string{r.Metric}
-	for _, m := range []string{coding.MetricKrippendorffAlpha, coding.MetricFleissKappa, coding.MetricCohenKappa, coding.MetricPercentAgreement} {
-		if m != r.Metric && (m != coding.MetricCohenKappa || len(r.Coders) == 2) {
+	for _, m := range []string{agreement.MetricKrippendorffAlpha, agreement.MetricFleissKappa, agreement.MetricCohenKappa, agreement.MetricPercentAgreement} {
+		if m != r.Metric && (m != agreement.MetricCohenKappa || len(r.Coders) == 2) {
 			cols = append(cols, m)
 		}
 	}
 	return cols
 }
 
-func (m *Main) printAgreement(p *coding.Project, r *coding.AgreementReport) error {
+func (m *Main) printAgreement(p *coding.Project, r *agreement.Report) error {
 	w := m.Stdout
 	var names []string
 	for _, c := range r.Coders {
@@ -117,14 +118,14 @@ func (m *Main) printAgreement(p *coding.Project, r *coding.AgreementReport) erro
 		fmt.Fprintf(w, "Warning: %s\n", warn.Message)
 	}
 	if r.Options.Bootstrap > 0 {
-		fmt.Fprintf(w, "Intervals: %.0f%% bootstrap over documents, %d resamples, seed %d.\n", coding.ConfidenceLevel*100, r.Options.Bootstrap, r.Options.Seed)
+		fmt.Fprintf(w, "Intervals: %.0f%% bootstrap over documents, %d resamples, seed %d.\n", agreement.ConfidenceLevel*100, r.Options.Bootstrap, r.Options.Seed)
 	}
 	fmt.Fprintln(w)
 
 	cols := agreementColumns(r)
-	ciAfter := coding.MetricKrippendorffAlpha // the column the interval belongs to
-	if r.Unit == coding.UnitUnitized {
-		ciAfter = coding.MetricUnitizedAlpha1995Cat
+	ciAfter := agreement.MetricKrippendorffAlpha // the column the interval belongs to
+	if r.Unit == agreement.UnitUnitized {
+		ciAfter = agreement.MetricUnitizedAlpha1995Cat
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	header := "code\t"
@@ -136,13 +137,13 @@ func (m *Main) printAgreement(p *coding.Project, r *coding.AgreementReport) erro
 	}
 	fmt.Fprintln(tw, header+"compared\t"+countLabels(r.Unit))
 	var notes []string
-	row := func(label string, f coding.AgreementFigures) {
+	row := func(label string, f agreement.Figures) {
 		line := label + "\t"
 		for _, col := range cols {
 			c := col
 			v, ok := f.Coefficients[c]
-			if !ok && label == "overall" && c == coding.MetricUnitizedAlpha1995Cat {
-				c = coding.MetricUnitizedAlpha1995
+			if !ok && label == "overall" && c == agreement.MetricUnitizedAlpha1995Cat {
+				c = agreement.MetricUnitizedAlpha1995
 				v, ok = f.Coefficients[c]
 			}
 			line += number(v) + "\t"
@@ -155,25 +156,25 @@ func (m *Main) printAgreement(p *coding.Project, r *coding.AgreementReport) erro
 		}
 		n := f.Counts
 		line += fmt.Sprintf("%d\t", n.Compared)
-		if r.Unit != coding.UnitUnitized {
+		if r.Unit != agreement.UnitUnitized {
 			line += fmt.Sprintf("%d\t%d\t", n.Both, n.Either)
-			if r.Unit != coding.UnitSegments {
+			if r.Unit != agreement.UnitSegments {
 				line += fmt.Sprintf("%d\t", n.Neither)
 			}
 		}
 		fmt.Fprintln(tw, line)
 	}
 	for _, c := range r.Codes {
-		row(c.Path, c.AgreementFigures)
+		row(c.Path, c.Figures)
 	}
 	row("overall", r.Overall)
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	if r.Unit == coding.UnitUnitized {
-		fmt.Fprintf(w, "overall %s %s, %s %s\n", metricLabels[coding.MetricUAlpha2016], number(r.Overall.Coefficients[coding.MetricUAlpha2016]),
-			metricLabels[coding.MetricCUAlpha2016], number(r.Overall.Coefficients[coding.MetricCUAlpha2016]))
-		for _, m := range []string{coding.MetricUAlpha2016, coding.MetricCUAlpha2016} {
+	if r.Unit == agreement.UnitUnitized {
+		fmt.Fprintf(w, "overall %s %s, %s %s\n", metricLabels[agreement.MetricUAlpha2016], number(r.Overall.Coefficients[agreement.MetricUAlpha2016]),
+			metricLabels[agreement.MetricCUAlpha2016], number(r.Overall.Coefficients[agreement.MetricCUAlpha2016]))
+		for _, m := range []string{agreement.MetricUAlpha2016, agreement.MetricCUAlpha2016} {
 			if v := r.Overall.Coefficients[m]; !v.Defined {
 				notes = append(notes, fmt.Sprintf("overall, %s: %s", metricLabels[m], v.Reason))
 			}
@@ -191,8 +192,8 @@ func (m *Main) printAgreement(p *coding.Project, r *coding.AgreementReport) erro
 		}
 		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 		pairCols := []string{r.PairMetric}
-		if r.Unit == coding.UnitUnitized {
-			pairCols = []string{coding.MetricUnitizedAlpha1995}
+		if r.Unit == agreement.UnitUnitized {
+			pairCols = []string{agreement.MetricUnitizedAlpha1995}
 		}
 		for _, pr := range r.Pairs {
 			fmt.Fprintf(tw, "%s – %s\t%s\t%s\t\n", byID[pr.A], byID[pr.B], metricLabels[pairCols[0]], number(pr.Coefficients[pairCols[0]]))
@@ -213,16 +214,16 @@ func (m *Main) printAgreement(p *coding.Project, r *coding.AgreementReport) erro
 
 // methodOrder is the order the method notes are printed in: what the
 // figures are first, where their thresholds come from last.
-var methodOrder = []string{coding.MethodCoefficient, coding.MethodCompared, coding.MethodKappa, coding.MethodChance,
-	coding.MethodContinuum, coding.MethodUndefined, coding.MethodThresholds}
+var methodOrder = []string{agreement.MethodCoefficient, agreement.MethodCompared, agreement.MethodKappa, agreement.MethodChance,
+	agreement.MethodContinuum, agreement.MethodUndefined, agreement.MethodThresholds}
 
 // countLabels head the count columns: for the binary units, the units
 // all, some or none of the coders coded.
-func countLabels(unit coding.AgreementUnit) string {
+func countLabels(unit agreement.Unit) string {
 	switch unit {
-	case coding.UnitSegments:
+	case agreement.UnitSegments:
 		return "matched\tunmatched\t"
-	case coding.UnitUnitized:
+	case agreement.UnitUnitized:
 		return ""
 	}
 	return "all\tsome\tnone\t"
@@ -230,14 +231,14 @@ func countLabels(unit coding.AgreementUnit) string {
 
 // documentsResampled is the number of documents the overall interval
 // resampled.
-func documentsResampled(r *coding.AgreementReport) int {
+func documentsResampled(r *agreement.Report) int {
 	if ci := r.Overall.AlphaCI; ci != nil {
 		return ci.Documents
 	}
 	return 0
 }
 
-func interval(ci *coding.ConfidenceInterval) string {
+func interval(ci *agreement.ConfidenceInterval) string {
 	if ci == nil || !ci.Defined {
 		return "—"
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/concordqda/concord/coding"
+	"github.com/concordqda/concord/coding/agreement"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -21,10 +22,10 @@ func demoDB(t *testing.T) string {
 	return db
 }
 
-func agreementJSON(t *testing.T, args ...string) *coding.AgreementReport {
+func agreementJSON(t *testing.T, args ...string) *agreement.Report {
 	t.Helper()
 	out := mustRun(t, append([]string{"agreement", "--json"}, args...)...)
-	var r coding.AgreementReport
+	var r agreement.Report
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatalf("concord agreement --json printed something else: %v\n%s", err, out)
 	}
@@ -34,7 +35,7 @@ func agreementJSON(t *testing.T, args ...string) *coding.AgreementReport {
 func TestAgreementCommandOnTheDemo(t *testing.T) {
 	db := demoDB(t)
 	r := agreementJSON(t, "--project", "peer-support", "--db", db)
-	if r.Unit != coding.UnitCharacters || len(r.Coders) != 2 || r.Coders[0].Name != "ana" || r.Coders[1].Name != "ben" {
+	if r.Unit != agreement.UnitCharacters || len(r.Coders) != 2 || r.Coders[0].Name != "ana" || r.Coders[1].Name != "ben" {
 		t.Fatalf("unit %s, coders %+v; want characters, ana and ben (the members with the coder role)", r.Unit, r.Coders)
 	}
 	if len(r.Codes) < 10 || len(r.Pairs) != 1 || len(r.Documents) != 5 || len(r.Matrix.Cells) != len(r.Codes) || len(r.Matrix.Cells[0]) != 1 {
@@ -42,7 +43,7 @@ func TestAgreementCommandOnTheDemo(t *testing.T) {
 	}
 	prev := math.Inf(-1)
 	for _, c := range r.Codes {
-		a := c.Coefficients[coding.MetricKrippendorffAlpha]
+		a := c.Coefficients[agreement.MetricKrippendorffAlpha]
 		if !a.Defined {
 			continue
 		}
@@ -54,7 +55,7 @@ func TestAgreementCommandOnTheDemo(t *testing.T) {
 			t.Errorf("%s: interval %+v, want 1000 resamples", c.Path, ci)
 		}
 	}
-	k := r.Overall.Coefficients[coding.MetricCohenKappa]
+	k := r.Overall.Coefficients[agreement.MetricCohenKappa]
 	if !k.Defined || k.Value <= 0 || k.Value >= 1 || r.Overall.Counts.Compared == 0 {
 		t.Errorf("overall κ %v over %d units: the demo's coders partly agree", k, r.Overall.Counts.Compared)
 	}
@@ -63,7 +64,7 @@ func TestAgreementCommandOnTheDemo(t *testing.T) {
 	if len(three.Coders) != 3 || len(three.Pairs) != 3 || three.Overall.AlphaCI != nil {
 		t.Errorf("three coders: %+v, %d pairs, interval %+v", three.Coders, len(three.Pairs), three.Overall.AlphaCI)
 	}
-	if c := three.Overall.Coefficients[coding.MetricCohenKappa]; c.Defined || c.Reason == "" {
+	if c := three.Overall.Coefficients[agreement.MetricCohenKappa]; c.Defined || c.Reason == "" {
 		t.Errorf("Cohen's κ over three coders = %v, want undefined with a reason", c)
 	}
 
@@ -73,7 +74,7 @@ func TestAgreementCommandOnTheDemo(t *testing.T) {
 			t.Errorf("--code stressors reported %s", c.Path)
 		}
 	}
-	if c := sub.Overall.Coefficients[coding.MetricPercentAgreement]; !c.Defined {
+	if c := sub.Overall.Coefficients[agreement.MetricPercentAgreement]; !c.Defined {
 		t.Errorf("segment agreement %v", c)
 	}
 
@@ -86,14 +87,14 @@ func TestAgreementCommandOnTheDemo(t *testing.T) {
 
 	// Every unit at once: one report per unit, in the order units are
 	// offered, the same as each asked for alone.
-	var all struct{ Reports []coding.AgreementReport }
+	var all struct{ Reports []agreement.Report }
 	if err := json.Unmarshal([]byte(mustRun(t, "agreement", "--json", "--project", "peer-support", "--db", db, "--unit", "all", "--bootstrap", "0")), &all); err != nil {
 		t.Fatal(err)
 	}
-	if len(all.Reports) != len(coding.Units) {
+	if len(all.Reports) != len(agreement.Units) {
 		t.Fatalf("--unit all gave %d reports", len(all.Reports))
 	}
-	for i, u := range coding.Units {
+	for i, u := range agreement.Units {
 		alone := agreementJSON(t, "--project", "peer-support", "--db", db, "--unit", string(u), "--bootstrap", "0")
 		got := all.Reports[i]
 		if got.Unit != u || got.Overall.Coefficients[got.Metric] != alone.Overall.Coefficients[alone.Metric] {
@@ -126,7 +127,7 @@ func TestAgreementEndpoint(t *testing.T) {
 	lead := ts.login(t, "lead", "concord-demo")
 	ana := ts.login(t, "ana", "concord-demo")
 
-	var api coding.AgreementReport
+	var api agreement.Report
 	lead.mustDo(200, "GET", "/api/projects/peer-support/agreement?unit=characters", nil, &api)
 	if len(api.Coders) != 2 || len(api.Codes) == 0 || len(api.Matrix.Pairs) != 1 {
 		t.Fatalf("the lead's agreement: %d coders, %d codes, %d pairs", len(api.Coders), len(api.Codes), len(api.Matrix.Pairs))
@@ -144,16 +145,16 @@ func TestAgreementEndpoint(t *testing.T) {
 	if status := lead.do("GET", "/api/projects/peer-support/agreement?bootstrap=lots", nil, nil); status != 400 {
 		t.Errorf("a bootstrap that is not a number: %d, want 400", status)
 	}
-	var every struct{ Reports []coding.AgreementReport }
+	var every struct{ Reports []agreement.Report }
 	lead.mustDo(200, "GET", "/api/projects/peer-support/agreement?unit=all&bootstrap=0&overlap=0.3", nil, &every)
-	if len(every.Reports) != len(coding.Units) || every.Reports[1].Unit != coding.UnitSegments || every.Reports[1].Options.Overlap != 0.3 || every.Reports[0].Options.Overlap != 0 {
+	if len(every.Reports) != len(agreement.Units) || every.Reports[1].Unit != agreement.UnitSegments || every.Reports[1].Options.Overlap != 0.3 || every.Reports[0].Options.Overlap != 0 {
 		t.Errorf("unit=all: %d reports; want one per unit, the overlap applied to segments only", len(every.Reports))
 	}
 
 	// The command line prints the same report (on its own copy of the demo,
 	// whose coders have other ids).
 	cli := agreementJSON(t, "--project", "peer-support", "--db", demoDB(t))
-	if a, b := api.Overall.Coefficients, cli.Overall.Coefficients; len(a) != len(b) || a[coding.MetricKrippendorffAlpha] != b[coding.MetricKrippendorffAlpha] {
+	if a, b := api.Overall.Coefficients, cli.Overall.Coefficients; len(a) != len(b) || a[agreement.MetricKrippendorffAlpha] != b[agreement.MetricKrippendorffAlpha] {
 		t.Errorf("API overall %v, command line %v", a, b)
 	}
 	for i := range api.Codes {
@@ -193,7 +194,7 @@ func TestAgreementEndpoint(t *testing.T) {
 		}
 	}
 	// The stretches add up to the characters only one of them coded.
-	var one coding.AgreementReport
+	var one agreement.Report
 	lead.mustDo(200, "GET", "/api/projects/peer-support/agreement?bootstrap=0&code="+url.QueryEscape("Benefits/Shared lived experience"), nil, &one)
 	if want := one.Matrix.Cells[0][0].Counts.Either; total != want {
 		t.Errorf("disagreements cover %d characters, the pair's table %d", total, want)
@@ -211,13 +212,13 @@ func TestAgreementEndpoint(t *testing.T) {
 func TestAgreementEndpointCellsReadByAlpha(t *testing.T) {
 	ts := startServer(t)
 	lead := ts.login(t, "lead", "concord-demo")
-	var every struct{ Reports []coding.AgreementReport }
+	var every struct{ Reports []agreement.Report }
 	lead.mustDo(200, "GET", "/api/projects/peer-support/agreement?unit=all&bootstrap=0", nil, &every)
-	want := map[coding.AgreementUnit]string{
-		coding.UnitCharacters: coding.MetricKrippendorffAlpha,
-		coding.UnitSegments:   coding.MetricBrennanPrediger,
-		coding.UnitPresence:   coding.MetricKrippendorffAlpha,
-		coding.UnitUnitized:   coding.MetricUnitizedAlpha1995Cat,
+	want := map[agreement.Unit]string{
+		agreement.UnitCharacters: agreement.MetricKrippendorffAlpha,
+		agreement.UnitSegments:   agreement.MetricBrennanPrediger,
+		agreement.UnitPresence:   agreement.MetricKrippendorffAlpha,
+		agreement.UnitUnitized:   agreement.MetricUnitizedAlpha1995Cat,
 	}
 	if len(every.Reports) != len(want) {
 		t.Fatalf("%d reports, want %d", len(every.Reports), len(want))
@@ -226,13 +227,13 @@ func TestAgreementEndpointCellsReadByAlpha(t *testing.T) {
 		if r.PairMetric != want[r.Unit] || r.Metric != want[r.Unit] {
 			t.Errorf("%s: metric %s, pair_metric %s, want %s for both", r.Unit, r.Metric, r.PairMetric, want[r.Unit])
 		}
-		if r.Method[coding.MethodThresholds] == "" || r.Method[coding.MethodCoefficient] == "" {
+		if r.Method[agreement.MethodThresholds] == "" || r.Method[agreement.MethodCoefficient] == "" {
 			t.Errorf("%s: method %v lacks the coefficient or the thresholds", r.Unit, r.Method)
 		}
 		defined := 0
 		for i, code := range r.Matrix.Codes {
 			cell, ok := r.Matrix.Cells[i][0].Coefficients[r.PairMetric]
-			var row coding.Coefficient
+			var row agreement.Coefficient
 			for _, c := range r.Codes {
 				if c.Code == code {
 					row = c.Coefficients[r.PairMetric]

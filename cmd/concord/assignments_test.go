@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/concordqda/concord/coding"
+	"github.com/concordqda/concord/coding/agreement"
 )
 
 // surveyFixture is issue #12's case, made through the API: a project of
@@ -84,7 +85,7 @@ func newSurveyFixture(t *testing.T, ts *testServer, n int, seed uint64) *surveyF
 // agreementReport is what the tests read of an agreement.
 type agreementReport struct {
 	Overall struct {
-		Coefficients map[string]coding.Coefficient
+		Coefficients map[string]agreement.Coefficient
 	}
 	Coders []struct {
 		ID        string
@@ -92,7 +93,7 @@ type agreementReport struct {
 	}
 	DocumentsBasis string `json:"documents_basis"`
 	DocumentsNote  string `json:"documents_note"`
-	Warnings       []coding.AgreementWarning
+	Warnings       []agreement.Warning
 }
 
 func (f *surveyFixture) agreement(t *testing.T, query string) agreementReport {
@@ -114,18 +115,18 @@ func TestAgreementSurveyCompared(t *testing.T) {
 	f := newSurveyFixture(t, ts, 60, 7)
 	for _, unit := range []string{"characters", "presence"} {
 		want := f.agreement(t, "unit="+unit+"&all_documents=true").Overall.Coefficients
-		alpha := want[coding.MetricKrippendorffAlpha]
+		alpha := want[agreement.MetricKrippendorffAlpha]
 		if !alpha.Defined || alpha.Value < 0.2 || alpha.Value > 0.7 {
 			t.Fatalf("%s, all documents: α = %+v, want a defined α near 0.44", unit, alpha)
 		}
 		check := func(stage string, r agreementReport, basis string) {
 			t.Helper()
-			for _, m := range []string{coding.MetricKrippendorffAlpha, coding.MetricPercentAgreement} {
+			for _, m := range []string{agreement.MetricKrippendorffAlpha, agreement.MetricPercentAgreement} {
 				if got := r.Overall.Coefficients[m]; got.Defined != want[m].Defined || fmt.Sprintf("%.9f", got.Value) != fmt.Sprintf("%.9f", want[m].Value) {
 					t.Errorf("%s, %s: %s = %+v, want %+v as with all documents", unit, stage, m, got, want[m])
 				}
 			}
-			if pa := r.Overall.Coefficients[coding.MetricPercentAgreement]; pa.Value == 1 {
+			if pa := r.Overall.Coefficients[agreement.MetricPercentAgreement]; pa.Value == 1 {
 				t.Errorf("%s, %s: percent agreement 100%%, want the disagreements counted", unit, stage)
 			}
 			if r.DocumentsBasis != basis || r.DocumentsNote == "" {
@@ -141,12 +142,12 @@ func TestAgreementSurveyCompared(t *testing.T) {
 	}
 
 	f.lead.mustDo(http.StatusOK, "PUT", f.pp+"/assignments", map[string]any{"coders": []string{"sana", "sben"}, "all": true}, nil)
-	want := f.agreement(t, "all_documents=true").Overall.Coefficients[coding.MetricKrippendorffAlpha]
+	want := f.agreement(t, "all_documents=true").Overall.Coefficients[agreement.MetricKrippendorffAlpha]
 	r := f.agreement(t, "")
-	if got := r.Overall.Coefficients[coding.MetricKrippendorffAlpha]; r.DocumentsBasis != "assignments" || fmt.Sprintf("%.9f", got.Value) != fmt.Sprintf("%.9f", want.Value) {
+	if got := r.Overall.Coefficients[agreement.MetricKrippendorffAlpha]; r.DocumentsBasis != "assignments" || fmt.Sprintf("%.9f", got.Value) != fmt.Sprintf("%.9f", want.Value) {
 		t.Errorf("all assigned: basis %q, α %+v; want assignments and the all-documents α %+v", r.DocumentsBasis, got, want)
 	}
-	if len(r.Warnings) != 2 || r.Warnings[0].Kind != coding.WarnNotDone || len(r.Warnings[0].Documents) != 60 || !strings.Contains(r.Warnings[0].Message, "60 documents assigned but not marked done") {
+	if len(r.Warnings) != 2 || r.Warnings[0].Kind != agreement.WarnNotDone || len(r.Warnings[0].Documents) != 60 || !strings.Contains(r.Warnings[0].Message, "60 documents assigned but not marked done") {
 		t.Errorf("all assigned, none done: warnings %+v, want one per coder naming 60 documents", r.Warnings)
 	}
 	for _, d := range f.docs {
@@ -154,7 +155,7 @@ func TestAgreementSurveyCompared(t *testing.T) {
 		f.ben.mustDo(http.StatusOK, "PUT", f.pp+"/documents/"+d+"/done", map[string]any{}, nil)
 	}
 	r = f.agreement(t, "")
-	if got := r.Overall.Coefficients[coding.MetricKrippendorffAlpha]; fmt.Sprintf("%.9f", got.Value) != fmt.Sprintf("%.9f", want.Value) || len(r.Warnings) != 0 {
+	if got := r.Overall.Coefficients[agreement.MetricKrippendorffAlpha]; fmt.Sprintf("%.9f", got.Value) != fmt.Sprintf("%.9f", want.Value) || len(r.Warnings) != 0 {
 		t.Errorf("all done: α %+v, warnings %+v; want α %+v and no warnings", got, r.Warnings, want)
 	}
 }
@@ -454,7 +455,7 @@ func TestAssignCommand(t *testing.T) {
 		}
 	}
 	r := agreementJSON(t, "--project", "peer-support", "--db", db, "--bootstrap", "0", "--all-documents")
-	if r.DocumentsBasis != coding.BasisAllDocuments || r.Coders[0].Documents != 5 {
+	if r.DocumentsBasis != agreement.BasisAllDocuments || r.Coders[0].Documents != 5 {
 		t.Errorf("--all-documents: basis %q, coders %+v; want every document", r.DocumentsBasis, r.Coders)
 	}
 	out = mustRun(t, "assign", "--project", "peer-support", "--db", db, "--coders", "ana,ben", "--clear")

@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/concordqda/concord/coding"
+	"github.com/concordqda/concord/coding/agreement"
 )
 
 // TestBrowserReview has the lead open the agreement dashboard of the demo
@@ -38,10 +39,10 @@ func TestBrowserReview(t *testing.T) {
 	}
 
 	// The worst code, and the first stretch ana coded there and ben did not.
-	var report coding.AgreementReport
+	var report agreement.Report
 	lead.mustDo(200, "GET", "/api/projects/peer-support/agreement?bootstrap=0", nil, &report)
 	type diff struct {
-		coding.Disagreement
+		agreement.Disagreement
 		Excerpt string `json:"excerpt"`
 	}
 	var code string

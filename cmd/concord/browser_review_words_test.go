@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/concordqda/concord/coding"
+	"github.com/concordqda/concord/coding/agreement"
 )
 
 // onlyACase finds, in the demo, a review case of ana and ben where ana
@@ -20,10 +21,10 @@ import (
 // (its sub-codes included) that holds only ana's.
 func onlyACase(t *testing.T, lead *apiClient, anaID, benID string) (code, doc string, start int) {
 	t.Helper()
-	var report coding.AgreementReport
+	var report agreement.Report
 	lead.mustDo(200, "GET", "/api/projects/peer-support/agreement?bootstrap=0", nil, &report)
 	for _, row := range report.Codes {
-		var ds struct{ Disagreements []coding.Disagreement }
+		var ds struct{ Disagreements []agreement.Disagreement }
 		lead.mustDo(200, "GET", "/api/projects/peer-support/agreement/disagreements?"+url.Values{"code": {row.Code}, "a": {"ana"}, "b": {"ben"}}.Encode(), nil, &ds)
 		for _, d := range ds.Disagreements {
 			var all []coding.Coding

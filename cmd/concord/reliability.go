@@ -9,7 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/concordqda/concord/cmd/internal/cli"
-	"github.com/concordqda/concord/coding"
+	"github.com/concordqda/concord/coding/agreement"
 )
 
 const reliabilityUsage = `reliability FILE.csv [--level nominal|ordinal|interval|ratio] [--json]
@@ -17,27 +17,27 @@ const reliabilityUsage = `reliability FILE.csv [--level nominal|ordinal|interval
 
 // metricLabels name the coefficients in the tables people read.
 var metricLabels = map[string]string{
-	coding.MetricPercentAgreement:     "percent agreement",
-	coding.MetricCohenKappa:           "Cohen's κ",
-	coding.MetricScottPi:              "Scott's π",
-	coding.MetricBrennanPrediger:      "Brennan–Prediger κ",
-	coding.MetricFleissKappa:          "Fleiss' κ",
-	coding.MetricRandolphKappa:        "Randolph's κ",
-	coding.MetricKrippendorffAlpha:    "Krippendorff's α",
-	coding.MetricNVivoPercent:         "NVivo agreement",
-	coding.MetricNVivoKappa:           "NVivo κ",
-	coding.MetricUnitizedAlpha1995:    "α_u (1995)",
-	coding.MetricUnitizedAlpha1995Cat: "α_u (1995)",
-	coding.MetricUAlpha2016:           "uα",
-	coding.MetricBinaryUAlpha2016:     "|uα",
-	coding.MetricCUAlpha2016:          "cuα",
-	coding.MetricKUAlpha2016:          "(k)uα",
+	agreement.MetricPercentAgreement:     "percent agreement",
+	agreement.MetricCohenKappa:           "Cohen's κ",
+	agreement.MetricScottPi:              "Scott's π",
+	agreement.MetricBrennanPrediger:      "Brennan–Prediger κ",
+	agreement.MetricFleissKappa:          "Fleiss' κ",
+	agreement.MetricRandolphKappa:        "Randolph's κ",
+	agreement.MetricKrippendorffAlpha:    "Krippendorff's α",
+	agreement.MetricNVivoPercent:         "NVivo agreement",
+	agreement.MetricNVivoKappa:           "NVivo κ",
+	agreement.MetricUnitizedAlpha1995:    "α_u (1995)",
+	agreement.MetricUnitizedAlpha1995Cat: "α_u (1995)",
+	agreement.MetricUAlpha2016:           "uα",
+	agreement.MetricBinaryUAlpha2016:     "|uα",
+	agreement.MetricCUAlpha2016:          "cuα",
+	agreement.MetricKUAlpha2016:          "(k)uα",
 }
 
 // tableMetrics is the order the table coefficients are printed in.
 var tableMetrics = []string{
-	coding.MetricPercentAgreement, coding.MetricCohenKappa, coding.MetricScottPi, coding.MetricBrennanPrediger,
-	coding.MetricFleissKappa, coding.MetricRandolphKappa, coding.MetricKrippendorffAlpha,
+	agreement.MetricPercentAgreement, agreement.MetricCohenKappa, agreement.MetricScottPi, agreement.MetricBrennanPrediger,
+	agreement.MetricFleissKappa, agreement.MetricRandolphKappa, agreement.MetricKrippendorffAlpha,
 }
 
 func (m *Main) reliability(args []string) error {
@@ -63,7 +63,7 @@ func (m *Main) reliability(args []string) error {
 		if err != nil {
 			return err
 		}
-		c, err := readFile(name, func(r io.Reader) (coding.Continuum, error) { return readSpans(name, r, *length, coders) })
+		c, err := readFile(name, func(r io.Reader) (agreement.Continuum, error) { return readSpans(name, r, *length, coders) })
 		if err != nil {
 			return err
 		}
@@ -72,14 +72,14 @@ func (m *Main) reliability(args []string) error {
 	if *coderList != "" {
 		return cli.Usagef("--coders goes with --spans; a table's header names its coders")
 	}
-	lv := coding.Level(*level)
+	lv := agreement.Level(*level)
 	switch lv {
-	case coding.LevelNominal, coding.LevelOrdinal, coding.LevelInterval, coding.LevelRatio:
+	case agreement.LevelNominal, agreement.LevelOrdinal, agreement.LevelInterval, agreement.LevelRatio:
 	default:
 		return cli.Usagef("unknown --level %q: use nominal, ordinal, interval or ratio", *level)
 	}
 	var units []string
-	r, err := readFile(name, func(in io.Reader) (coding.Ratings, error) {
+	r, err := readFile(name, func(in io.Reader) (agreement.Ratings, error) {
 		r, u, err := readRatings(name, in, lv)
 		units = u
 		return r, err
@@ -87,7 +87,7 @@ func (m *Main) reliability(args []string) error {
 	if err != nil {
 		return err
 	}
-	res := coding.Reliability(r, lv)
+	res := agreement.Reliability(r, lv)
 	if *asJSON {
 		out := struct {
 			Coefficients map[string]float64 `json:"coefficients"`
@@ -112,23 +112,23 @@ func (m *Main) reliability(args []string) error {
 
 // printUnitized prints the unitizing coefficients of a continuum: overall,
 // and per code (NVivo's figures only for exactly two coders).
-func (m *Main) printUnitized(name string, c coding.Continuum, asJSON bool) error {
+func (m *Main) printUnitized(name string, c agreement.Continuum, asJSON bool) error {
 	coders, codes := spanCoders(c), spanCodes(c)
-	overall := map[string]coding.Coefficient{
-		coding.MetricUAlpha2016:        coding.UAlpha2016(c),
-		coding.MetricBinaryUAlpha2016:  coding.BinaryUAlpha2016(c),
-		coding.MetricCUAlpha2016:       coding.CUAlpha2016(c),
-		coding.MetricUnitizedAlpha1995: coding.UnitizedAlpha1995Overall(c),
+	overall := map[string]agreement.Coefficient{
+		agreement.MetricUAlpha2016:        agreement.UAlpha2016(c),
+		agreement.MetricBinaryUAlpha2016:  agreement.BinaryUAlpha2016(c),
+		agreement.MetricCUAlpha2016:       agreement.CUAlpha2016(c),
+		agreement.MetricUnitizedAlpha1995: agreement.UnitizedAlpha1995Overall(c),
 	}
-	perCode := map[string]map[string]coding.Coefficient{}
+	perCode := map[string]map[string]agreement.Coefficient{}
 	for _, code := range codes {
-		p := map[string]coding.Coefficient{
-			coding.MetricKUAlpha2016:          coding.KUAlpha2016(c, code),
-			coding.MetricUnitizedAlpha1995Cat: coding.UnitizedAlpha1995(c, code),
+		p := map[string]agreement.Coefficient{
+			agreement.MetricKUAlpha2016:          agreement.KUAlpha2016(c, code),
+			agreement.MetricUnitizedAlpha1995Cat: agreement.UnitizedAlpha1995(c, code),
 		}
 		if len(coders) == 2 {
-			p[coding.MetricNVivoKappa] = coding.NVivoKappa(c, code, coders[0], coders[1])
-			p[coding.MetricNVivoPercent] = coding.NVivoPercentAgreement(c, code, coders[0], coders[1])
+			p[agreement.MetricNVivoKappa] = agreement.NVivoKappa(c, code, coders[0], coders[1])
+			p[agreement.MetricNVivoPercent] = agreement.NVivoPercentAgreement(c, code, coders[0], coders[1])
 		}
 		perCode[code] = p
 	}
@@ -144,13 +144,13 @@ func (m *Main) printUnitized(name string, c coding.Continuum, asJSON bool) error
 	}
 	fmt.Fprintf(m.Stdout, "%s: %d spans by %d coders (%s) in %d codes on [0, %d)\n\n", name, len(c.Spans), len(coders), strings.Join(coders, ", "), len(codes), c.Length)
 	tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-	for _, metric := range []string{coding.MetricUAlpha2016, coding.MetricBinaryUAlpha2016, coding.MetricCUAlpha2016, coding.MetricUnitizedAlpha1995} {
+	for _, metric := range []string{agreement.MetricUAlpha2016, agreement.MetricBinaryUAlpha2016, agreement.MetricCUAlpha2016, agreement.MetricUnitizedAlpha1995} {
 		fmt.Fprintf(tw, "%s\t%s\n", metricLabels[metric], show(overall[metric]))
 	}
 	tw.Flush()
-	columns := []string{coding.MetricKUAlpha2016, coding.MetricUnitizedAlpha1995Cat}
+	columns := []string{agreement.MetricKUAlpha2016, agreement.MetricUnitizedAlpha1995Cat}
 	if len(coders) == 2 {
-		columns = append(columns, coding.MetricNVivoKappa, coding.MetricNVivoPercent)
+		columns = append(columns, agreement.MetricNVivoKappa, agreement.MetricNVivoPercent)
 	}
 	fmt.Fprintln(m.Stdout)
 	header := "code"
@@ -179,7 +179,7 @@ func (m *Main) printUnitized(name string, c coding.Continuum, asJSON bool) error
 // valuesAndReasons is the JSON of a group of coefficients: each metric's
 // value, null where undefined, and an "undefined" object giving the
 // reasons.
-func valuesAndReasons(cs map[string]coding.Coefficient) map[string]any {
+func valuesAndReasons(cs map[string]agreement.Coefficient) map[string]any {
 	out := map[string]any{}
 	why := map[string]string{}
 	for metric, c := range cs {
@@ -195,7 +195,7 @@ func valuesAndReasons(cs map[string]coding.Coefficient) map[string]any {
 }
 
 // show prints a coefficient with its reason when undefined.
-func show(c coding.Coefficient) string {
+func show(c agreement.Coefficient) string {
 	if !c.Defined {
 		return "—  " + c.Reason
 	}
@@ -203,7 +203,7 @@ func show(c coding.Coefficient) string {
 }
 
 // number prints a coefficient's value, or a dash.
-func number(c coding.Coefficient) string {
+func number(c agreement.Coefficient) string {
 	if !c.Defined {
 		return "—"
 	}

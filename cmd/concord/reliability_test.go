@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/concordqda/concord/cmd/internal/cli"
-	"github.com/concordqda/concord/coding"
+	"github.com/concordqda/concord/coding/agreement"
 )
 
 // The expected values are the reference vectors' exact values
@@ -221,7 +221,7 @@ func FuzzReadRatings(f *testing.F) {
 	for _, seed := range []string{"unit,A,B\nu1,1,2\nu2,,3\n", "A,B\n\"x\",y\n", "A\n1\n", "\ufeffunit,A\n", "A,B\n1,\"2\n"} {
 		f.Add(seed, uint8(0))
 	}
-	levels := []coding.Level{coding.LevelNominal, coding.LevelOrdinal, coding.LevelInterval, coding.LevelRatio}
+	levels := []agreement.Level{agreement.LevelNominal, agreement.LevelOrdinal, agreement.LevelInterval, agreement.LevelRatio}
 	f.Fuzz(func(t *testing.T, data string, level uint8) {
 		r, units, err := readRatings("f.csv", strings.NewReader(data), levels[int(level)%len(levels)])
 		if err != nil {
@@ -233,7 +233,7 @@ func FuzzReadRatings(f *testing.F) {
 		if len(units) != len(r.Units) || r.Validate() != nil {
 			t.Fatalf("read %d units and %d ids; %v", len(r.Units), len(units), r.Validate())
 		}
-		coding.Reliability(r, levels[int(level)%len(levels)])
+		agreement.Reliability(r, levels[int(level)%len(levels)])
 	})
 }
 

@@ -13,7 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/concordqda/concord/cmd/internal/cli"
-	"github.com/concordqda/concord/coding"
+	"github.com/concordqda/concord/coding/agreement"
 )
 
 // fileError is a problem in an input file, named by file and line.
@@ -76,8 +76,8 @@ func (f *csvFile) next() ([]string, error) {
 // optionally after a first column named "unit"; then one row per unit,
 // a blank cell where a coder left the unit unrated. At the numeric levels
 // every value must be a number (at the ratio level not negative).
-func readRatings(name string, in io.Reader, level coding.Level) (coding.Ratings, []string, error) {
-	var r coding.Ratings
+func readRatings(name string, in io.Reader, level agreement.Level) (agreement.Ratings, []string, error) {
+	var r agreement.Ratings
 	f := openCSV(name, in)
 	header, err := f.next()
 	if err == io.EOF {
@@ -132,7 +132,7 @@ func readRatings(name string, in io.Reader, level coding.Level) (coding.Ratings,
 			}
 			unitLine[unit] = f.line
 		}
-		if level != coding.LevelNominal {
+		if level != agreement.LevelNominal {
 			for j, v := range rec {
 				if v == "" {
 					continue
@@ -141,7 +141,7 @@ func readRatings(name string, in io.Reader, level coding.Level) (coding.Ratings,
 				if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
 					return r, nil, fileError(name, f.line, "%s's value %q is not a number, as the %s level needs", coders[j], v, level)
 				}
-				if level == coding.LevelRatio && x < 0 {
+				if level == agreement.LevelRatio && x < 0 {
 					return r, nil, fileError(name, f.line, "%s's value %q is negative, which the ratio level does not allow", coders[j], v)
 				}
 			}
@@ -160,8 +160,8 @@ func readRatings(name string, in io.Reader, level coding.Level) (coding.Ratings,
 // everyone who read the continuum: a coder who marked nothing has no row,
 // so only the list can say they took part; every row's coder must be on
 // it.
-func readSpans(name string, in io.Reader, length int, coders []string) (coding.Continuum, error) {
-	c := coding.Continuum{Length: length, Coders: coders}
+func readSpans(name string, in io.Reader, length int, coders []string) (agreement.Continuum, error) {
+	c := agreement.Continuum{Length: length, Coders: coders}
 	listed := map[string]bool{}
 	for _, n := range coders {
 		listed[n] = true
@@ -210,7 +210,7 @@ func readSpans(name string, in io.Reader, length int, coders []string) (coding.C
 		if len(rec) != 4 {
 			return c, fileError(name, f.line, "expected 4 fields (coder, start, end, code) but found %d", len(rec))
 		}
-		s := coding.Span{Coder: rec[col["coder"]], Category: rec[col["code"]]}
+		s := agreement.Span{Coder: rec[col["coder"]], Category: rec[col["code"]]}
 		if s.Coder == "" || s.Category == "" {
 			return c, fileError(name, f.line, "the span needs a coder and a code")
 		}
@@ -284,18 +284,18 @@ func readFile[T any](name string, read func(io.Reader) (T, error)) (T, error) {
 
 // spanCoders and spanCodes list a continuum's coders (those listed, in
 // their order, else those with a span) and codes, sorted.
-func spanCoders(c coding.Continuum) []string {
+func spanCoders(c agreement.Continuum) []string {
 	if len(c.Coders) > 0 {
 		return c.Coders
 	}
-	return distinct(c.Spans, func(s coding.Span) string { return s.Coder })
+	return distinct(c.Spans, func(s agreement.Span) string { return s.Coder })
 }
 
-func spanCodes(c coding.Continuum) []string {
-	return distinct(c.Spans, func(s coding.Span) string { return s.Category })
+func spanCodes(c agreement.Continuum) []string {
+	return distinct(c.Spans, func(s agreement.Span) string { return s.Category })
 }
 
-func distinct(spans []coding.Span, key func(coding.Span) string) []string {
+func distinct(spans []agreement.Span, key func(agreement.Span) string) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, s := range spans {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/concordqda/concord/coding"
+	"github.com/concordqda/concord/coding/agreement"
 )
 
 // AgreementStore is what computing a project's agreement reads. The
@@ -28,7 +29,7 @@ const DefaultBootstrap = 1000
 // AgreementRequest is what a lead asks for: the query of the agreement
 // endpoints, or the flags of concord agreement.
 type AgreementRequest struct {
-	Unit coding.AgreementUnit
+	Unit agreement.Unit
 	// Code is a code's id, its path ("Stressors/Housing") or a name only
 	// one code has; empty for the whole codebook.
 	Code string
@@ -50,15 +51,15 @@ type AgreementRequest struct {
 // ids or "consensus", among the project's layers only) or chosen by
 // default. A report needs only the codings' spans; withCodings also reads
 // the codings themselves, which disagreements name.
-func ResolveAgreement(st AgreementStore, projectID string, req AgreementRequest, withCodings bool) (coding.AgreementInput, coding.AgreementOptions, error) {
-	var in coding.AgreementInput
-	opt := coding.AgreementOptions{Unit: req.Unit, CodedOnly: req.CodedOnly, Overlap: req.Overlap, AllDocuments: req.AllDocuments, Bootstrap: req.Bootstrap, Seed: req.Seed}
+func ResolveAgreement(st AgreementStore, projectID string, req AgreementRequest, withCodings bool) (agreement.Input, agreement.Options, error) {
+	var in agreement.Input
+	opt := agreement.Options{Unit: req.Unit, CodedOnly: req.CodedOnly, Overlap: req.Overlap, AllDocuments: req.AllDocuments, Bootstrap: req.Bootstrap, Seed: req.Seed}
 	if opt.Unit == "" {
-		opt.Unit = coding.UnitCharacters
+		opt.Unit = agreement.UnitCharacters
 	}
 	if opt.Bootstrap < 0 {
 		opt.Bootstrap = DefaultBootstrap
-		if opt.Unit == coding.UnitSegments || opt.CodedOnly {
+		if opt.Unit == agreement.UnitSegments || opt.CodedOnly {
 			opt.Bootstrap = 0 // no α to bootstrap
 		}
 	}
@@ -133,7 +134,7 @@ func ResolveAgreement(st AgreementStore, projectID string, req AgreementRequest,
 // defaultCoders are the members with the coder role who coded something
 // or have a document assigned or marked done, ordered by login, if there are two or more; otherwise nil, which
 // compares everyone who coded.
-func defaultCoders(st AgreementStore, projectID string, in coding.AgreementInput) ([]string, error) {
+func defaultCoders(st AgreementStore, projectID string, in agreement.Input) ([]string, error) {
 	members, err := st.Members(projectID)
 	if err != nil {
 		return nil, err
@@ -159,30 +160,30 @@ func defaultCoders(st AgreementStore, projectID string, in coding.AgreementInput
 }
 
 // Agreement computes a project's agreement as a lead asked for it.
-func Agreement(st AgreementStore, projectID string, req AgreementRequest) (*coding.AgreementReport, error) {
+func Agreement(st AgreementStore, projectID string, req AgreementRequest) (*agreement.Report, error) {
 	in, opt, err := ResolveAgreement(st, projectID, req, false)
 	if err != nil {
 		return nil, err
 	}
-	return coding.ProjectAgreement(in, opt)
+	return agreement.ProjectAgreement(in, opt)
 }
 
 // UnitAll asks for every unit's report at once.
-const UnitAll coding.AgreementUnit = "all"
+const UnitAll agreement.Unit = "all"
 
 // Agreements computes a project's agreement in every unit, side by side;
 // options that belong to one unit apply to that unit only.
-func Agreements(st AgreementStore, projectID string, req AgreementRequest) ([]*coding.AgreementReport, error) {
+func Agreements(st AgreementStore, projectID string, req AgreementRequest) ([]*agreement.Report, error) {
 	in, opt, err := resolveAgreements(st, projectID, req)
 	if err != nil {
 		return nil, err
 	}
-	return coding.ProjectAgreementUnits(in, opt, coding.Units)
+	return agreement.ProjectAgreementUnits(in, opt, agreement.Units)
 }
 
 // resolveAgreements is ResolveAgreement for every unit at once.
-func resolveAgreements(st AgreementStore, projectID string, req AgreementRequest) (coding.AgreementInput, coding.AgreementOptions, error) {
-	req.Unit = coding.UnitCharacters // resolves the same defaults as one unit…
+func resolveAgreements(st AgreementStore, projectID string, req AgreementRequest) (agreement.Input, agreement.Options, error) {
+	req.Unit = agreement.UnitCharacters // resolves the same defaults as one unit…
 	if req.Bootstrap < 0 {
 		req.Bootstrap = DefaultBootstrap // …but coded_only drops α for characters only
 	}
@@ -198,9 +199,9 @@ func AgreementsJSON(st AgreementStore, projectID string, req AgreementRequest) (
 	if err != nil {
 		return nil, err
 	}
-	parts := make([][]byte, len(coding.Units))
-	errs := make([]error, len(coding.Units))
-	if _, err := coding.ProjectAgreementUnitsEach(in, opt, coding.Units, func(i int, r *coding.AgreementReport) {
+	parts := make([][]byte, len(agreement.Units))
+	errs := make([]error, len(agreement.Units))
+	if _, err := agreement.ProjectAgreementUnitsEach(in, opt, agreement.Units, func(i int, r *agreement.Report) {
 		parts[i], errs[i] = json.Marshal(r)
 	}); err != nil {
 		return nil, err
