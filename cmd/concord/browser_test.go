@@ -195,7 +195,9 @@ func shotsDir(t *testing.T, prefix string) shotSet {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	old, _ := filepath.Glob(filepath.Join(dir, prefix+"-*.png"))
+	// Only this test's numbered shots: "review-*" would also take
+	// "review-words-…", another test's, perhaps running beside this one.
+	old, _ := filepath.Glob(filepath.Join(dir, prefix+"-[0-9][0-9]-*.png"))
 	for _, f := range old {
 		os.Remove(f)
 	}
