@@ -187,7 +187,7 @@ func (r *resolver) users(in []specUser) ([]DemoUser, error) {
 			return nil, fmt.Errorf("seeds: users[%d] (%q): colour %s is already %q's", i, su.Login, su.Colour, other)
 		}
 		colours[key] = su.Login
-		out = append(out, DemoUser{Login: su.Login, Name: su.Name, Colour: su.Colour, Role: su.Role})
+		out = append(out, DemoUser(su))
 	}
 	return out, nil
 }

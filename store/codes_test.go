@@ -182,12 +182,10 @@ func TestImportProjectIsAllOrNothing(t *testing.T) {
 func TestNewCodesGetDistinctColours(t *testing.T) {
 	f := newFixture(t)
 	pid := f.project.ID
-	var names []string
 	for i := 0; i < 3; i++ {
 		c := &coding.Code{ProjectID: pid, Name: "Sub " + string(rune('A'+i)), ParentID: f.stress.ID, Codable: true}
 		_, err := f.db.CreateCode(c, f.lead.ID)
 		must(t, err)
-		names = append(names, c.Name)
 	}
 	imported := []coding.Code{{ID: "0d6a1c52-0000-4000-8000-000000000001", Name: "Imported A", Codable: true}, {ID: "0d6a1c52-0000-4000-8000-000000000002", Name: "Imported B", Codable: true}}
 	must(t, f.db.ImportDocuments(pid, nil, imported, f.lead.ID))
