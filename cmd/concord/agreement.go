@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -50,6 +52,12 @@ func (m *Main) agreement(args []string) error {
 		body, err := app.AgreementsJSON(st, p.ID, req)
 		if err != nil {
 			return agreementError(err)
+		}
+		if isTerminal(m.Stdout) {
+			var buf bytes.Buffer
+			if err := json.Indent(&buf, body, "", "  "); err == nil {
+				body = buf.Bytes()
+			}
 		}
 		_, err = m.Stdout.Write(body)
 		return err

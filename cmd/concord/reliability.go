@@ -230,10 +230,19 @@ func writeJSONTo(w io.Writer, v any) error {
 
 func jsonEncoder(w io.Writer) *json.Encoder {
 	enc := json.NewEncoder(w)
-	if f, ok := w.(*os.File); ok {
-		if info, err := f.Stat(); err == nil && info.Mode()&os.ModeCharDevice != 0 {
-			enc.SetIndent("", "  ")
-		}
+	if isTerminal(w) {
+		enc.SetIndent("", "  ")
 	}
 	return enc
+}
+
+// isTerminal says whether w is a terminal, where JSON is indented for a
+// person; pipes and files get it compact.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
