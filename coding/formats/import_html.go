@@ -1,9 +1,8 @@
 package formats
 
 import (
+	"html"
 	"strings"
-
-	"golang.org/x/net/html"
 
 	"github.com/concordqda/concord/coding"
 )
@@ -11,11 +10,8 @@ import (
 // ImportHTML reads the text of a web page: one line per paragraph, heading,
 // list item or table row (cells separated by tabs), white space collapsed
 // outside <pre>, scripts and styles left out. The title is the page's
-// <title>, else its first <h1>, else the file name. It reads tags with
-// golang.org/x/net/html's tokenizer, which follows the HTML standard's
-// rules for broken markup (unclosed tags and comments, stray "<", Word's
-// conditional comments, raw text in scripts and styles): any bytes give
-// text or a clear error.
+// <title>, else its first <h1>, else the file name. It is a tolerant
+// scanner, not a validating parser: any bytes give text or a clear error.
 func ImportHTML(name string, data []byte) (*coding.Document, error) {
 	src, err := DecodeText(name, data)
 	if err != nil {
@@ -96,64 +92,78 @@ func (w *htmlWriter) cell() {
 // htmlText returns the readable text of an HTML page and its title.
 func htmlText(s string) (text, title string) {
 	var w htmlWriter
-	var h1, titleText strings.Builder
+	var h1 strings.Builder
 	inTitle, inH1, seenH1 := false, false, false
-	skip := 0 // how deep inside elements whose content is not text
-	z := html.NewTokenizer(strings.NewReader(s))
-	for w.sb.Len() <= coding.MaxDocumentBytes+1 {
-		tt := z.Next()
-		switch tt {
-		case html.ErrorToken:
-			// The end of the input, or input the tokenizer gives up on:
-			// what was read so far is the text.
-			return finishHTML(&w, &titleText, &h1)
-		case html.TextToken:
-			if skip > 0 {
-				continue
-			}
-			chunk := string(z.Text()) // entities already decoded
-			if inTitle {
+	var titleText strings.Builder
+	for i := 0; i < len(s); {
+		if w.sb.Len() > coding.MaxDocumentBytes+1 {
+			break
+		}
+		lt := strings.IndexByte(s[i:], '<')
+		if lt < 0 {
+			lt = len(s) - i
+		}
+		if lt > 0 {
+			chunk := html.UnescapeString(s[i : i+lt])
+			switch {
+			case inTitle:
 				titleText.WriteString(chunk)
-				continue
-			}
-			if inH1 {
-				h1.WriteString(chunk)
-			}
-			w.text(chunk)
-		case html.StartTagToken, html.SelfClosingTagToken:
-			name, _ := z.TagName()
-			tag := string(name)
-			if htmlSkipped[tag] || skip > 0 {
-				if htmlSkipped[tag] && tt == html.StartTagToken {
-					skip++
+			default:
+				if inH1 {
+					h1.WriteString(chunk)
 				}
-				continue
+				w.text(chunk)
 			}
-			switch tag {
-			case "title":
-				inTitle = titleText.Len() == 0
-			case "h1":
-				inH1 = !seenH1 && h1.Len() == 0
-			case "br":
-				w.lineBreak()
-			case "pre":
-				w.block()
-				w.pre++
-			case "td", "th":
-				w.cell()
+			i += lt
+			continue
+		}
+		// s[i] == '<'
+		rest := s[i:]
+		switch {
+		case strings.HasPrefix(rest, "<!--"):
+			end := strings.Index(rest[4:], "-->")
+			if end < 0 {
+				return finishHTML(&w, &titleText, &h1)
 			}
-			if htmlBlocks[tag] && tag != "pre" {
-				w.block()
+			i += 4 + end + 3
+			continue
+		case strings.HasPrefix(rest, "<!"), strings.HasPrefix(rest, "<?"):
+			end := strings.IndexByte(rest, '>')
+			if end < 0 {
+				return finishHTML(&w, &titleText, &h1)
 			}
-		case html.EndTagToken:
-			name, _ := z.TagName()
-			tag := string(name)
-			if skip > 0 {
-				if htmlSkipped[tag] {
-					skip--
-				}
-				continue
+			i += end + 1
+			continue
+		}
+		closing := strings.HasPrefix(rest, "</")
+		j := 1
+		if closing {
+			j = 2
+		}
+		// A tag name starts with a letter, as the HTML standard says:
+		// "<3" or "< b" in a sentence is text.
+		k := j
+		if k < len(rest) && isASCIILetter(rest[k]) {
+			for k < len(rest) && isTagNameByte(rest[k]) {
+				k++
 			}
+		}
+		if k == j {
+			// Not a tag: a literal "<".
+			w.text("<")
+			if inTitle {
+				titleText.WriteString("<")
+			}
+			i++
+			continue
+		}
+		tag := strings.ToLower(rest[j:k])
+		end := tagEnd(rest, k)
+		if end < 0 {
+			return finishHTML(&w, &titleText, &h1)
+		}
+		i += end + 1
+		if closing {
 			switch {
 			case tag == "title":
 				inTitle = false
@@ -165,6 +175,32 @@ func htmlText(s string) (text, title string) {
 			if htmlBlocks[tag] {
 				w.block()
 			}
+			continue
+		}
+		if htmlSkipped[tag] && !strings.HasSuffix(strings.TrimSpace(rest[k:end]), "/") {
+			// Skip to the matching end tag.
+			closeAt := indexFold(s[i:], "</"+tag)
+			if closeAt < 0 {
+				return finishHTML(&w, &titleText, &h1)
+			}
+			i += closeAt
+			continue
+		}
+		switch tag {
+		case "title":
+			inTitle = titleText.Len() == 0
+		case "h1":
+			inH1 = !seenH1 && h1.Len() == 0
+		case "br":
+			w.lineBreak()
+		case "pre":
+			w.block()
+			w.pre++
+		case "td", "th":
+			w.cell()
+		}
+		if htmlBlocks[tag] && tag != "pre" {
+			w.block()
 		}
 	}
 	return finishHTML(&w, &titleText, &h1)
@@ -176,4 +212,41 @@ func finishHTML(w *htmlWriter, title, h1 *strings.Builder) (string, string) {
 		t = strings.Join(strings.Fields(h1.String()), " ")
 	}
 	return strings.TrimRight(w.sb.String(), "\n ") + "\n", t
+}
+
+func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+func isTagNameByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == ':' || c == '_'
+}
+
+// tagEnd returns the index of the '>' that ends the tag starting at s[0],
+// scanning from k and skipping quoted attribute values, or -1.
+func tagEnd(s string, k int) int {
+	var quote byte
+	for ; k < len(s); k++ {
+		c := s[k]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '>':
+			return k
+		}
+	}
+	return -1
+}
+
+// indexFold is strings.Index ignoring ASCII case in s.
+func indexFold(s, sub string) int {
+	n := len(sub)
+	for i := 0; i+n <= len(s); i++ {
+		if strings.EqualFold(s[i:i+n], sub) {
+			return i
+		}
+	}
+	return -1
 }
