@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/concordqda/concord/coding"
-	"github.com/google/uuid"
 )
 
 // CoderStore is what resolving a coder reads.
@@ -32,8 +31,8 @@ func ResolveCoder(st CoderStore, projectID, ref string) (id, name string, err er
 		return coding.ConsensusCoder, "consensus", nil
 	}
 	var u *coding.User
-	if _, perr := uuid.Parse(ref); perr == nil {
-		u, err = st.User(ref)
+	if id, ok := coding.CanonicalGUID(ref); ok {
+		u, err = st.User(id)
 	} else {
 		u, err = st.UserByLogin(strings.ToLower(ref))
 	}
