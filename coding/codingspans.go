@@ -41,7 +41,7 @@ func SpansOf(codings []Coding) *CodingSpans {
 			Coder:    index(coders, &sp.CoderIDs, c.CoderID),
 			Start:    -1, End: -1,
 		}
-		if c.Start >= 0 && c.End <= maxSpanOffset {
+		if c.Start >= 0 && c.End <= MaxSpanOffset {
 			r.Start, r.End = int32(c.Start), int32(c.End)
 		}
 		sp.Rows[i] = r
@@ -49,5 +49,6 @@ func SpansOf(codings []Coding) *CodingSpans {
 	return sp
 }
 
-// maxSpanOffset is the largest offset a SpanRow holds.
-const maxSpanOffset = 1<<31 - 1
+// MaxSpanOffset is the largest offset a SpanRow holds; whoever makes rows
+// keeps a larger span as −1, which no document holds.
+const MaxSpanOffset = 1<<31 - 1

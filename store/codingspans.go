@@ -86,7 +86,7 @@ func readCodingSpans(pb *bolt.Bucket) (*coding.CodingSpans, error) {
 				return err
 			}
 			r := coding.SpanRow{Document: p.docs.number(k[:16]), Code: p.codes.number(h.code), Coder: p.coders.number(h.coder), Start: -1, End: -1}
-			if h.start <= maxSpanOffset && h.end <= maxSpanOffset {
+			if h.start <= coding.MaxSpanOffset && h.end <= coding.MaxSpanOffset {
 				r.Start, r.End = int32(h.start), int32(h.end)
 			}
 			if len(p.chunks) == 0 || len(p.chunks[len(p.chunks)-1]) == spanChunk {
@@ -164,7 +164,3 @@ func (m *idNumbers) ids() []string {
 
 // spanChunk is how many rows a range collects in one allocation.
 const spanChunk = 4096
-
-// maxSpanOffset is the largest offset a coding.SpanRow holds; a larger
-// one is kept as −1, which no document holds.
-const maxSpanOffset = 1<<31 - 1

@@ -22,8 +22,10 @@ const maxImportFile = 2 << 30
 // Markdown, HTML, DOCX, ODT, PDF, survey CSV), or a project or codebook
 // from another tool (QDPX, QDE, QDC). Errors name the file.
 func (m *Main) readImport(path string, opts formats.ImportOptions) (*coding.ProjectData, error) {
-	if formats.ImportFormat(path) == "" {
-		_, err := app.ReadImport(path, nil, 0, opts, app.ImportRules{Projects: true})
+	rules := app.ImportRules{Projects: true, ReadPDF: func(string, io.ReaderAt, int64) (*coding.Document, error) { return m.readPDF(path) }}
+	// Said before the file is opened: a file of a kind Concord cannot
+	// read is named as such even when it does not exist.
+	if err := app.CheckImportName(path, rules); err != nil {
 		return nil, plain(err)
 	}
 	f, err := os.Open(path)
@@ -41,7 +43,6 @@ func (m *Main) readImport(path string, opts formats.ImportOptions) (*coding.Proj
 	if info.Size() > maxImportFile {
 		return nil, fmt.Errorf("%s: too large (%d bytes, at most %d)", path, info.Size(), int64(maxImportFile))
 	}
-	rules := app.ImportRules{Projects: true, ReadPDF: func(string, io.ReaderAt, int64) (*coding.Document, error) { return m.readPDF(path) }}
 	d, err := app.ReadImport(path, f, info.Size(), opts, rules)
 	return d, plain(err)
 }

@@ -24,13 +24,11 @@ type ImportRules struct {
 // codebook, or, where the rules allow, a project from another tool.
 // Errors name the file.
 func ReadImport(name string, r io.ReaderAt, size int64, opts formats.ImportOptions, rules ImportRules) (*coding.ProjectData, error) {
+	if err := CheckImportName(name, rules); err != nil {
+		return nil, err
+	}
 	format := formats.ImportFormat(name)
 	switch format {
-	case "":
-		if rules.Projects {
-			return nil, coding.Errorf(coding.EINVALID, "%s: cannot import %s files; use plain text, Markdown, HTML, DOCX, ODT, PDF, CSV, QDPX or QDC", name, extOf(name))
-		}
-		return nil, coding.Errorf(coding.EINVALID, "%s: cannot import %s files; use plain text, Markdown, HTML, DOCX, ODT, PDF, CSV or a REFI-QDA codebook (.qdc)", name, extOf(name))
 	case "qdpx", "qde":
 		if !rules.Projects {
 			return nil, coding.Errorf(coding.EINVALID, "%s: a whole project from another QDA tool brings its coders' accounts along; an administrator imports it with the command line (concord import)", name)
@@ -63,6 +61,18 @@ func ReadImport(name string, r io.ReaderAt, size int64, opts formats.ImportOptio
 		return nil, err
 	}
 	return &coding.ProjectData{Documents: docs}, nil
+}
+
+// CheckImportName says, from its name alone, whether a file is of a kind
+// that can be imported; nil if it is.
+func CheckImportName(name string, rules ImportRules) error {
+	if formats.ImportFormat(name) != "" {
+		return nil
+	}
+	if rules.Projects {
+		return coding.Errorf(coding.EINVALID, "%s: cannot import %s files; use plain text, Markdown, HTML, DOCX, ODT, PDF, CSV, QDPX or QDC", name, extOf(name))
+	}
+	return coding.Errorf(coding.EINVALID, "%s: cannot import %s files; use plain text, Markdown, HTML, DOCX, ODT, PDF, CSV or a REFI-QDA codebook (.qdc)", name, extOf(name))
 }
 
 func extOf(name string) string {
