@@ -126,7 +126,7 @@ func ResolveAgreement(st AgreementStore, projectID string, req AgreementRequest,
 		return in, opt, err
 	}
 	if len(opt.Coders) == 0 {
-		opt.Coders, err = defaultCoders(st, projectID, in)
+		opt.Coders = defaultCoders(members, in)
 	}
 	return in, opt, err
 }
@@ -134,11 +134,7 @@ func ResolveAgreement(st AgreementStore, projectID string, req AgreementRequest,
 // defaultCoders are the members with the coder role who coded something
 // or have a document assigned or marked done, ordered by login, if there are two or more; otherwise nil, which
 // compares everyone who coded.
-func defaultCoders(st AgreementStore, projectID string, in agreement.Input) ([]string, error) {
-	members, err := st.Members(projectID)
-	if err != nil {
-		return nil, err
-	}
+func defaultCoders(members []coding.Member, in agreement.Input) []string {
 	coded := map[string]bool{}
 	for _, id := range in.Spans.CoderIDs {
 		coded[id] = true
@@ -153,10 +149,10 @@ func defaultCoders(st AgreementStore, projectID string, in agreement.Input) ([]s
 		}
 	}
 	if len(out) < 2 {
-		return nil, nil
+		return nil
 	}
 	slices.SortFunc(out, func(a, b string) int { return strings.Compare(in.CoderNames[a], in.CoderNames[b]) })
-	return out, nil
+	return out
 }
 
 // Agreement computes a project's agreement as a lead asked for it.
