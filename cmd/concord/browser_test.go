@@ -479,11 +479,23 @@ func TestBrowserTwoCodersLive(t *testing.T) {
 	// A memo longer than a websocket message may be is saved too (over
 	// HTTP), and the live connection stays up.
 	long := strings.Repeat("A long reflection on hope 🙂. ", 600) // ~18,000 characters
-	// The saved memo redraws the highlight: click it once it is back,
-	// with the panel closed, not the element being replaced.
-	ana.waitFor("the panel closed and the highlight redrawn", `!document.querySelector(".coding-panel") && !!document.querySelector('.seg.coded[data-codings~="`+c1.ID+`"]')`, `document.querySelector(".coding-panel") && document.querySelector(".coding-panel").outerHTML.slice(0, 300)`, 10*time.Second)
-	ana.run("click the highlight again", chromedp.Click(chromedp.CSS(`.seg.coded[data-codings~="`+c1.ID+`"]`)))
-	ana.waitFor("the coding panel again", `document.querySelector(".coding-panel textarea") === document.activeElement`, "", 10*time.Second)
+	// Ana clicks her highlight again, and while her mouse button is down
+	// Ben codes in the same paragraph: the live redraw replaces the
+	// element she pressed. The click must still open the panel.
+	hl := `.seg.coded[data-codings~="` + c1.ID + `"]`
+	ana.waitFor("the panel closed and the memo saved", `!document.querySelector(".coding-panel") && !!document.querySelector('`+hl+`') && !document.querySelector(".seg[data-pending]")`, `document.querySelector(".doc-text").innerHTML`, 10*time.Second)
+	xy, err := eval[[]float64](ana, `(() => { const r = document.querySelector('`+hl+`').getClientRects()[0]; return [r.left + r.width / 2, r.top + 8]; })()`)
+	if err != nil || len(xy) != 2 {
+		t.Fatalf("ana: where is her highlight? %v %v", xy, err)
+	}
+	ana.run("press the mouse on the highlight", chromedp.MouseEvent(input.DispatchMouseEventTypeMousePressed, xy[0], xy[1], chromedp.ButtonLeft, chromedp.ClickCount(1)))
+	ana.run("mark the pressed element", chromedp.Evaluate[chromedp.Void](`document.querySelector('`+hl+`').dataset.pressed = "1"`))
+	benAPI := ts.login(t, "ben", DemoPassword)
+	bs, be := span(t, text, "owner")
+	benAPI.mustDo(201, "POST", "/api/projects/peer-support/codings", map[string]any{"codings": []map[string]any{{"document": docID, "code": code2.ID, "start": bs, "end": be}}}, nil)
+	ana.waitFor("ben's live coding to redraw the paragraph", `!!document.querySelector('`+hl+`') && !document.querySelector("[data-pressed]")`, `document.querySelector(".doc-text").innerHTML`, 10*time.Second)
+	ana.run("release the mouse", chromedp.MouseEvent(input.DispatchMouseEventTypeMouseReleased, xy[0], xy[1], chromedp.ButtonLeft, chromedp.ClickCount(1)))
+	ana.waitFor("the coding panel again", `document.querySelector(".coding-panel textarea") === document.activeElement`, `document.activeElement && document.activeElement.outerHTML`, 10*time.Second)
 	ana.run("write a long memo", chromedp.Evaluate[chromedp.Void](`(() => { const a = document.querySelector(".coding-panel textarea"); a.value = `+jsString(long)+`; a.dispatchEvent(new Event("input", {bubbles: true})); })()`),
 		chromedp.Click(chromedp.CSS(`.coding-panel .row button:nth-child(2)`)))
 	deadline = time.Now().Add(10 * time.Second)

@@ -725,6 +725,19 @@ class Reader {
     });
   }
 
+  /** clicked opens the panel of the highlight at target, or closes it. */
+  clicked(target) {
+    const s = getSelection();
+    if (s.rangeCount && !s.isCollapsed) return;
+    const seg = target.closest(".seg.coded");
+    if (!seg) {
+      this.closePanel();
+      return;
+    }
+    const ids = seg.dataset.codings.split(" ").filter((id) => this.coding(id));
+    if (ids.length) this.openPanel(ids, seg.getBoundingClientRect());
+  }
+
   // ---- live ----
 
   listen() {
@@ -744,15 +757,24 @@ class Reader {
     this.offs.push(() => window.removeEventListener("resize", onScroll));
 
     this.docEl.addEventListener("click", (e) => {
-      const s = getSelection();
-      if (s.rangeCount && !s.isCollapsed) return;
-      const seg = e.target.closest(".seg.coded");
-      if (!seg) {
-        this.closePanel();
-        return;
-      }
-      const ids = seg.dataset.codings.split(" ").filter((id) => this.coding(id));
-      if (ids.length) this.openPanel(ids, seg.getBoundingClientRect());
+      if (!this.clickTaken) this.clicked(e.target);
+    });
+    // A live redraw can replace the highlight between the press and the
+    // release of the mouse. The browser then sends the click to a parent, or
+    // none at all, and the click would be lost; the release still lands on
+    // the highlight drawn anew, so it opens from there.
+    let pressed = null;
+    this.docEl.addEventListener("mousedown", (e) => {
+      pressed = e.target;
+    });
+    this.docEl.addEventListener("mouseup", (e) => {
+      const replaced = pressed && !pressed.isConnected;
+      pressed = null;
+      if (!replaced || e.button !== 0) return;
+      this.clicked(e.target);
+      // The click that may follow in this same task is the one just handled.
+      this.clickTaken = true;
+      setTimeout(() => (this.clickTaken = false));
     });
     this.docEl.addEventListener("mouseover", (e) => {
       const seg = e.target.closest(".seg");
