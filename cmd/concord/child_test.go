@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/concordqda/concord/coding"
@@ -28,6 +29,15 @@ func TestMain(m *testing.M) {
 		}
 		fmt.Println("ok")
 		os.Exit(0)
+	}
+	// Under the race detector every process sleeps on exit (GORACE's
+	// atexit_sleep_ms, a second by default) so that goroutines still
+	// running can report a race. The children that restore, backup and
+	// the tests start are this binary; they end in main, with nothing left
+	// running that the check is about, and a second each adds up to
+	// minutes. The parent keeps its sleep: GORACE is read at start.
+	if raceEnabled && !strings.Contains(os.Getenv("GORACE"), "atexit_sleep_ms") {
+		os.Setenv("GORACE", strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
 	}
 	os.Exit(m.Run())
 }
