@@ -154,13 +154,17 @@ export async function mount(root, { pid }) {
     mine.hidden = ![...assignments.values()].some((e) => e.assigned.has(project.me));
     draw();
   };
-  await load();
-  if (importBtn) importBtn.addEventListener("click", () => openImport(pid, () => load().catch(() => {})));
-  if (assignBtn) assignBtn.addEventListener("click", () => openAssign(pid, docs, () => loadAssigned().catch(() => {})));
+  // The toolbar shows before the list has loaded: a click on it then
+  // waits for the list instead of being lost.
+  const loaded = load();
+  const afterLoad = (open) => () => loaded.then(open, () => {});
+  if (importBtn) importBtn.addEventListener("click", afterLoad(() => openImport(pid, reload)));
+  if (assignBtn) assignBtn.addEventListener("click", afterLoad(() => openAssign(pid, docs, () => loadAssigned().catch(() => {}))));
+  if (sheetBtn) sheetBtn.addEventListener("click", afterLoad(() => openCaseSheet(pid, docs, reload)));
+  if (trashBtn) trashBtn.addEventListener("click", afterLoad(() => openTrash(pid, reload)));
+  await loaded;
   filter.addEventListener("input", draw);
   group.addEventListener("change", draw);
-  if (sheetBtn) sheetBtn.addEventListener("click", () => openCaseSheet(pid, docs, reload));
-  if (trashBtn) trashBtn.addEventListener("click", () => openTrash(pid, reload));
   if (project.isLead) manage.listShortcuts(list, (id) => docs.find((d) => d.id === id), actions);
   mineBox.addEventListener("change", draw);
   filter.addEventListener("keydown", (e) => {
