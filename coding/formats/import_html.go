@@ -217,7 +217,7 @@ func finishHTML(w *htmlWriter, title, h1 *strings.Builder) (string, string) {
 func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 func isTagNameByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == ':' || c == '_'
+	return isASCIILetter(c) || c >= '0' && c <= '9' || c == '-' || c == ':' || c == '_'
 }
 
 // tagEnd returns the index of the '>' that ends the tag starting at s[0],
