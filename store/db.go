@@ -105,6 +105,12 @@ func Open(path string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("database %s: %w", path, err)
 	}
 	go db.commitLoop()
+	if !opts.ReadOnly {
+		if err := db.sweepImport(); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("database %s: %w", path, err)
+		}
+	}
 	return db, nil
 }
 

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"sort"
 
 	"github.com/concordqda/concord/coding"
@@ -35,10 +36,25 @@ func (db *DB) CreateProject(p *coding.Project, lead string) (*coding.Event, erro
 }
 
 func (w *writeTx) createProject(p *coding.Project, key []byte, lead string, leadKey []byte) error {
-	slugs := w.tx.Bucket(bucketSlugs)
-	if slugs.Get([]byte(p.Slug)) != nil {
-		return coding.Errorf(coding.ECONFLICT, "a project with slug %q already exists", p.Slug)
+	if err := w.slugFree(p.Slug); err != nil {
+		return err
 	}
+	if err := w.createProjectBucket(p, key, lead, leadKey); err != nil {
+		return err
+	}
+	return w.tx.Bucket(bucketSlugs).Put([]byte(p.Slug), key)
+}
+
+func (w *writeTx) slugFree(slug string) error {
+	if w.tx.Bucket(bucketSlugs).Get([]byte(slug)) != nil {
+		return coding.Errorf(coding.ECONFLICT, "a project with slug %q already exists", slug)
+	}
+	return nil
+}
+
+// createProjectBucket stores a new project with its lead, but does not
+// register its slug: nothing finds it by name until that is done.
+func (w *writeTx) createProjectBucket(p *coding.Project, key []byte, lead string, leadKey []byte) error {
 	if w.tx.Bucket(bucketUsers).Get(leadKey) == nil {
 		return coding.Errorf(coding.ENOTFOUND, "user %s does not exist", lead)
 	}
@@ -63,9 +79,6 @@ func (w *writeTx) createProject(p *coding.Project, key []byte, lead string, lead
 		return err
 	}
 	if err := pb.Put(keyProject, data); err != nil {
-		return err
-	}
-	if err := slugs.Put([]byte(p.Slug), key); err != nil {
 		return err
 	}
 	if err := pb.Bucket(bucketMembers).Put(leadKey, []byte(coding.RoleLead)); err != nil {
@@ -141,7 +154,18 @@ func (db *DB) ProjectBySlug(slug string) (*coding.Project, error) {
 func (db *DB) Projects() ([]coding.Project, error) {
 	var out []coding.Project
 	err := db.bolt.View(func(tx *bolt.Tx) error {
+		// An import still being written (or one a stopped process left,
+		// seen read-only) is not a project yet.
+		var hidden []byte
+		if j, err := unfinishedImport(tx); err != nil {
+			return err
+		} else if j != nil {
+			hidden, _ = idKey("project", j.Project)
+		}
 		return tx.Bucket(bucketProjects).ForEachBucket(func(k []byte) error {
+			if hidden != nil && bytes.Equal(k, hidden) {
+				return nil
+			}
 			var p coding.Project
 			if err := decodeJSON(tx.Bucket(bucketProjects).Bucket(k).Get(keyProject), &p); err != nil {
 				return err

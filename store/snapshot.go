@@ -28,9 +28,10 @@ type Snapshot struct {
 	Memos     []coding.Memo
 }
 
-// ImportProject stores a snapshot as a new project in one transaction:
-// either the whole project is there afterwards or none of it is. Codes may
-// come in any order; parents are stored before their children.
+// ImportProject stores a snapshot as a new project: either the whole
+// project is there afterwards or none of it is. A large one is written in
+// several commits (see importchunks.go). Codes may come in any order;
+// parents are stored before their children.
 func (db *DB) ImportProject(s *Snapshot, actor string) error {
 	p := s.Project
 	if err := p.ValidateNew(); err != nil {
@@ -47,18 +48,22 @@ func (db *DB) ImportProject(s *Snapshot, actor string) error {
 	if err != nil {
 		return err
 	}
-	_, err = db.update(func(w *writeTx) error {
-		if err := w.createUsers(s.Users); err != nil {
-			return err
-		}
-		if err := w.addUserGUIDs(s.UserGUIDs); err != nil {
-			return err
-		}
-		if err := w.createProject(&p, key, s.Lead, leadKey); err != nil {
-			return err
-		}
-		return w.importContent(p.ID, s, actor)
-	})
+	if importCost(s) > importChunkBytes {
+		err = db.importProjectInChunks(&p, key, leadKey, s, actor)
+	} else {
+		_, err = db.update(func(w *writeTx) error {
+			if err := w.createUsers(s.Users); err != nil {
+				return err
+			}
+			if err := w.addUserGUIDs(s.UserGUIDs); err != nil {
+				return err
+			}
+			if err := w.createProject(&p, key, s.Lead, leadKey); err != nil {
+				return err
+			}
+			return w.importContent(p.ID, s, actor)
+		})
+	}
 	if err == nil {
 		s.Project = p
 	}
@@ -128,11 +133,28 @@ func (w *writeTx) addUserGUIDs(guids map[string][]string) error {
 // importContent writes everything of s but the project itself into the
 // project's bucket.
 func (w *writeTx) importContent(projectID string, s *Snapshot, actor string) error {
+	if err := w.addMembers(projectID, s.Members, actor); err != nil {
+		return err
+	}
+	if err := w.importDocuments(projectID, s.Documents, actor); err != nil {
+		return err
+	}
+	if err := w.importCodes(projectID, s.Codes, actor); err != nil {
+		return err
+	}
+	if err := w.importCodings(projectID, s.Codings, codingOrder(s.Codings), actor); err != nil {
+		return err
+	}
+	return w.importMemos(projectID, s.Memos, actor)
+}
+
+// addMembers adds members to a project; who already has a role keeps it.
+func (w *writeTx) addMembers(projectID string, members []coding.Member, actor string) error {
 	pb, err := w.project(projectID)
 	if err != nil {
 		return err
 	}
-	for _, m := range s.Members {
+	for _, m := range members {
 		m.ProjectID = projectID
 		if err := m.Validate(); err != nil {
 			return err
@@ -155,24 +177,37 @@ func (w *writeTx) importContent(projectID string, s *Snapshot, actor string) err
 		}
 	}
 	w.invalidate(projectID)
-	for i := range s.Documents {
-		d := s.Documents[i]
+	return nil
+}
+
+func (w *writeTx) importDocuments(projectID string, docs []coding.Document, actor string) error {
+	for i := range docs {
+		d := docs[i]
 		d.ProjectID = projectID
 		if err := w.addDocument(&d, actor); err != nil {
 			return coding.Errorf(coding.ErrorCode(err), "document %q: %s", d.Title, coding.ErrorMessage(err))
 		}
 	}
-	for _, c := range parentsFirst(s.Codes) {
+	return nil
+}
+
+func (w *writeTx) importCodes(projectID string, codes []coding.Code, actor string) error {
+	for _, c := range parentsFirst(codes) {
 		c.ProjectID = projectID
 		if err := w.createCode(&c, actor); err != nil {
 			return coding.Errorf(coding.ErrorCode(err), "code %q: %s", c.Name, coding.ErrorMessage(err))
 		}
 	}
-	if err := w.importCodings(projectID, s.Codings, actor); err != nil {
+	return nil
+}
+
+func (w *writeTx) importMemos(projectID string, memos []coding.Memo, actor string) error {
+	pb, err := w.project(projectID)
+	if err != nil {
 		return err
 	}
-	for i := range s.Memos {
-		m := s.Memos[i]
+	for i := range memos {
+		m := memos[i]
 		m.ProjectID = projectID
 		if m.ID == "" {
 			m.ID = newID()
@@ -201,35 +236,42 @@ func (w *writeTx) importContent(projectID string, s *Snapshot, actor string) err
 	return nil
 }
 
-// importCodings adds many codings in key order. bbolt splits a node only
-// when the transaction commits, so codings with random ids (from another
-// tool) would each move half of an ever larger node: quadratic, minutes
-// for a few hundred thousand. In key order every insert appends.
-func (w *writeTx) importCodings(projectID string, codings []coding.Coding, actor string) error {
-	type keyed struct {
-		i   int
-		key []byte // document + coding id, as the codings bucket orders them
-	}
-	order := make([]keyed, len(codings))
-	ids := make([]string, len(codings))
+// orderedCoding is one coding of an import at its place in key order.
+type orderedCoding struct {
+	i   int    // index in the import's codings
+	id  string // its id, given one when it had none
+	key []byte // document + coding id, as the codings bucket orders them
+}
+
+// codingOrder puts an import's codings in key order. bbolt splits a node
+// only when the transaction commits, so codings with random ids (from
+// another tool) would each move half of an ever larger node: quadratic,
+// minutes for a few hundred thousand. In key order every insert appends.
+func codingOrder(codings []coding.Coding) []orderedCoding {
+	order := make([]orderedCoding, len(codings))
 	for i, c := range codings {
-		ids[i] = c.ID
-		if ids[i] == "" {
-			ids[i] = newID()
+		o := &order[i]
+		o.i, o.id = i, c.ID
+		if o.id == "" {
+			o.id = newID()
 		}
-		order[i].i = i
 		doc, err1 := idKey("document", c.DocumentID)
-		id, err2 := idKey("coding", ids[i])
+		id, err2 := idKey("coding", o.id)
 		if err1 == nil && err2 == nil {
-			order[i].key = cat(doc, id)
+			o.key = cat(doc, id)
 		}
 	}
 	sort.Slice(order, func(a, b int) bool { return bytes.Compare(order[a].key, order[b].key) < 0 })
+	return order
+}
+
+// importCodings adds the codings that order names, in its order.
+func (w *writeTx) importCodings(projectID string, codings []coding.Coding, order []orderedCoding, actor string) error {
 	w.codingDocs = map[string][]byte{}
 	defer func() { w.codingDocs = nil }()
 	for _, o := range order {
 		c := codings[o.i]
-		c.ProjectID, c.ID = projectID, ids[o.i]
+		c.ProjectID, c.ID = projectID, o.id
 		if err := w.addCoding(&c, actor, nil); err != nil {
 			return coding.Errorf(coding.ErrorCode(err), "coding %d: %s", o.i+1, coding.ErrorMessage(err))
 		}

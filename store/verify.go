@@ -150,6 +150,18 @@ func (v *verifier) walk() error {
 
 func (v *verifier) meta() error {
 	return records(v.tx.Bucket(bucketMeta), "bucket meta", func(k, val []byte) string {
+		if bytes.Equal(k, keyImport) {
+			// An import the process did not finish: the next writable
+			// open removes it.
+			var j importJournal
+			if p := decodeStrict(val, &j); p != "" {
+				return p
+			}
+			if _, err := idKey("project", j.Project); err != nil {
+				return fmt.Sprintf("the unfinished import names project %q, not a UUID", j.Project)
+			}
+			return ""
+		}
 		if !bytes.Equal(k, keySchema) {
 			return "this Concord does not know this key"
 		}

@@ -3,6 +3,7 @@ package formats
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/xml"
 	"fmt"
 	"io"
 	"path"
@@ -51,11 +52,7 @@ func ReadQDPX(name string, r io.ReaderAt, size int64, opts ImportOptions) (*codi
 	}
 	// The project is parsed as it is inflated, so a bomb is refused at its
 	// first token past a limit rather than after it was read whole.
-	in, err := z.open(qde, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer in.Close()
+	open := func() (io.ReadCloser, error) { return z.open(qde, 0) }
 	dir := path.Dir(strings.ReplaceAll(qde.Name, `\`, "/"))
 	var byBase map[string][]string
 	read := func(p string) ([]byte, string, error) {
@@ -79,7 +76,7 @@ func ReadQDPX(name string, r io.ReaderAt, size int64, opts ImportOptions) (*codi
 		}
 		return nil, "", coding.Errorf(coding.EINVALID, "%s: the source file %s is missing from the archive", name, p)
 	}
-	return readProject(name, qde.Name, in, read)
+	return readProject(name, qde.Name, open, read)
 }
 
 // ReadQDE reads a project.qde on its own, outside its archive: only
@@ -88,7 +85,8 @@ func ReadQDE(name string, data []byte) (*coding.ProjectData, error) {
 	read := func(p string) ([]byte, string, error) {
 		return nil, "", coding.Errorf(coding.EINVALID, "%s: the text of source %s is in a separate file; import the whole .qdpx archive instead", name, p)
 	}
-	return readProject(name, "", bytes.NewReader(data), read)
+	open := func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
+	return readProject(name, "", open, read)
 }
 
 // findQDE picks the project document of an archive: project.qde (nearest
@@ -156,13 +154,14 @@ type refiImport struct {
 	skipped    map[string]int
 }
 
-func readProject(name, entry string, r io.Reader, read func(string) ([]byte, string, error)) (*coding.ProjectData, error) {
-	in, err := xmlInput(name, r)
-	if err != nil {
-		return nil, err
-	}
-	var p qdeProject
-	if err := newXMLReader(in, projectXMLLimits).Decode(&p); err != nil {
+// readProject reads the .qde that open opens twice: first all but its
+// sources, then the sources one at a time, each turned into a document and
+// codings before the next is read. Sources hold nearly all of a large
+// file, and the tree encoding/xml builds of them took several times the
+// file's size; the second reading costs less than that tree did.
+func readProject(name, entry string, open func() (io.ReadCloser, error), read func(string) ([]byte, string, error)) (*coding.ProjectData, error) {
+	var p qdeProjectHead
+	if err := decodeXML(name, open, func(x *xmlReader) error { return x.Decode(&p) }); err != nil {
 		return nil, xmlError(name, entry, err)
 	}
 	where := name
@@ -196,13 +195,66 @@ func readProject(name, entry string, r io.Reader, read func(string) ([]byte, str
 		// follows the same rule).
 		im.crlfOne = true
 	}
-	if err := im.build(&p); err != nil {
+	sources := func(visit func(x *xmlReader, start *xml.StartElement) error) error {
+		err := decodeXML(name, open, func(x *xmlReader) error { return eachSource(x, visit) })
+		if err != nil {
+			return xmlError(name, entry, err)
+		}
+		return nil
+	}
+	if err := im.build(&p, sources); err != nil {
 		return nil, err
 	}
 	if err := im.d.Validate(); err != nil {
 		return nil, coding.Errorf(coding.ErrorCode(err), "%s: %s", where, coding.ErrorMessage(err))
 	}
 	return im.d, nil
+}
+
+// decodeXML opens a project document and reads it with fn.
+func decodeXML(name string, open func() (io.ReadCloser, error), fn func(x *xmlReader) error) error {
+	r, err := open()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	in, err := xmlInput(name, r)
+	if err != nil {
+		return err
+	}
+	return fn(newXMLReader(in, projectXMLLimits))
+}
+
+// eachSource calls visit with every child of the root's <Sources>
+// elements, in the order of the file; visit reads the child to its end.
+func eachSource(x *xmlReader, visit func(x *xmlReader, start *xml.StartElement) error) error {
+	depth, inSources := 0, false
+	for {
+		tok, err := x.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if inSources {
+				if err := visit(x, &t); err != nil {
+					return err
+				}
+				continue
+			}
+			depth++
+			inSources = depth == 2 && t.Name.Local == "Sources"
+		case xml.EndElement:
+			depth--
+			inSources = false
+			if depth == 0 {
+				return nil
+			}
+		}
+	}
 }
 
 func (im *refiImport) errorf(format string, args ...any) error {
@@ -213,7 +265,9 @@ func (im *refiImport) errorf(format string, args ...any) error {
 	return coding.Errorf(coding.EINVALID, "%s: %s", where, fmt.Sprintf(format, args...))
 }
 
-func (im *refiImport) build(p *qdeProject) error {
+// build turns the project into Concord's; sources reads the file's
+// sources (see readProject).
+func (im *refiImport) build(p *qdeProjectHead, sources func(visit func(x *xmlReader, start *xml.StartElement) error) error) error {
 	d := im.d
 	name := strings.TrimSpace(p.Name)
 	if name == "" {
@@ -243,14 +297,38 @@ func (im *refiImport) build(p *qdeProject) error {
 	for _, v := range p.Variables {
 		variables[guidKey(v.GUID)] = strings.TrimSpace(v.Name)
 	}
-	for i := range p.Sources.Text {
-		s := &p.Sources.Text[i]
-		if err := im.addSource(s, s.Name, s.Values, variables); err != nil {
-			return err
+	// Text sources become documents as they are read; the others are few
+	// and small, and follow them.
+	var rest qdeSources
+	err := sources(func(x *xmlReader, start *xml.StartElement) error {
+		switch start.Name.Local {
+		case "TextSource":
+			var s qdeText
+			if err := x.DecodeElement(&s, start); err != nil {
+				return err
+			}
+			return im.addSource(&s, s.Name, s.Values, variables)
+		case "PDFSource":
+			var pdf qdePDF
+			if err := x.DecodeElement(&pdf, start); err != nil {
+				return err
+			}
+			rest.PDF = append(rest.PDF, pdf)
+			return nil
+		case "PictureSource":
+			rest.Picture = append(rest.Picture, qdeAny{})
+		case "AudioSource":
+			rest.Audio = append(rest.Audio, qdeAny{})
+		case "VideoSource":
+			rest.Video = append(rest.Video, qdeAny{})
 		}
+		return x.Skip()
+	})
+	if err != nil {
+		return err
 	}
-	for i := range p.Sources.PDF {
-		pdf := &p.Sources.PDF[i]
+	for i := range rest.PDF {
+		pdf := &rest.PDF[i]
 		if len(pdf.PDFSelections) > 0 {
 			im.skipped["PDF region selections"] += len(pdf.PDFSelections)
 		}
@@ -268,9 +346,9 @@ func (im *refiImport) build(p *qdeProject) error {
 			return err
 		}
 	}
-	im.skipped["picture sources"] += len(p.Sources.Picture)
-	im.skipped["audio sources"] += len(p.Sources.Audio)
-	im.skipped["video sources"] += len(p.Sources.Video)
+	im.skipped["picture sources"] += len(rest.Picture)
+	im.skipped["audio sources"] += len(rest.Audio)
+	im.skipped["video sources"] += len(rest.Video)
 	im.applyCases(p.Cases, variables)
 	im.applySets(p.Sets)
 	for _, ref := range p.NoteRefs {

@@ -6,7 +6,10 @@ import "encoding/xml"
 // Tags name local elements only, so any urn:QDA-XML:project:* (or
 // codebook) namespace matches; the root's namespace is checked apart.
 type (
-	qdeProject struct {
+	// qdeProjectHead is a project without its sources, which hold nearly
+	// all of a large file: the import reads them one at a time
+	// (qdeSources).
+	qdeProjectHead struct {
 		XMLName          xml.Name
 		Name             string        `xml:"name,attr"`
 		Origin           string        `xml:"origin,attr"`
@@ -16,7 +19,6 @@ type (
 		Codes            []qdeCode     `xml:"CodeBook>Codes>Code"`
 		Variables        []qdeVariable `xml:"Variables>Variable"`
 		Cases            []qdeCase     `xml:"Cases>Case"`
-		Sources          qdeSources    `xml:"Sources"`
 		Notes            []qdeText     `xml:"Notes>Note"`
 		Sets             []qdeSet      `xml:"Sets>Set"`
 		Description      string        `xml:"Description"`

@@ -108,6 +108,17 @@ func (x *xmlReader) Decode(v any) error {
 	return x.fixLine(x.dec.Decode(v))
 }
 
+// DecodeElement unmarshals the element that start opens into v, as
+// xml.Decoder.DecodeElement does.
+func (x *xmlReader) DecodeElement(v any, start *xml.StartElement) error {
+	return x.fixLine(x.dec.DecodeElement(v, start))
+}
+
+// Skip reads past the end of the element whose start was read last.
+func (x *xmlReader) Skip() error {
+	return x.fixLine(x.dec.Skip())
+}
+
 // fixLine puts the line the lexer reached into a syntax error: the outer
 // decoder reads no bytes itself, so its own errors (an end tag that does
 // not match, a document that ends early) would all say line 1.

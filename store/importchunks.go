@@ -1,0 +1,236 @@
+package store
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/concordqda/concord/coding"
+	bolt "go.etcd.io/bbolt"
+)
+
+// A large import is written in several commits, so that memory stays
+// bounded: bbolt keeps every page a transaction dirties in memory until it
+// commits, and one transaction of 200,000 codings peaked near a gigabyte.
+// It stays all or nothing. The first commit creates the project without
+// registering its slug (nothing finds it by name), the accounts the import
+// brings and its members, and notes all of that in the meta bucket; the
+// last commit registers the slug and removes the note. Should anything
+// fail in between, the project and the accounts are removed again; should
+// the process die, the next writable open removes them (sweepImport).
+
+// importChunkBytes is about how much one commit of a large import writes.
+// A variable so that tests can make imports large.
+var importChunkBytes int64 = 16 << 20
+
+// keyImport names, in the meta bucket, the import being written.
+var keyImport = []byte("import")
+
+// importJournal is what an unfinished import has made.
+type importJournal struct {
+	Project string   `json:"project"`
+	Slug    string   `json:"slug"`
+	Users   []string `json:"users"` // accounts it created
+}
+
+// importCost estimates what storing each part writes: a coding's record,
+// its event and index entries take about a kilobyte.
+func importCost(s *Snapshot) int64 {
+	n := int64(len(s.Codes)+len(s.Codings)+len(s.Memos)) << 10
+	for i := range s.Documents {
+		n += 1<<10 + int64(len(s.Documents[i].Text))
+	}
+	for i := range s.Memos {
+		n += int64(len(s.Memos[i].Text))
+	}
+	return n
+}
+
+// chunks calls write with consecutive ranges [from, to) of n parts whose
+// cost stays near importChunkBytes each.
+func chunks(n int, cost func(i int) int64, write func(from, to int) error) error {
+	for from := 0; from < n; {
+		to, sum := from, int64(0)
+		for to < n && (to == from || sum+cost(to) <= importChunkBytes) {
+			sum += cost(to)
+			to++
+		}
+		if err := write(from, to); err != nil {
+			return err
+		}
+		from = to
+	}
+	return nil
+}
+
+// importProjectInChunks stores s as the new project p in several commits;
+// see the comment at the top of this file.
+func (db *DB) importProjectInChunks(p *coding.Project, key, leadKey []byte, s *Snapshot, actor string) (err error) {
+	_, err = db.update(func(w *writeTx) error {
+		meta := w.tx.Bucket(bucketMeta)
+		if meta.Get(keyImport) != nil {
+			return coding.Errorf(coding.ECONFLICT, "another import is still being written; try again when it is done")
+		}
+		if err := w.slugFree(p.Slug); err != nil {
+			return err
+		}
+		if err := w.createUsers(s.Users); err != nil {
+			return err
+		}
+		if err := w.createProjectBucket(p, key, s.Lead, leadKey); err != nil {
+			return err
+		}
+		if err := w.addMembers(p.ID, s.Members, actor); err != nil {
+			return err
+		}
+		j := importJournal{Project: p.ID, Slug: p.Slug}
+		for _, u := range s.Users {
+			j.Users = append(j.Users, u.ID)
+		}
+		data, err := encodeJSON(&j)
+		if err != nil {
+			return err
+		}
+		return meta.Put(keyImport, data)
+	})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			if _, uerr := db.undoImport(); uerr != nil {
+				err = fmt.Errorf("%w (and removing what the import had stored failed: %v; the next start removes it)", err, uerr)
+			}
+		}
+	}()
+	step := func(fn func(w *writeTx) error) error {
+		_, err := db.update(fn)
+		return err
+	}
+	docs := s.Documents
+	err = chunks(len(docs), func(i int) int64 { return 1<<10 + int64(len(docs[i].Text)) }, func(from, to int) error {
+		return step(func(w *writeTx) error { return w.importDocuments(p.ID, docs[from:to], actor) })
+	})
+	if err != nil {
+		return err
+	}
+	if err := step(func(w *writeTx) error { return w.importCodes(p.ID, s.Codes, actor) }); err != nil {
+		return err
+	}
+	order := codingOrder(s.Codings)
+	err = chunks(len(order), func(int) int64 { return 1 << 10 }, func(from, to int) error {
+		return step(func(w *writeTx) error { return w.importCodings(p.ID, s.Codings, order[from:to], actor) })
+	})
+	if err != nil {
+		return err
+	}
+	memos := s.Memos
+	err = chunks(len(memos), func(i int) int64 { return 1<<10 + int64(len(memos[i].Text)) }, func(from, to int) error {
+		return step(func(w *writeTx) error { return w.importMemos(p.ID, memos[from:to], actor) })
+	})
+	if err != nil {
+		return err
+	}
+	return step(func(w *writeTx) error {
+		if err := w.slugFree(p.Slug); err != nil {
+			return err
+		}
+		if err := w.tx.Bucket(bucketSlugs).Put([]byte(p.Slug), key); err != nil {
+			return err
+		}
+		if err := w.addUserGUIDs(s.UserGUIDs); err != nil {
+			return err
+		}
+		return w.tx.Bucket(bucketMeta).Delete(keyImport)
+	})
+}
+
+// unfinishedImport returns the journal of an import being written, or nil.
+func unfinishedImport(tx *bolt.Tx) (*importJournal, error) {
+	meta := tx.Bucket(bucketMeta)
+	if meta == nil {
+		return nil, nil
+	}
+	data := meta.Get(keyImport)
+	if data == nil {
+		return nil, nil
+	}
+	var j importJournal
+	if err := decodeJSON(data, &j); err != nil {
+		return nil, fmt.Errorf("the note of an unfinished import is damaged: %w", err)
+	}
+	return &j, nil
+}
+
+// undoImport removes what an unfinished import stored: its project and
+// the accounts it created. It returns the journal it followed, or nil when
+// no import was unfinished.
+func (db *DB) undoImport() (*importJournal, error) {
+	var j *importJournal
+	_, err := db.update(func(w *writeTx) error {
+		var err error
+		j, err = w.undoImport()
+		return err
+	})
+	return j, err
+}
+
+func (w *writeTx) undoImport() (*importJournal, error) {
+	j, err := unfinishedImport(w.tx)
+	if err != nil || j == nil {
+		return j, err
+	}
+	key, err := idKey("project", j.Project)
+	if err != nil {
+		return nil, err
+	}
+	projects := w.tx.Bucket(bucketProjects)
+	if projects.Bucket(key) != nil {
+		if err := projects.DeleteBucket(key); err != nil {
+			return nil, err
+		}
+	}
+	// The slug is registered only by the commit that ends the import, so it
+	// names another project if it names one.
+	users, logins := w.tx.Bucket(bucketUsers), w.tx.Bucket(bucketLogins)
+	for _, id := range j.Users {
+		uk, err := idKey("user", id)
+		if err != nil {
+			return nil, err
+		}
+		r, err := getUserRecord(users, uk)
+		if coding.ErrorCode(err) == coding.ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := users.Delete(uk); err != nil {
+			return nil, err
+		}
+		if string(logins.Get([]byte(r.Login))) == string(uk) {
+			if err := logins.Delete([]byte(r.Login)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	w.invalidate(j.Project)
+	for k := range w.db.spans {
+		if strings.HasPrefix(k, j.Project) {
+			delete(w.db.spans, k)
+		}
+	}
+	return j, w.tx.Bucket(bucketMeta).Delete(keyImport)
+}
+
+// sweepImport removes what an import that did not finish (the process
+// died while it was written) left behind; a writable open calls it.
+func (db *DB) sweepImport() error {
+	j, err := db.undoImport()
+	if err != nil {
+		return fmt.Errorf("remove an import that did not finish: %w", err)
+	}
+	if j != nil {
+		db.log.Warn("removed an import that did not finish (the process stopped while it was written)", "project", j.Slug)
+	}
+	return nil
+}
