@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 
@@ -32,15 +33,21 @@ type importJournal struct {
 	Users   []string `json:"users"` // accounts it created
 }
 
-// importCost estimates what storing each part writes: a coding's record,
-// its event and index entries take about a kilobyte.
+// What storing each part of an import writes, about: a record, its event
+// and index entries take a kilobyte, and documents and memos their text.
+const recordCost = 1 << 10
+
+func documentCost(d *coding.Document) int64 { return recordCost + int64(len(d.Text)) }
+func memoCost(m *coding.Memo) int64         { return recordCost + int64(len(m.Text)) }
+
+// importCost estimates what storing s writes.
 func importCost(s *Snapshot) int64 {
-	n := int64(len(s.Codes)+len(s.Codings)+len(s.Memos)) << 10
+	n := int64(len(s.Codes)+len(s.Codings)) * recordCost
 	for i := range s.Documents {
-		n += 1<<10 + int64(len(s.Documents[i].Text))
+		n += documentCost(&s.Documents[i])
 	}
 	for i := range s.Memos {
-		n += int64(len(s.Memos[i].Text))
+		n += memoCost(&s.Memos[i])
 	}
 	return n
 }
@@ -107,7 +114,7 @@ func (db *DB) importProjectInChunks(p *coding.Project, key, leadKey []byte, s *S
 		return err
 	}
 	docs := s.Documents
-	err = chunks(len(docs), func(i int) int64 { return 1<<10 + int64(len(docs[i].Text)) }, func(from, to int) error {
+	err = chunks(len(docs), func(i int) int64 { return documentCost(&docs[i]) }, func(from, to int) error {
 		return step(func(w *writeTx) error { return w.importDocuments(p.ID, docs[from:to], actor) })
 	})
 	if err != nil {
@@ -117,14 +124,14 @@ func (db *DB) importProjectInChunks(p *coding.Project, key, leadKey []byte, s *S
 		return err
 	}
 	order := codingOrder(s.Codings)
-	err = chunks(len(order), func(int) int64 { return 1 << 10 }, func(from, to int) error {
+	err = chunks(len(order), func(int) int64 { return recordCost }, func(from, to int) error {
 		return step(func(w *writeTx) error { return w.importCodings(p.ID, s.Codings, order[from:to], actor) })
 	})
 	if err != nil {
 		return err
 	}
 	memos := s.Memos
-	err = chunks(len(memos), func(i int) int64 { return 1<<10 + int64(len(memos[i].Text)) }, func(from, to int) error {
+	err = chunks(len(memos), func(i int) int64 { return memoCost(&memos[i]) }, func(from, to int) error {
 		return step(func(w *writeTx) error { return w.importMemos(p.ID, memos[from:to], actor) })
 	})
 	if err != nil {
@@ -207,7 +214,7 @@ func (w *writeTx) undoImport() (*importJournal, error) {
 		if err := users.Delete(uk); err != nil {
 			return nil, err
 		}
-		if string(logins.Get([]byte(r.Login))) == string(uk) {
+		if bytes.Equal(logins.Get([]byte(r.Login)), uk) {
 			if err := logins.Delete([]byte(r.Login)); err != nil {
 				return nil, err
 			}
@@ -225,6 +232,18 @@ func (w *writeTx) undoImport() (*importJournal, error) {
 // sweepImport removes what an import that did not finish (the process
 // died while it was written) left behind; a writable open calls it.
 func (db *DB) sweepImport() error {
+	// Looked for in a read transaction first: a commit, even an empty one,
+	// rewrites a meta page, and opening a file must not change it when
+	// there is nothing to do (see migrate).
+	var left *importJournal
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		var err error
+		left, err = unfinishedImport(tx)
+		return err
+	})
+	if err != nil || left == nil {
+		return err
+	}
 	j, err := db.undoImport()
 	if err != nil {
 		return fmt.Errorf("remove an import that did not finish: %w", err)
