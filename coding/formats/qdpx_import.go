@@ -297,9 +297,9 @@ func (im *refiImport) build(p *qdeProjectHead, sources func(visit func(x *xmlRea
 	for _, v := range p.Variables {
 		variables[guidKey(v.GUID)] = strings.TrimSpace(v.Name)
 	}
-	// Text sources become documents as they are read; the others are few
+	// Text sources become documents as they are read; PDF sources are few
 	// and small, and follow them.
-	var rest qdeSources
+	var pdfs []qdePDF
 	err := sources(func(x *xmlReader, start *xml.StartElement) error {
 		switch start.Name.Local {
 		case "TextSource":
@@ -313,22 +313,22 @@ func (im *refiImport) build(p *qdeProjectHead, sources func(visit func(x *xmlRea
 			if err := x.DecodeElement(&pdf, start); err != nil {
 				return err
 			}
-			rest.PDF = append(rest.PDF, pdf)
+			pdfs = append(pdfs, pdf)
 			return nil
 		case "PictureSource":
-			rest.Picture = append(rest.Picture, qdeAny{})
+			im.skipped["picture sources"]++
 		case "AudioSource":
-			rest.Audio = append(rest.Audio, qdeAny{})
+			im.skipped["audio sources"]++
 		case "VideoSource":
-			rest.Video = append(rest.Video, qdeAny{})
+			im.skipped["video sources"]++
 		}
 		return x.Skip()
 	})
 	if err != nil {
 		return err
 	}
-	for i := range rest.PDF {
-		pdf := &rest.PDF[i]
+	for i := range pdfs {
+		pdf := &pdfs[i]
 		if len(pdf.PDFSelections) > 0 {
 			im.skipped["PDF region selections"] += len(pdf.PDFSelections)
 		}
@@ -346,9 +346,6 @@ func (im *refiImport) build(p *qdeProjectHead, sources func(visit func(x *xmlRea
 			return err
 		}
 	}
-	im.skipped["picture sources"] += len(rest.Picture)
-	im.skipped["audio sources"] += len(rest.Audio)
-	im.skipped["video sources"] += len(rest.Video)
 	im.applyCases(p.Cases, variables)
 	im.applySets(p.Sets)
 	for _, ref := range p.NoteRefs {

@@ -111,7 +111,9 @@ func TestNVivoCodingsCoverTheComments(t *testing.T) {
 	raw := strings.TrimPrefix(string(files["Sources/56a79789-d535-4fb8-bedd-a915504c54ba.txt"]), "\ufeff")
 	units := utf16.Encode([]rune(raw))
 	var qde struct {
-		Sources qdeSources `xml:"Sources"`
+		Sources struct {
+			Text []qdeText `xml:"TextSource"`
+		} `xml:"Sources"`
 	}
 	if err := newXMLReader(bytes.NewReader(files["project.qde"]), projectXMLLimits).Decode(&qde); err != nil {
 		t.Fatal(err)

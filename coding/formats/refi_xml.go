@@ -7,8 +7,8 @@ import "encoding/xml"
 // codebook) namespace matches; the root's namespace is checked apart.
 type (
 	// qdeProjectHead is a project without its sources, which hold nearly
-	// all of a large file: the import reads them one at a time
-	// (qdeSources).
+	// all of a large file: the import reads them one at a time (qdeText,
+	// qdePDF; see readProject).
 	qdeProjectHead struct {
 		XMLName          xml.Name
 		Name             string        `xml:"name,attr"`
@@ -57,13 +57,6 @@ type (
 		Values      []qdeVariableValue `xml:"VariableValue"`
 		SourceRefs  []qdeRef           `xml:"SourceRef"`
 		Description string             `xml:"Description"`
-	}
-	qdeSources struct {
-		Text    []qdeText `xml:"TextSource"`
-		PDF     []qdePDF  `xml:"PDFSource"`
-		Picture []qdeAny  `xml:"PictureSource"`
-		Audio   []qdeAny  `xml:"AudioSource"`
-		Video   []qdeAny  `xml:"VideoSource"`
 	}
 	// qdeText is a TextSource, a Note or a PDF's Representation (they
 	// share TextSourceType).
