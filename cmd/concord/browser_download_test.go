@@ -15,9 +15,14 @@ import (
 func (b *browser) downloadsTo(dir string) {
 	b.t.Helper()
 	b.run("allow downloads", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-		// A browser-wide setting: it goes to the browser, not the page.
+		// A setting of the browser context (this person's), not of the
+		// page: it goes to the browser, naming the context.
 		_, err := chromedp.CallBrowser(ctx, cdpbrowser.SetDownloadBehavior,
-			cdpbrowser.SetDownloadBehaviorParams{Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir})
+			cdpbrowser.SetDownloadBehaviorParams{
+				Behavior:         cdpbrowser.SetDownloadBehaviorBehaviorAllow,
+				DownloadPath:     dir,
+				BrowserContextID: chromedp.FromContext(ctx).BrowserContextID,
+			})
 		return err
 	}))
 }

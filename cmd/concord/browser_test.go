@@ -43,7 +43,9 @@ func chromiumPath(t *testing.T) string {
 	return path
 }
 
-// browser is one headless Chromium with its own profile: one person.
+// browser is one person: a tab in a browser context of its own (an
+// incognito-like profile with its own cookies, storage and cache) in the
+// test binary's one headless Chromium.
 type browser struct {
 	t     *testing.T
 	name  string
@@ -54,33 +56,79 @@ type browser struct {
 	problems []string // uncaught exceptions and console errors
 }
 
+// chromium is the test binary's one Chromium process, started by the
+// first browser test that needs it and stopped by TestMain. Starting a
+// Chromium costs about a second of CPU; a browser context costs little
+// and isolates as well for what the tests check (cookies, storage, cache).
+var chromium struct {
+	once   sync.Once
+	ctx    context.Context // the browser's first tab; parent of every person's context
+	cancel func()
+	err    error
+}
+
+// sharedChromium starts the one Chromium at exe, once.
+func sharedChromium(exe string) (context.Context, error) {
+	chromium.once.Do(func() {
+		opts := []chromedp.ExecAllocatorOption{
+			chromedp.ExecPath(exe),
+			chromedp.Headless,
+			chromedp.NoSandbox,
+			chromedp.DisableGPU,
+			chromedp.NoFirstRun,
+			chromedp.NoDefaultBrowserCheck,
+			chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true),
+			chromedp.Flag("disable-quic", true),
+			chromedp.Flag("disable-dev-shm-usage", true),
+			chromedp.WindowSize(1280, 800),
+		}
+		dir, err := os.MkdirTemp("", "concord-chromium-")
+		if err != nil {
+			chromium.err = err
+			return
+		}
+		opts = append(opts, chromedp.UserDataDir(dir))
+		actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
+		ctx, cancel := chromedp.NewContext(actx)
+		chromium.ctx = ctx
+		chromium.cancel = func() {
+			cancel()
+			acancel()
+			os.RemoveAll(dir)
+		}
+		// The first Run starts the browser (with no deadline: a deadline
+		// here would bound the browser's whole life).
+		if err := chromedp.Do(ctx); err != nil {
+			chromium.err = fmt.Errorf("start %s: %w", exe, err)
+		}
+	})
+	return chromium.ctx, chromium.err
+}
+
+// stopChromium stops the shared Chromium, if a test started it.
+func stopChromium() {
+	if chromium.cancel != nil {
+		chromium.cancel()
+	}
+}
+
 func newBrowser(t *testing.T, exe, name string, shots shotSet) *browser {
 	t.Helper()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(exe),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 800),
+	root, err := sharedChromium(exe)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
 	}
-	actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(func() {
-		cancel()
-		acancel()
-	})
+	// Each person gets a new browser context in a new window (so the tab
+	// is visible and gets animation frames); cancel closes the tab and
+	// disposes of the context with its cookies and storage.
+	ctx, cancel := chromedp.NewContext(root, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
 	b := &browser{t: t, name: name, ctx: ctx, shots: shots}
-	// Listen starts the browser (with no deadline: a deadline on the first
-	// call would bound the browser's whole life).
-	err := chromedp.Listen(ctx, func(ev any) {
+	// Listen opens the tab (with no deadline: a deadline on the first call
+	// would bound the tab's whole life).
+	err = chromedp.Listen(ctx, func(ev any) {
 		switch ev := ev.(type) {
 		case *runtime.EventExceptionThrown:
 			d := ev.ExceptionDetails
@@ -109,7 +157,7 @@ func newBrowser(t *testing.T, exe, name string, shots shotSet) *browser {
 		}
 	})
 	if err != nil {
-		t.Fatalf("%s: start %s: %v", name, exe, err)
+		t.Fatalf("%s: open a tab in %s: %v", name, exe, err)
 	}
 	b.run("enable the log domain", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		_, err := cdp.Call(ctx, tg, cdplog.Enable, cdp.Empty{})
