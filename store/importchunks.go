@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"fmt"
-	"strings"
 
 	"github.com/concordqda/concord/coding"
 	bolt "go.etcd.io/bbolt"
@@ -52,16 +51,16 @@ func importCost(s *Snapshot) int64 {
 	return n
 }
 
-// chunks calls write with consecutive ranges [from, to) of n parts whose
-// cost stays near importChunkBytes each.
-func chunks(n int, cost func(i int) int64, write func(from, to int) error) error {
+// inChunks stores n parts in consecutive ranges [from, to) whose cost
+// stays near importChunkBytes, one commit for each range.
+func (db *DB) inChunks(n int, cost func(i int) int64, write func(w *writeTx, from, to int) error) error {
 	for from := 0; from < n; {
 		to, sum := from, int64(0)
 		for to < n && (to == from || sum+cost(to) <= importChunkBytes) {
 			sum += cost(to)
 			to++
 		}
-		if err := write(from, to); err != nil {
+		if _, err := db.update(func(w *writeTx) error { return write(w, from, to) }); err != nil {
 			return err
 		}
 		from = to
@@ -109,35 +108,26 @@ func (db *DB) importProjectInChunks(p *coding.Project, key, leadKey []byte, s *S
 			}
 		}
 	}()
-	step := func(fn func(w *writeTx) error) error {
-		_, err := db.update(fn)
+	docs, memos, order := s.Documents, s.Memos, codingOrder(s.Codings)
+	if err = db.inChunks(len(docs), func(i int) int64 { return documentCost(&docs[i]) }, func(w *writeTx, from, to int) error {
+		return w.importDocuments(p.ID, docs[from:to], actor)
+	}); err != nil {
 		return err
 	}
-	docs := s.Documents
-	err = chunks(len(docs), func(i int) int64 { return documentCost(&docs[i]) }, func(from, to int) error {
-		return step(func(w *writeTx) error { return w.importDocuments(p.ID, docs[from:to], actor) })
-	})
-	if err != nil {
+	if _, err = db.update(func(w *writeTx) error { return w.importCodes(p.ID, s.Codes, actor) }); err != nil {
 		return err
 	}
-	if err := step(func(w *writeTx) error { return w.importCodes(p.ID, s.Codes, actor) }); err != nil {
+	if err = db.inChunks(len(order), func(int) int64 { return recordCost }, func(w *writeTx, from, to int) error {
+		return w.importCodings(p.ID, s.Codings, order[from:to], actor)
+	}); err != nil {
 		return err
 	}
-	order := codingOrder(s.Codings)
-	err = chunks(len(order), func(int) int64 { return recordCost }, func(from, to int) error {
-		return step(func(w *writeTx) error { return w.importCodings(p.ID, s.Codings, order[from:to], actor) })
-	})
-	if err != nil {
+	if err = db.inChunks(len(memos), func(i int) int64 { return memoCost(&memos[i]) }, func(w *writeTx, from, to int) error {
+		return w.importMemos(p.ID, memos[from:to], actor)
+	}); err != nil {
 		return err
 	}
-	memos := s.Memos
-	err = chunks(len(memos), func(i int) int64 { return memoCost(&memos[i]) }, func(from, to int) error {
-		return step(func(w *writeTx) error { return w.importMemos(p.ID, memos[from:to], actor) })
-	})
-	if err != nil {
-		return err
-	}
-	return step(func(w *writeTx) error {
+	_, err = db.update(func(w *writeTx) error {
 		if err := w.slugFree(p.Slug); err != nil {
 			return err
 		}
@@ -149,6 +139,7 @@ func (db *DB) importProjectInChunks(p *coding.Project, key, leadKey []byte, s *S
 		}
 		return w.tx.Bucket(bucketMeta).Delete(keyImport)
 	})
+	return err
 }
 
 // unfinishedImport returns the journal of an import being written, or nil.
@@ -221,11 +212,7 @@ func (w *writeTx) undoImport() (*importJournal, error) {
 		}
 	}
 	w.invalidate(j.Project)
-	for k := range w.db.spans {
-		if strings.HasPrefix(k, j.Project) {
-			delete(w.db.spans, k)
-		}
-	}
+	w.dropSpans(j.Project)
 	return j, w.tx.Bucket(bucketMeta).Delete(keyImport)
 }
 

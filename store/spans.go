@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"strings"
 
 	"github.com/concordqda/concord/coding"
 	bolt "go.etcd.io/bbolt"
@@ -61,6 +62,16 @@ func (w *writeTx) spans(pb *bolt.Bucket, projectID string, doc []byte) (spanInde
 	}
 	w.db.spans[key] = idx
 	return idx, nil
+}
+
+// dropSpans forgets the indexes of a project's documents, for a project
+// that is removed.
+func (w *writeTx) dropSpans(projectID string) {
+	for key := range w.db.spans {
+		if strings.HasPrefix(key, projectID) {
+			delete(w.db.spans, key)
+		}
+	}
 }
 
 func (w *writeTx) setSpan(idx spanIndex, k spanKey, id []byte) {
