@@ -372,10 +372,23 @@ func TestRestoreGoodBackupsFromEveryProducer(t *testing.T) {
 			return out
 		}, false},
 		{"--backup-every", func(t *testing.T) string {
+			// A scheduled backup is written to a dot-named temp file and
+			// renamed when whole; --keep 2 may prune it a second later, so
+			// the test restores its own copy of a finished one.
 			deadline := time.Now().Add(30 * time.Second)
 			for time.Now().Before(deadline) {
-				if entries, _ := os.ReadDir(rotated); len(entries) > 0 {
-					return filepath.Join(rotated, entries[0].Name())
+				entries, _ := os.ReadDir(rotated)
+				for _, e := range entries {
+					if strings.HasPrefix(e.Name(), ".") || !strings.HasSuffix(e.Name(), ".db") {
+						continue
+					}
+					if data, err := os.ReadFile(filepath.Join(rotated, e.Name())); err == nil {
+						out := filepath.Join(t.TempDir(), e.Name())
+						if err := os.WriteFile(out, data, 0o600); err != nil {
+							t.Fatal(err)
+						}
+						return out
+					}
 				}
 				time.Sleep(100 * time.Millisecond)
 			}
