@@ -2,7 +2,9 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
+	"slices"
 
 	"github.com/concordqda/concord/coding"
 	bolt "go.etcd.io/bbolt"
@@ -20,7 +22,7 @@ import (
 
 // importChunkBytes is about how much one commit of a large import writes.
 // A variable so that tests can make imports large.
-var importChunkBytes int64 = 16 << 20
+var importChunkBytes int64 = 8 << 20
 
 // keyImport names, in the meta bucket, the import being written.
 var keyImport = []byte("import")
@@ -52,8 +54,9 @@ func importCost(s *Snapshot) int64 {
 }
 
 // inChunks stores n parts in consecutive ranges [from, to) whose cost
-// stays near importChunkBytes, one commit for each range.
-func (db *DB) inChunks(n int, cost func(i int) int64, write func(w *writeTx, from, to int) error) error {
+// stays near importChunkBytes, one commit for each range; once a range is
+// committed, release lets go of its parts.
+func (db *DB) inChunks(n int, cost func(i int) int64, write func(w *writeTx, from, to int) error, release func(from, to int)) error {
 	for from := 0; from < n; {
 		to, sum := from, int64(0)
 		for to < n && (to == from || sum+cost(to) <= importChunkBytes) {
@@ -63,6 +66,7 @@ func (db *DB) inChunks(n int, cost func(i int) int64, write func(w *writeTx, fro
 		if _, err := db.update(func(w *writeTx) error { return write(w, from, to) }); err != nil {
 			return err
 		}
+		release(from, to)
 		from = to
 	}
 	return nil
@@ -108,9 +112,21 @@ func (db *DB) importProjectInChunks(p *coding.Project, key, leadKey []byte, s *S
 			}
 		}
 	}()
+	// What is committed is let go of (see ImportProject): the texts of
+	// the documents, whole codings and memos.
+	// Documents, like codings, are stored in the order of their keys, so
+	// that each commit appends to the buckets the last one wrote: a text
+	// put between two stored ones makes bbolt read and write again the
+	// leaf that holds them, and most of an import's texts would be
+	// written several times.
 	docs, memos, order := s.Documents, s.Memos, codingOrder(s.Codings)
+	sortByKey(docs)
 	if err = db.inChunks(len(docs), func(i int) int64 { return documentCost(&docs[i]) }, func(w *writeTx, from, to int) error {
 		return w.importDocuments(p.ID, docs[from:to], actor)
+	}, func(from, to int) {
+		for i := from; i < to; i++ {
+			docs[i].Text = ""
+		}
 	}); err != nil {
 		return err
 	}
@@ -119,12 +135,17 @@ func (db *DB) importProjectInChunks(p *coding.Project, key, leadKey []byte, s *S
 	}
 	if err = db.inChunks(len(order), func(int) int64 { return recordCost }, func(w *writeTx, from, to int) error {
 		return w.importCodings(p.ID, s.Codings, order[from:to], actor)
+	}, func(from, to int) {
+		for _, o := range order[from:to] {
+			s.Codings[o.i] = coding.Coding{}
+		}
+		clear(order[from:to])
 	}); err != nil {
 		return err
 	}
 	if err = db.inChunks(len(memos), func(i int) int64 { return memoCost(&memos[i]) }, func(w *writeTx, from, to int) error {
 		return w.importMemos(p.ID, memos[from:to], actor)
-	}); err != nil {
+	}, func(from, to int) { clear(memos[from:to]) }); err != nil {
 		return err
 	}
 	_, err = db.update(func(w *writeTx) error {
@@ -239,4 +260,25 @@ func (db *DB) sweepImport() error {
 		db.log.Warn("removed an import that did not finish (the process stopped while it was written)", "project", j.Slug)
 	}
 	return nil
+}
+
+// sortByKey gives documents without an id one and sorts them by key
+// (documents whose id is no UUID go last, to be refused when stored).
+func sortByKey(docs []coding.Document) {
+	keys := make(map[string][]byte, len(docs))
+	for i := range docs {
+		if docs[i].ID == "" {
+			docs[i].ID = newID()
+		}
+		if k, err := idKey("document", docs[i].ID); err == nil {
+			keys[docs[i].ID] = k
+		}
+	}
+	slices.SortStableFunc(docs, func(a, b coding.Document) int {
+		ka, kb := keys[a.ID], keys[b.ID]
+		if (ka == nil) != (kb == nil) {
+			return cmp.Compare(len(kb), len(ka))
+		}
+		return bytes.Compare(ka, kb)
+	})
 }

@@ -88,9 +88,9 @@ func TestChunkedImportFailureLeavesNothing(t *testing.T) {
 		t.Errorf("%d projects listed, want 1", len(projects))
 	}
 	// The same import, mended, goes through: nothing of the failed one
-	// (ids, spans, the login) is in its way.
-	s.Codings[len(s.Codings)-1].End = 12
-	must(t, f.db.ImportProject(s, f.lead.ID))
+	// (ids, spans, the login) is in its way. (A new snapshot: an import
+	// uses its snapshot up.)
+	must(t, f.db.ImportProject(chunkedSnapshot(f.lead.ID), f.lead.ID))
 }
 
 // An import a stopped process left half written is hidden from the

@@ -30,8 +30,10 @@ type Snapshot struct {
 
 // ImportProject stores a snapshot as a new project: either the whole
 // project is there afterwards or none of it is. A large one is written in
-// several commits (see importchunks.go). Codes may come in any order;
-// parents are stored before their children.
+// several commits (see importchunks.go) and is used up as it is stored,
+// so that memory stays bounded: its documents lose their texts, and its
+// codings and memos are zeroed, once they are committed. Codes may come in
+// any order; parents are stored before their children.
 func (db *DB) ImportProject(s *Snapshot, actor string) error {
 	p := s.Project
 	if err := p.ValidateNew(); err != nil {

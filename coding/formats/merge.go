@@ -50,7 +50,10 @@ func (m *Merger) id(want string) string {
 	return want
 }
 
-// Add merges one imported file's project into the result.
+// Add merges one imported file's project into the result. It takes the
+// part's documents, codings and memos over, changing them in place (a
+// project file's codings are most of an import's memory, and a copy would
+// hold them twice): the part must not be used afterwards.
 func (m *Merger) Add(part *coding.ProjectData) {
 	out := &m.out
 	if out.Project.Name == "" {
@@ -88,38 +91,51 @@ func (m *Merger) Add(part *coding.ProjectData) {
 		out.Codes = append(out.Codes, nc)
 	})
 	docs := map[string]string{}
-	for _, d := range part.Documents {
-		nd := d
-		nd.ID = m.id(d.ID)
-		nd.Title = coding.UniqueName(d.Title, 300, m.titles.has)
-		if nd.Title != d.Title {
-			out.Warnf("a document titled %q is already in the project; the new one is called %q", d.Title, nd.Title)
+	for i := range part.Documents {
+		d := &part.Documents[i]
+		id, title := m.id(d.ID), coding.UniqueName(d.Title, 300, m.titles.has)
+		if title != d.Title {
+			out.Warnf("a document titled %q is already in the project; the new one is called %q", d.Title, title)
 		}
-		m.titles.add(nd.Title)
-		docs[d.ID] = nd.ID
-		out.Documents = append(out.Documents, nd)
+		m.titles.add(title)
+		docs[d.ID] = id
+		d.ID, d.Title = id, title
 	}
-	for _, c := range part.Codings {
-		nc := c
-		nc.ID = m.id(c.ID)
-		nc.DocumentID = docs[c.DocumentID]
-		nc.CodeID = codes[c.CodeID]
-		out.Codings = append(out.Codings, nc)
+	out.Documents = adopt(out.Documents, part.Documents)
+	for i := range part.Codings {
+		c := &part.Codings[i]
+		c.ID = m.id(c.ID)
+		c.DocumentID = docs[c.DocumentID]
+		c.CodeID = codes[c.CodeID]
 	}
-	for _, memo := range part.Memos {
-		nm := memo
-		nm.ID = m.id(memo.ID)
+	out.Codings = adopt(out.Codings, part.Codings)
+	for i := range part.Memos {
+		memo := &part.Memos[i]
+		memo.ID = m.id(memo.ID)
 		if memo.DocumentID != "" {
-			nm.DocumentID = docs[memo.DocumentID]
+			memo.DocumentID = docs[memo.DocumentID]
 		}
 		if memo.CodeID != "" {
-			nm.CodeID = codes[memo.CodeID]
+			memo.CodeID = codes[memo.CodeID]
 		}
-		out.Memos = append(out.Memos, nm)
 	}
+	out.Memos = adopt(out.Memos, part.Memos)
+	part.Documents, part.Codings, part.Memos = nil, nil, nil
 	out.Warnings = append(out.Warnings, part.Warnings...)
 }
 
+// adopt appends more to all, taking more itself when all is empty.
+func adopt[T any](all, more []T) []T {
+	if len(all) == 0 {
+		return more
+	}
+	return append(all, more...)
+}
+
 // Result returns everything added so far: the new users, documents, codes,
-// codings and memos, and every warning.
-func (m *Merger) Result() *coding.ProjectData { return &m.out }
+// codings and memos, and every warning. It is a copy, so that the merger's
+// own tables (every id seen) can go once it is no longer used.
+func (m *Merger) Result() *coding.ProjectData {
+	out := m.out
+	return &out
+}

@@ -7,21 +7,24 @@ import (
 )
 
 func TestMerger(t *testing.T) {
-	existing := fixtureProject()
+	existing, orig := fixtureProject(), fixtureProject()
 	part := fixtureProject()
 	// Into the project it came from: codes are reused by path, documents
 	// get new titles and ids, codings follow both.
 	m := NewMerger(existing.Codes, existing.Documents, true)
 	m.Add(part)
 	got := m.Result()
+	if part.Documents != nil || part.Codings != nil || part.Memos != nil {
+		t.Error("the part still holds what the merge took over")
+	}
 	if len(got.Codes) != 0 {
 		t.Errorf("%d codes added, want none: every path exists", len(got.Codes))
 	}
-	if len(got.Documents) != 2 || got.Documents[0].Title != "Interview 1 — Zoë (2)" || got.Documents[0].ID == part.Documents[0].ID {
+	if len(got.Documents) != 2 || got.Documents[0].Title != "Interview 1 — Zoë (2)" || got.Documents[0].ID == orig.Documents[0].ID {
 		t.Errorf("documents %q %s", got.Documents[0].Title, got.Documents[0].ID)
 	}
 	for i, c := range got.Codings {
-		if c.CodeID != part.Codings[i].CodeID || c.DocumentID == part.Codings[i].DocumentID || c.ID == part.Codings[i].ID {
+		if c.CodeID != orig.Codings[i].CodeID || c.DocumentID == orig.Codings[i].DocumentID || c.ID == orig.Codings[i].ID {
 			t.Errorf("coding %d: %+v", i, c)
 		}
 	}
