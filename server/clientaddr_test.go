@@ -50,7 +50,7 @@ func TestClientAddr(t *testing.T) {
 // that client, not everyone who comes through the proxy.
 func TestSignInThrottlingBehindAProxy(t *testing.T) {
 	t.Parallel()
-	s, st := newTestServer(t, Options{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
+	s, st := newTestServer(t, Options{BcryptCost: bcrypt.MinCost, TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
 	s.limits.maxAddr = 4
 	hash, err := HashPassword("bens-password", bcrypt.MinCost)
 	if err != nil {

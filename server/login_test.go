@@ -50,7 +50,7 @@ func TestSignInThrottlingPerAddress(t *testing.T) {
 	if l := newLoginLimiter(); l.maxAddr < 20 || l.maxAddr > 1000 || l.maxAddr <= l.maxLogin {
 		t.Errorf("the per-address limit is %d (per login %d): it must allow an office behind one address and stop a guesser", l.maxAddr, l.maxLogin)
 	}
-	s, st := newTestServer(t, Options{})
+	s, st := newTestServer(t, Options{BcryptCost: bcrypt.MinCost})
 	// The real limit costs a bcrypt check per attempt: minutes under -race.
 	s.limits.maxAddr = 6
 	hash, err := HashPassword("bens-password", bcrypt.MinCost)
@@ -196,7 +196,7 @@ func TestLoginLimiterReservesAttempts(t *testing.T) {
 // its attempt does not count.
 func TestSignInWaitingForBcryptRespectsContext(t *testing.T) {
 	t.Parallel()
-	s, st := newTestServer(t, Options{})
+	s, st := newTestServer(t, Options{BcryptCost: bcrypt.MinCost})
 	hash, err := bcrypt.GenerateFromPassword([]byte("bens-password"), bcrypt.MinCost)
 	if err != nil {
 		t.Fatal(err)

@@ -50,6 +50,10 @@ func (f *staticFile) gzipped() []byte {
 		return nil
 	}
 	f.zipOnce.Do(func() {
+		if gz, ok := gzipCache.Load(f.etag); ok {
+			f.gz = gz.([]byte)
+			return
+		}
 		var buf bytes.Buffer
 		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
 		zw.Write(f.data)
@@ -57,9 +61,17 @@ func (f *staticFile) gzipped() []byte {
 		if buf.Len() < len(f.data) {
 			f.gz = buf.Bytes()
 		}
+		gzipCache.Store(f.etag, f.gz)
 	})
 	return f.gz
 }
+
+// gzipCache holds every gzipped file by its ETag (a hash of its content),
+// for all servers of the process: a file is compressed once, however many
+// servers start. That is one in production; the tests start hundreds, and
+// compressing the UI at the best level costs half a second of CPU under
+// the race detector.
+var gzipCache sync.Map
 
 func newStaticFiles(fsys fs.FS) *staticFiles {
 	sf := &staticFiles{files: map[string]*staticFile{}}

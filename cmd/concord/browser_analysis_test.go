@@ -19,6 +19,7 @@ import (
 // them in the retrieval view, download them as CSV, see the analysis
 // charts, and import a document from a file.
 func TestBrowserAnalysis(t *testing.T) {
+	t.Parallel()
 	exe := chromiumPath(t)
 	ts := startServer(t)
 	api := ts.login(t, "lead", DemoPassword)

@@ -17,6 +17,7 @@ import (
 // that live, and the agreement dashboard says what it compares and warns
 // that ben has not marked his document done.
 func TestBrowserAssignments(t *testing.T) {
+	t.Parallel()
 	exe := chromiumPath(t)
 	shots := shotsDir(t, "assign")
 	ts := startServer(t)

@@ -12,6 +12,7 @@ import (
 // reader must still confirm her own coding, show a code the lead makes
 // while she reads, and not show another coder's work.
 func TestBrowserBlindCoderLive(t *testing.T) {
+	t.Parallel()
 	exe := chromiumPath(t)
 	shots := shotsDir(t, "blindlive")
 	ts := startServer(t)

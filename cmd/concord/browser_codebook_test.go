@@ -16,6 +16,7 @@ import (
 // deleting it says how many codings (by whom) it has and chooses nothing
 // for them until the lead does; moving them works.
 func TestBrowserCodebookDialog(t *testing.T) {
+	t.Parallel()
 	exe := chromiumPath(t)
 	ts := startServer(t)
 	api := ts.login(t, "lead", DemoPassword)

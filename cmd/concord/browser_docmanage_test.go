@@ -27,6 +27,7 @@ func pasteJS(sel, text string) string {
 // counts its codings (the coder's reader says so and leaves), and restores
 // it from the Trash with every coding.
 func TestBrowserDocumentManagement(t *testing.T) {
+	t.Parallel()
 	exe := chromiumPath(t)
 	shots := shotsDir(t, "docmanage")
 	ts := startServer(t)

@@ -51,6 +51,7 @@ var hashedName = regexp.MustCompile(`^/[a-z]+\.[0-9a-f]{24}\.js$`)
 // and the reader keeps its text readable and its codebook reachable.
 // Screenshots of each page at each width are saved for a person to look at.
 func TestBrowserLayoutWidths(t *testing.T) {
+	t.Parallel()
 	exe := chromiumPath(t)
 	ts := startServer(t)
 	api := ts.login(t, "lead", DemoPassword)

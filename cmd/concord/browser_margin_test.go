@@ -67,6 +67,7 @@ func (b *browser) hover(what, sel string) {
 // initials; hovering a stripe lights up its text and hovering the text
 // lights up its stripes.
 func TestBrowserMarginStripes(t *testing.T) {
+	t.Parallel()
 	exe := chromiumPath(t)
 	ts := startServer(t)
 	lead := ts.login(t, "lead", DemoPassword)
@@ -183,6 +184,7 @@ func TestBrowserMarginStripes(t *testing.T) {
 // press c, pick the code by typing, then Tab to the new highlight and
 // open it with Enter. A screen reader hears each step.
 func TestBrowserKeyboardOnlyCoding(t *testing.T) {
+	t.Parallel()
 	exe := chromiumPath(t)
 	ts := startServer(t)
 	lead := ts.login(t, "lead", DemoPassword)
@@ -268,6 +270,7 @@ func TestBrowserKeyboardOnlyCoding(t *testing.T) {
 // TestBrowserCodeRightAfterMouseUp: "c" pressed before the browser has
 // reported a new selection codes the new selection, not the one before.
 func TestBrowserCodeRightAfterMouseUp(t *testing.T) {
+	t.Parallel()
 	exe := chromiumPath(t)
 	ts := startServer(t)
 	lead := ts.login(t, "lead", DemoPassword)

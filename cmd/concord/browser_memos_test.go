@@ -16,6 +16,7 @@ import (
 // and a journal entry; another coder's memos appear in her reader live;
 // search finds a memo and opens it; the coded segments list memos.
 func TestBrowserMemos(t *testing.T) {
+	t.Parallel()
 	exe := chromiumPath(t)
 	shots := shotsDir(t, "memos")
 	ts := startServer(t)

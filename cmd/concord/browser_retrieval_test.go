@@ -19,6 +19,7 @@ import (
 // cell to exactly their segments, and finds a frequency bar leading to its
 // own.
 func TestBrowserRetrievalAtScale(t *testing.T) {
+	t.Parallel()
 	exe := chromiumPath(t)
 	ts := startServer(t)
 	br := newBigRetrieval(t, ts)
@@ -151,6 +152,7 @@ func thousands(n int) string {
 // TestBrowserAgreementCellSegments opens an agreement heatmap cell by
 // keyboard and follows its link to the two coders' codings of the code.
 func TestBrowserAgreementCellSegments(t *testing.T) {
+	t.Parallel()
 	exe := chromiumPath(t)
 	ts := startServer(t)
 	lead := ts.login(t, "lead", DemoPassword)

@@ -20,6 +20,7 @@ import (
 // recorded on the server and follows another lead's changes live, and a
 // rejection an older version kept in the browser is handed to the server.
 func TestBrowserReview(t *testing.T) {
+	t.Parallel()
 	exe := chromiumPath(t)
 	started := time.Now()
 	shots := shotsDir(t, "review")

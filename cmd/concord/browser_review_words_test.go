@@ -57,6 +57,7 @@ func onlyACase(t *testing.T, lead *apiClient, anaID, benID string) (code, doc st
 // (not as a rejection) with the reason typed, and the case shows both.
 // The context around each case is cut between words.
 func TestBrowserReviewWording(t *testing.T) {
+	t.Parallel()
 	exe := chromiumPath(t)
 	ts := startServer(t)
 	lead := ts.login(t, "lead", DemoPassword)

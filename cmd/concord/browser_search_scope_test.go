@@ -17,6 +17,7 @@ import (
 // "stigmatization" ones), untick one hit with the keyboard and code the
 // rest: exactly the ticked sentence is coded, in her layer.
 func TestBrowserAutocodeSentences(t *testing.T) {
+	t.Parallel()
 	exe := chromiumPath(t)
 	ts := startServer(t)
 	api := ts.login(t, "ana", DemoPassword)

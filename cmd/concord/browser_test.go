@@ -361,6 +361,7 @@ func highlightJS(id string) string {
 }
 
 func TestBrowserTwoCodersLive(t *testing.T) {
+	t.Parallel()
 	exe := chromiumPath(t)
 	started := time.Now()
 	shots := shotsDir(t, "live")
@@ -588,6 +589,7 @@ func evalString(t *testing.T, b *browser, expr string) string {
 // TestBrowserOffsets runs offsets.js in the browser on tricky strings and
 // compares every conversion with Go's own count of code points.
 func TestBrowserOffsets(t *testing.T) {
+	t.Parallel()
 	exe := chromiumPath(t)
 	ts := startServer(t)
 	b := newBrowser(t, exe, "offsets", shotsDir(t, "offsets"))
@@ -699,6 +701,7 @@ type offsetsResult struct {
 // TestBrowserLongDocument opens a 1 MB transcript with 20,000 codings,
 // scrolls through it, and codes a selection that crosses a block boundary.
 func TestBrowserLongDocument(t *testing.T) {
+	t.Parallel()
 	exe := chromiumPath(t)
 	ts := startServer(t)
 	lead := ts.login(t, "lead", DemoPassword)
@@ -860,6 +863,7 @@ func TestBrowserLongDocument(t *testing.T) {
 // shows at once as pending, is kept in localStorage, and is stored when
 // the connection comes back.
 func TestBrowserOfflineQueue(t *testing.T) {
+	t.Parallel()
 	exe := chromiumPath(t)
 	ts := startServer(t)
 	lead := ts.login(t, "lead", DemoPassword)
@@ -934,6 +938,7 @@ func TestBrowserOfflineQueue(t *testing.T) {
 // TestBrowserCodebookLead has the lead create, rename, merge and delete
 // codes from the codebook panel.
 func TestBrowserCodebookLead(t *testing.T) {
+	t.Parallel()
 	exe := chromiumPath(t)
 	ts := startServer(t)
 	api := ts.login(t, "lead", DemoPassword)

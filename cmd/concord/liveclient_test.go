@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -119,6 +120,11 @@ func (c *apiClient) dialLive(project string, since uint64, read bool) (*liveConn
 func (c *apiClient) dialLiveFrom(project, since string, read bool) (*liveConn, error) {
 	u := strings.Replace(c.base, "http://", "ws://", 1) + fmt.Sprintf("/api/projects/%s/live?since=%s", project, url.QueryEscape(since))
 	d := websocket.Dialer{Jar: c.http.Jar, HandshakeTimeout: 10 * time.Second}
+	if !read {
+		// A client that never reads fills its socket sooner with a small
+		// receive buffer (where the system lets us set one).
+		d.NetDialContext = (&net.Dialer{Control: smallReceiveBuffer}).DialContext
+	}
 	conn, resp, err := d.Dial(u, nil)
 	if err != nil {
 		status := 0
