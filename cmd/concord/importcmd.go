@@ -114,17 +114,25 @@ password.`)
 	// Planning takes the parts' contents over (200,000 codings are some
 	// 26 MB each time they are held): count them first.
 	from := fromLines(files, parts)
-	imp, err := m.planImport(st, *project, *name, *lead, parts, userMap)
+	plan, err := app.PlanImport(st, app.ImportRequest{Slug: *project, Name: *name, Lead: *lead, UserMap: userMap}, parts)
 	if err != nil {
 		return err
 	}
 	clear(parts)
-	// Storing a large project uses up the plan's texts and codings.
-	imported := importedLines(imp.snap)
-	if err := imp.store(st); err != nil {
+	d := plan.Data
+	snap := &store.Snapshot{Project: plan.NewProject, Lead: plan.Lead.ID, Users: plan.Users, UserGUIDs: plan.UserGUIDs, Members: plan.Members,
+		Documents: d.Documents, Codes: d.Codes, Codings: d.Codings, Memos: d.Memos}
+	// Storing a large project uses up the snapshot's texts and codings.
+	imported := importedLines(snap)
+	if plan.Project == nil {
+		err = st.ImportProject(snap, plan.Lead.ID)
+	} else {
+		err = st.ImportIntoProject(plan.Project.ID, snap, plan.Lead.ID)
+	}
+	if err != nil {
 		return err
 	}
-	imp.report(m, imported, from)
+	reportImport(m, plan, imported, from)
 	return nil
 }
 
@@ -151,149 +159,25 @@ func fromLines(files []string, parts []*coding.ProjectData) []string {
 	return out
 }
 
-// importPlan is what an import will store and in which project.
-type importPlan struct {
-	project    *coding.Project // nil: create it
-	newProject coding.Project
-	lead       *coding.User // the lead of a new project, or the actor
-	data       *coding.ProjectData
-	snap       *store.Snapshot
-	matches    []userMatch // file users found to be existing accounts
-}
-
-// planImport merges the parts into one snapshot for the project slug:
-// users the files bring that the database lacks are added (with no
-// password, as coders), codings and memos without an author are the
-// lead's.
-func (m *Main) planImport(st *store.DB, slug, name, leadLogin string, parts []*coding.ProjectData, userMap userMapFlag) (*importPlan, error) {
-	imp := &importPlan{}
-	p, err := st.ProjectBySlug(slug)
-	switch {
-	case err == nil:
-		imp.project = p
-		if imp.data, err = app.MergeIntoProject(st, p.ID, parts); err != nil {
-			return nil, err
-		}
-		if imp.lead, err = projectLead(st, p.ID); err != nil {
-			return nil, err
-		}
-	case coding.ErrorCode(err) == coding.ENOTFOUND:
-		merger := formats.NewMerger(nil, nil, false)
-		for _, part := range parts {
-			merger.Add(part)
-		}
-		imp.data = merger.Result()
-		if imp.lead, err = newProjectLead(st, leadLogin); err != nil {
-			return nil, err
-		}
-	default:
-		return nil, err
-	}
-	d := imp.data
-	if imp.project == nil {
-		imp.newProject = coding.Project{Slug: slug, Name: name, Description: d.Project.Description}
-		if imp.newProject.Name == "" {
-			imp.newProject.Name = d.Project.Name
-		}
-		if imp.newProject.Name == "" {
-			imp.newProject.Name = slug
-		}
-		if err := imp.newProject.ValidateNew(); err != nil {
-			return nil, err
-		}
-	}
-	snap := &store.Snapshot{Project: imp.newProject, Lead: imp.lead.ID, Documents: d.Documents, Codes: d.Codes, Codings: d.Codings, Memos: d.Memos}
-	partUsers := make([][]coding.User, len(parts))
-	for i, part := range parts {
-		partUsers[i] = part.Users
-	}
-	if imp.matches, err = addImportedUsers(st, snap, partUsers, imp.lead.ID, userMap); err != nil {
-		return nil, err
-	}
-	for i := range snap.Codings {
-		if snap.Codings[i].CoderID == "" {
-			snap.Codings[i].CoderID = imp.lead.ID
-		}
-	}
-	for i := range snap.Memos {
-		if snap.Memos[i].AuthorID == "" {
-			snap.Memos[i].AuthorID = imp.lead.ID
-		}
-	}
-	// The store checks everything again in its transaction and refuses
-	// the whole import on the first problem.
-	imp.snap = snap
-	return imp, nil
-}
-
-// projectLead returns a lead of an existing project, who is the actor of
-// an import into it.
-func projectLead(st *store.DB, projectID string) (*coding.User, error) {
-	members, err := st.Members(projectID)
-	if err != nil {
-		return nil, err
-	}
-	for _, mb := range members {
-		if mb.Role == coding.RoleLead {
-			return st.User(mb.UserID)
-		}
-	}
-	return nil, fmt.Errorf("the project has no lead to import as")
-}
-
-// newProjectLead returns the user named by --lead, or the first admin
-// (the earliest created).
-func newProjectLead(st *store.DB, login string) (*coding.User, error) {
-	if login != "" {
-		u, err := st.UserByLogin(login)
-		if err != nil {
-			return nil, fmt.Errorf("--lead: %s", coding.ErrorMessage(err))
-		}
-		return u, nil
-	}
-	users, err := st.Users()
-	if err != nil {
-		return nil, err
-	}
-	var first *coding.User
-	for i := range users {
-		u := &users[i]
-		if u.Admin && (first == nil || u.Created.Before(first.Created)) {
-			first = u
-		}
-	}
-	if first == nil {
-		return nil, fmt.Errorf("the project does not exist and there is no admin to lead it; name its lead with --lead LOGIN")
-	}
-	return first, nil
-}
-
-func (imp *importPlan) store(st *store.DB) error {
-	if imp.project == nil {
-		return st.ImportProject(imp.snap, imp.lead.ID)
-	}
-	return st.ImportIntoProject(imp.project.ID, imp.snap, imp.lead.ID)
-}
-
-// report tells what was stored, and what was left out or changed.
-func (imp *importPlan) report(m *Main, imported, from []string) {
-	if imp.project == nil {
-		fmt.Fprintf(m.Stdout, "Created project %s (%s) with %s as lead.\n", imp.snap.Project.Slug, imp.snap.Project.Name, imp.lead.Login)
+// reportImport tells what was stored, and what was left out or changed.
+func reportImport(m *Main, plan *app.ImportPlan, imported, from []string) {
+	if plan.Project == nil {
+		fmt.Fprintf(m.Stdout, "Created project %s (%s) with %s as lead.\n", plan.NewProject.Slug, plan.NewProject.Name, plan.Lead.Login)
 	}
 	for _, line := range slices.Concat(imported, from) {
 		fmt.Fprintln(m.Stdout, line)
 	}
-	if n := len(imp.snap.Users); n > 0 {
+	if n := len(plan.Users); n > 0 {
 		var logins []string
-		for _, u := range imp.snap.Users {
+		for _, u := range plan.Users {
 			logins = append(logins, u.Login)
 		}
 		fmt.Fprintf(m.Stdout, "Added %d users as coders, without passwords (set one with: concord users passwd LOGIN): %s.\n", n, strings.Join(logins, ", "))
 	}
-	for _, mt := range imp.matches {
-		fmt.Fprintf(m.Stdout, "User %q of the files is %s (%s).\n", mt.name, mt.login, mt.how)
+	for _, mt := range plan.Matches {
+		fmt.Fprintf(m.Stdout, "User %q of the files is %s (%s).\n", mt.Name, mt.Login, mt.How)
 	}
-	for _, w := range imp.data.Warnings {
+	for _, w := range plan.Data.Warnings {
 		fmt.Fprintf(m.Stderr, "warning: %s\n", w)
 	}
 }

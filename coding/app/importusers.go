@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"fmt"
@@ -6,52 +6,13 @@ import (
 	"strings"
 
 	"github.com/concordqda/concord/coding"
-	"github.com/concordqda/concord/store"
 )
 
-// userMapFlag collects repeated --map-user NAME=LOGIN flags: the user a
-// file names NAME (display name or login) is the account LOGIN.
-type userMapFlag map[string]string
-
-func (f userMapFlag) String() string { return fmt.Sprint(map[string]string(f)) }
-
-func (f userMapFlag) Set(v string) error {
-	name, login, err := parseUserMapping(v)
-	if err != nil {
-		return err
-	}
-	if old, ok := f[name]; ok && old != login {
-		return fmt.Errorf("%q is mapped twice, to %s and to %s", name, old, login)
-	}
-	f[name] = login
-	return nil
-}
-
-// parseUserMapping reads NAME=LOGIN. A login has no "=", so the last one
-// separates them and a name may hold "=" itself.
-func parseUserMapping(v string) (name, login string, err error) {
-	i := strings.LastIndexByte(v, '=')
-	if i < 0 {
-		return "", "", fmt.Errorf("%q must look like NAME=LOGIN (a user the files name, and the login of an account)", v)
-	}
-	name, login = strings.TrimSpace(v[:i]), strings.TrimSpace(v[i+1:])
-	if name == "" {
-		return "", "", fmt.Errorf("%q names no user before the \"=\"; write NAME=LOGIN", v)
-	}
-	if login == "" {
-		return "", "", fmt.Errorf("%q names no login after the \"=\"; write NAME=LOGIN", v)
-	}
-	if u := (coding.User{Login: login, Name: name}); u.Validate() != nil {
-		return "", "", fmt.Errorf("%q: %s", v, coding.ErrorMessage(u.Validate()))
-	}
-	return name, login, nil
-}
-
-// userMatch says which account a user of the files turned out to be.
-type userMatch struct {
-	name  string // as the file names the user
-	login string // the account's
-	how   string // by what it was found, for the report
+// UserMatch says which account a user of the files turned out to be.
+type UserMatch struct {
+	Name  string // as the file names the user
+	Login string // the account's
+	How   string // by what it was found, for the report
 }
 
 // accountIndex finds accounts by id, REFI-QDA GUID, login and display
@@ -103,7 +64,7 @@ func (x *accountIndex) byExactName(u *coding.User) *coding.User {
 // and memos follow their users to the accounts found. Every user becomes
 // a coder of the project unless already a member. It returns the users
 // found to be existing accounts. parts holds each file's users.
-func addImportedUsers(st *store.DB, snap *store.Snapshot, parts [][]coding.User, lead string, userMap userMapFlag) ([]userMatch, error) {
+func addImportedUsers(st ImportStore, plan *ImportPlan, parts [][]coding.User, lead string, userMap map[string]string) ([]UserMatch, error) {
 	existing, err := st.Users()
 	if err != nil {
 		return nil, err
@@ -127,7 +88,7 @@ func addImportedUsers(st *store.DB, snap *store.Snapshot, parts [][]coding.User,
 	if err != nil {
 		return nil, err
 	}
-	var matches []userMatch
+	var matches []UserMatch
 	remap := map[string]string{} // file user id → account id
 	created := map[string]bool{}
 	var newUsers []*coding.User
@@ -160,7 +121,7 @@ func addImportedUsers(st *store.DB, snap *store.Snapshot, parts [][]coding.User,
 			x.add(&nu)
 			acct = &nu
 		} else if !created[acct.ID] && (acct.ID != u.ID || how != "same id") {
-			matches = append(matches, userMatch{name: u.Name, login: acct.Login, how: how})
+			matches = append(matches, UserMatch{Name: u.Name, Login: acct.Login, How: how})
 		}
 		claimed[[2]any{partOf[u.ID], acct.ID}] = true
 		if acct.ID != u.ID {
@@ -172,26 +133,26 @@ func addImportedUsers(st *store.DB, snap *store.Snapshot, parts [][]coding.User,
 			acct.RefiIDs = append(acct.RefiIDs, guid)
 			x.byGUID[guid] = acct
 			if !created[acct.ID] {
-				if snap.UserGUIDs == nil {
-					snap.UserGUIDs = map[string][]string{}
+				if plan.UserGUIDs == nil {
+					plan.UserGUIDs = map[string][]string{}
 				}
-				snap.UserGUIDs[acct.ID] = append(snap.UserGUIDs[acct.ID], guid)
+				plan.UserGUIDs[acct.ID] = append(plan.UserGUIDs[acct.ID], guid)
 			}
 		}
-		if acct.ID != lead && !memberPlanned(snap, acct.ID) {
-			snap.Members = append(snap.Members, coding.Member{UserID: acct.ID, Role: coding.RoleCoder})
+		if acct.ID != lead && !memberPlanned(plan, acct.ID) {
+			plan.Members = append(plan.Members, coding.Member{UserID: acct.ID, Role: coding.RoleCoder})
 		}
 	}
 	for _, u := range newUsers {
-		snap.Users = append(snap.Users, *u)
+		plan.Users = append(plan.Users, *u)
 	}
-	remapWork(snap, remap)
+	remapWork(plan.Data, remap)
 	return matches, nil
 }
 
 // resolveUserMap checks every --map-user against the files' users and the
 // accounts, and returns the account of each file user id it names.
-func resolveUserMap(x *accountIndex, users []coding.User, userMap userMapFlag) (map[string]*coding.User, error) {
+func resolveUserMap(x *accountIndex, users []coding.User, userMap map[string]string) (map[string]*coding.User, error) {
 	out := map[string]*coding.User{}
 	names := make([]string, 0, len(userMap))
 	for name := range userMap {
@@ -233,8 +194,8 @@ func fileUserNames(users []coding.User) string {
 	return strings.Join(names, ", ")
 }
 
-func memberPlanned(snap *store.Snapshot, userID string) bool {
-	for _, m := range snap.Members {
+func memberPlanned(plan *ImportPlan, userID string) bool {
+	for _, m := range plan.Members {
 		if m.UserID == userID {
 			return true
 		}
@@ -245,13 +206,13 @@ func memberPlanned(snap *store.Snapshot, userID string) bool {
 // remapWork gives the codings and memos of file users found to be other
 // accounts to those accounts. Two files coding the same span for the same
 // person leave one coding.
-func remapWork(snap *store.Snapshot, remap map[string]string) {
+func remapWork(d *coding.ProjectData, remap map[string]string) {
 	if len(remap) == 0 {
 		return
 	}
 	seen := map[coding.SpanKey]bool{}
-	kept := snap.Codings[:0]
-	for _, c := range snap.Codings {
+	kept := d.Codings[:0]
+	for _, c := range d.Codings {
 		if id, ok := remap[c.CoderID]; ok {
 			c.CoderID = id
 		}
@@ -262,10 +223,10 @@ func remapWork(snap *store.Snapshot, remap map[string]string) {
 		seen[k] = true
 		kept = append(kept, c)
 	}
-	snap.Codings = kept
-	for i := range snap.Memos {
-		if id, ok := remap[snap.Memos[i].AuthorID]; ok {
-			snap.Memos[i].AuthorID = id
+	d.Codings = kept
+	for i := range d.Memos {
+		if id, ok := remap[d.Memos[i].AuthorID]; ok {
+			d.Memos[i].AuthorID = id
 		}
 	}
 }
