@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
@@ -161,6 +162,16 @@ func newBrowser(t *testing.T, exe, name string, shots shotSet) *browser {
 	}
 	b.run("enable the log domain", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		_, err := cdp.Call(ctx, tg, cdplog.Enable, cdp.Empty{})
+		return err
+	}))
+	// Each person asks for reduced motion, as some people do: a blinking
+	// caret kept Chromium drawing frames in software for as long as a
+	// document was open (5% of a core per window, idle), and the tests
+	// keep several windows open at once. What it changes is cosmetic.
+	b.run("ask for reduced motion", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}},
+		})
 		return err
 	}))
 	return b
