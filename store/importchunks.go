@@ -38,6 +38,9 @@ type importJournal struct {
 // and index entries take a kilobyte, and documents and memos their text.
 const recordCost = 1 << 10
 
+// codingDocCost is what an entry of the coding → document index writes.
+const codingDocCost = 64
+
 func documentCost(d *coding.Document) int64 { return recordCost + int64(len(d.Text)) }
 func memoCost(m *coding.Memo) int64         { return recordCost + int64(len(m.Text)) }
 
@@ -133,14 +136,23 @@ func (db *DB) importProjectInChunks(p *coding.Project, key, leadKey []byte, s *S
 	if _, err = db.update(func(w *writeTx) error { return w.importCodes(p.ID, s.Codes, actor) }); err != nil {
 		return err
 	}
-	if err = db.inChunks(len(order), func(int) int64 { return recordCost }, func(w *writeTx, from, to int) error {
-		return w.importCodings(p.ID, s.Codings, order[from:to], actor)
+	var index, part []codingDoc
+	if err = db.inChunks(len(order), func(int) int64 { return recordCost }, func(w *writeTx, from, to int) (err error) {
+		part, err = w.importCodings(p.ID, s.Codings, order[from:to], actor)
+		return err
 	}, func(from, to int) {
+		index = append(index, part...)
 		for _, o := range order[from:to] {
 			s.Codings[o.i] = coding.Coding{}
 		}
 		clear(order[from:to])
 	}); err != nil {
+		return err
+	}
+	sortCodingDocs(index)
+	if err = db.inChunks(len(index), func(int) int64 { return codingDocCost }, func(w *writeTx, from, to int) error {
+		return w.writeCodingDocs(p.ID, index[from:to])
+	}, func(int, int) {}); err != nil {
 		return err
 	}
 	if err = db.inChunks(len(memos), func(i int) int64 { return memoCost(&memos[i]) }, func(w *writeTx, from, to int) error {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/concordqda/concord/coding"
@@ -91,6 +92,29 @@ func TestChunkedImportFailureLeavesNothing(t *testing.T) {
 	// (ids, spans, the login) is in its way. (A new snapshot: an import
 	// uses its snapshot up.)
 	must(t, f.db.ImportProject(chunkedSnapshot(f.lead.ID), f.lead.ID))
+}
+
+// Two codings with one id in different commits of a large import: the
+// second is found when the coding → document index is written, after
+// every coding, and the import leaves nothing.
+func TestChunkedImportRefusesAnIDTwiceAcrossCommits(t *testing.T) {
+	smallChunks(t)
+	f := newFixture(t)
+	s := chunkedSnapshot(f.lead.ID)
+	for i := range s.Codings {
+		s.Codings[i].ID = fmt.Sprintf("11111111-2222-4333-8444-%012d", 500+i)
+	}
+	last := len(s.Codings) - 1
+	s.Codings[last].ID = s.Codings[0].ID // other document, other commit
+	err := f.db.ImportProject(s, f.lead.ID)
+	wantCode(t, err, coding.ECONFLICT)
+	if !strings.Contains(coding.ErrorMessage(err), s.Codings[0].ID) {
+		t.Errorf("the refusal %q does not name the id", coding.ErrorMessage(err))
+	}
+	if _, err := f.db.ProjectBySlug("chunked"); coding.ErrorCode(err) != coding.ENOTFOUND {
+		t.Errorf("after a refused import, ProjectBySlug = %v, want not found", err)
+	}
+	must(t, f.db.Check())
 }
 
 // An import a stopped process left half written is hidden from the

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"slices"
 	"sort"
 
 	"github.com/concordqda/concord/coding"
@@ -144,7 +145,11 @@ func (w *writeTx) importContent(projectID string, s *Snapshot, actor string) err
 	if err := w.importCodes(projectID, s.Codes, actor); err != nil {
 		return err
 	}
-	if err := w.importCodings(projectID, s.Codings, codingOrder(s.Codings), actor); err != nil {
+	index, err := w.importCodings(projectID, s.Codings, codingOrder(s.Codings), actor)
+	if err != nil {
+		return err
+	}
+	if err := w.writeCodingDocs(projectID, index); err != nil {
 		return err
 	}
 	return w.importMemos(projectID, s.Memos, actor)
@@ -267,29 +272,55 @@ func codingOrder(codings []coding.Coding) []orderedCoding {
 	return order
 }
 
-// importCodings adds the codings that order names, in its order.
-func (w *writeTx) importCodings(projectID string, codings []coding.Coding, order []orderedCoding, actor string) error {
+// codingDoc is an entry of the coding → document index: the coding's
+// key, then its document's.
+type codingDoc [32]byte
+
+// importCodings adds the codings that order names, in its order, and
+// returns the index entries they need, sorted by coding id, for
+// writeCodingDocs: the codings go in document order, the index in id
+// order, and a large import writes the whole index after all its codings
+// so that each of its commits appends.
+func (w *writeTx) importCodings(projectID string, codings []coding.Coding, order []orderedCoding, actor string) ([]codingDoc, error) {
 	w.codingDocs = map[string][]byte{}
 	defer func() { w.codingDocs = nil }()
 	for _, o := range order {
 		c := codings[o.i]
 		c.ProjectID, c.ID = projectID, o.id
 		if err := w.addCoding(&c, actor, nil); err != nil {
-			return coding.Errorf(coding.ErrorCode(err), "coding %d: %s", o.i+1, coding.ErrorMessage(err))
+			return nil, coding.Errorf(coding.ErrorCode(err), "coding %d: %s", o.i+1, coding.ErrorMessage(err))
 		}
 	}
-	byID := make([]string, 0, len(w.codingDocs))
-	for id := range w.codingDocs {
-		byID = append(byID, id)
+	entries := make([]codingDoc, 0, len(w.codingDocs))
+	for id, doc := range w.codingDocs {
+		var e codingDoc
+		copy(e[:16], id)
+		copy(e[16:], doc)
+		entries = append(entries, e)
 	}
-	sort.Strings(byID)
+	sortCodingDocs(entries)
+	return entries, nil
+}
+
+func sortCodingDocs(entries []codingDoc) {
+	slices.SortFunc(entries, func(a, b codingDoc) int { return bytes.Compare(a[:16], b[:16]) })
+}
+
+// writeCodingDocs writes index entries sorted by coding id. A coding id
+// twice (which a large import finds only here, its codings having been
+// committed in several parts) is refused.
+func (w *writeTx) writeCodingDocs(projectID string, entries []codingDoc) error {
 	pb, err := w.project(projectID)
 	if err != nil {
 		return err
 	}
 	b := appendOnly(pb.Bucket(bucketCodingDocs))
-	for _, id := range byID {
-		if err := b.Put([]byte(id), w.codingDocs[id]); err != nil {
+	for i := range entries {
+		id := entries[i][:16]
+		if (i > 0 && bytes.Equal(id, entries[i-1][:16])) || b.Get(id) != nil {
+			return coding.Errorf(coding.ECONFLICT, "a coding with id %s already exists", keyID(id))
+		}
+		if err := b.Put(id, entries[i][16:]); err != nil {
 			return err
 		}
 	}
