@@ -13,8 +13,9 @@ import (
 
 // layoutJS measures the page as a person would see it and returns what
 // is wrong with it, "" when nothing: the page scrolls sideways, the top
-// bar wraps onto a second line or spills past the window, or an element
-// that must be on screen (the codebook in the reader) is not.
+// bar wraps onto a second line or spills past the window, the reader's
+// document title is squeezed into a narrow column, or an element that
+// must be on screen (the codebook in the reader) is not.
 const layoutJS = `(() => {
   const bad = [];
   const W = innerWidth;
@@ -23,6 +24,8 @@ const layoutJS = `(() => {
   for (const el of document.querySelectorAll(".page, .layout, .reader, .side")) {
     if (el.offsetParent && el.scrollWidth > el.clientWidth + 1) bad.push((el.className || el.tagName) + " scrolls sideways: " + el.scrollWidth + "px in " + el.clientWidth);
   }
+  const title = document.querySelector(".reader-head .doc-title");
+  if (title && title.offsetParent && title.getBoundingClientRect().width < 240) bad.push("the document title is squeezed into " + Math.round(title.getBoundingClientRect().width) + "px");
   const bar = document.getElementById("topbar").getBoundingClientRect();
   if (bar.height > 49) bad.push("the top bar is " + Math.round(bar.height) + "px high: it wrapped");
   for (const el of document.querySelectorAll("#topbar > *, #topbar .research > *")) {
