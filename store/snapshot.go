@@ -149,6 +149,7 @@ func (w *writeTx) importContent(projectID string, s *Snapshot, actor string) err
 	if err != nil {
 		return err
 	}
+	sortCodingDocs(index)
 	if err := w.writeCodingDocs(projectID, index); err != nil {
 		return err
 	}
@@ -277,10 +278,10 @@ func codingOrder(codings []coding.Coding) []orderedCoding {
 type codingDoc [32]byte
 
 // importCodings adds the codings that order names, in its order, and
-// returns the index entries they need, sorted by coding id, for
-// writeCodingDocs: the codings go in document order, the index in id
-// order, and a large import writes the whole index after all its codings
-// so that each of its commits appends.
+// returns the index entries they need, for writeCodingDocs once sorted by
+// coding id: the codings go in document order, the index in id order,
+// and a large import writes the whole index after all its codings so
+// that each of its commits appends.
 func (w *writeTx) importCodings(projectID string, codings []coding.Coding, order []orderedCoding, actor string) ([]codingDoc, error) {
 	w.codingDocs = map[string][]byte{}
 	defer func() { w.codingDocs = nil }()
@@ -298,7 +299,6 @@ func (w *writeTx) importCodings(projectID string, codings []coding.Coding, order
 		copy(e[16:], doc)
 		entries = append(entries, e)
 	}
-	sortCodingDocs(entries)
 	return entries, nil
 }
 

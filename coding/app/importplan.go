@@ -70,11 +70,7 @@ func PlanImport(st ImportStore, req ImportRequest, parts []*coding.ProjectData) 
 			return nil, err
 		}
 	case coding.ErrorCode(err) == coding.ENOTFOUND:
-		merger := formats.NewMerger(nil, nil, false)
-		for _, part := range parts {
-			merger.Add(part)
-		}
-		plan.Data = merger.Result()
+		plan.Data = merge(formats.NewMerger(nil, nil, false), parts)
 		if plan.Lead, err = newProjectLead(st, req.Lead); err != nil {
 			return nil, err
 		}

@@ -100,9 +100,13 @@ func MergeIntoProject(st ProjectContents, projectID string, parts []*coding.Proj
 	if err != nil {
 		return nil, err
 	}
-	merger := formats.NewMerger(codes, docs, true)
+	return merge(formats.NewMerger(codes, docs, true), parts), nil
+}
+
+// merge adds the parts to a merger and returns what it made of them.
+func merge(m *formats.Merger, parts []*coding.ProjectData) *coding.ProjectData {
 	for _, part := range parts {
-		merger.Add(part)
+		m.Add(part)
 	}
-	return merger.Result(), nil
+	return m.Result()
 }
