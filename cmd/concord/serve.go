@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -233,13 +234,20 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()
+	// Compaction and scheduled backups use the database: serve waits for
+	// them to stop before it returns and the database is closed, so that
+	// no backup is cut off half written.
+	bctx, stop := context.WithCancel(ctx)
+	var background sync.WaitGroup
+	defer func() {
+		stop()
+		background.Wait()
+	}()
 	if cfg.KeepEvents > 0 {
-		go compactLoop(ctx, db, cfg.KeepEvents, time.Hour, log.With("component", "compaction"))
+		background.Go(func() { compactLoop(bctx, db, cfg.KeepEvents, time.Hour, log.With("component", "compaction")) })
 	}
 	if cfg.Backups.every > 0 {
-		bctx, stop := context.WithCancel(ctx)
-		defer stop()
-		go cfg.Backups.run(bctx, db, log.With("component", "backup"))
+		background.Go(func() { cfg.Backups.run(bctx, db, log.With("component", "backup")) })
 		fmt.Fprintf(m.Stdout, "Writing a backup to %s every %s (keeping %d).\n", cfg.Backups.dir, cfg.Backups.every, cfg.Backups.keep)
 	}
 	if m.Ready != nil {
