@@ -203,8 +203,37 @@ func TestBrowserReview(t *testing.T) {
 		// A second lead takes it back and rejects it again, elsewhere: the
 		// review follows without a reload.
 		lead2 := ts.sessionFor(t, "lead2", proj.Project.ID, coding.RoleLead)
+		// It is taken back while the review is reloading: ana codes
+		// something else in the document, the review reloads, and its
+		// reload is held with the decisions read (the rejection still in
+		// them) and the codings not yet answered. The live event of the
+		// take-back arrives in that gap, and must outlast the reload (it
+		// once did not: the reload put back the rejection it had read).
+		otherCode := report.Codes[0].Code
+		if otherCode == code {
+			otherCode = report.Codes[1].Code
+		}
+		b.run("forget the requests so far", chromedp.Evaluate[chromedp.Void](`performance.clearResourceTimings()`))
+		held, release := b.holdRequests("*/codings?document=*")
+		requested := func(path string) string {
+			return `performance.getEntriesByType("resource").filter((e) => e.name.includes(` + jsString(path) + `)).length`
+		}
+		ts.login(t, "ana", DemoPassword).mustDo(201, "POST", "/api/projects/peer-support/codings", map[string]any{"document": pick.Document, "code": otherCode, "start": 0, "end": 5}, nil)
+		b.waitFor("the review to reload its decisions", requested("/decisions?document=")+` > 0`, requested("/decisions?document="), 10*time.Second)
+		for deadline := time.Now().Add(10 * time.Second); held() < 3; time.Sleep(20 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("the review's reload asked for %d codings, want the three layers held", held())
+			}
+		}
 		lead2.mustDo(200, "DELETE", "/api/projects/peer-support/decisions?"+url.Values{"key": {key}}.Encode(), nil, nil)
 		b.waitFor("the case to reopen live when another lead takes the rejection back", `document.querySelector(`+jsString(again+` .adj-badge.open`)+`)`, "", 10*time.Second)
+		b.run("mark the case as drawn before the reload", chromedp.Evaluate[chromedp.Void](`document.querySelector(`+jsString(again)+`).beforeReload = true`))
+		release()
+		b.waitFor("the reload to draw the cases again", `(() => { const c = document.querySelector(`+jsString(again)+`); return c && !c.beforeReload; })()`, "", 10*time.Second)
+		if ok, _ := eval[bool](b, `!!document.querySelector(`+jsString(again+` .adj-badge.open`)+`)`); !ok {
+			b.shot("failed-reload-brought-back")
+			t.Fatalf("after the reload the case shows %q; the rejection taken back during it came back", evalString(t, b, `document.querySelector(`+jsString(again)+`).innerText`))
+		}
 		body := map[string]any{"key": key, "document": rejected.Document, "code": rejected.Code, "coder_a": rejected.CoderA, "coder_b": rejected.CoderB,
 			"start": rejected.Start, "end": rejected.End, "decided": rejected.Decided}
 		lead2.mustDo(200, "PUT", "/api/projects/peer-support/decisions", body, nil)

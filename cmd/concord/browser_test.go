@@ -15,6 +15,7 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/input"
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
@@ -243,6 +244,63 @@ func (b *browser) waitFor(what, cond, show string, timeout time.Duration) time.D
 		}
 		time.Sleep(40 * time.Millisecond)
 	}
+}
+
+// holdRequests makes the tab's requests whose URL matches pattern (a
+// DevTools Fetch pattern: * for any run of characters) wait in the
+// browser, unanswered, until release lets them go, so that a test can
+// make something happen while a page's answer is out. held counts the
+// requests waiting.
+func (b *browser) holdRequests(pattern string) (held func() int, release func()) {
+	b.t.Helper()
+	var mu sync.Mutex
+	var ids []fetch.RequestID
+	// A second listener on the tab; it only records, as Listen requires.
+	if err := chromedp.Listen(b.ctx, func(ev any) {
+		if ev, ok := ev.(*fetch.EventRequestPaused); ok {
+			mu.Lock()
+			ids = append(ids, ev.RequestID)
+			mu.Unlock()
+		}
+	}); err != nil {
+		b.t.Fatalf("%s: listen for held requests: %v", b.name, err)
+	}
+	b.run("hold requests to "+pattern, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: pattern}}})
+		return err
+	}))
+	held = func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(ids)
+	}
+	release = func() {
+		b.t.Helper()
+		b.run("let the held requests go", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			take := func() []fetch.RequestID {
+				mu.Lock()
+				defer mu.Unlock()
+				waiting := ids
+				ids = nil
+				return waiting
+			}
+			for _, id := range take() {
+				if _, err := cdp.Call(ctx, tg, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: id}); err != nil {
+					return fmt.Errorf("request %s: %w", id, err)
+				}
+			}
+			if _, err := cdp.Call(ctx, tg, fetch.Disable, cdp.Empty{}); err != nil {
+				return err
+			}
+			// One held after the first pass may already have gone with
+			// the Disable; the error for that one says nothing.
+			for _, id := range take() {
+				cdp.Call(ctx, tg, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: id})
+			}
+			return nil
+		}))
+	}
+	return held, release
 }
 
 // shotsDir returns where a test's screenshots go (artifacts/browser at

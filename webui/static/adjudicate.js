@@ -162,19 +162,30 @@ class Review {
     }
     if (first) this.summary.replaceChildren(h("progress", { "aria-label": "Loading the document" }), " Loading the document and both layers…");
     const codings = (coder) => api("GET", projectPath(this.pid, "codings") + "?" + new URLSearchParams({ document: this.docId, coder, code: this.code })).then((r) => r.codings);
+    // A decision event that arrives while the load is out may or may not
+    // be in its answer, so the events of that time are applied again on
+    // top of it: each sets or removes one key, so applying one twice is
+    // harmless, and none is lost. The log lasts until the answer replaces
+    // this.decisions, not just until the decisions' own request returns:
+    // an event that came between the two would be applied to the map
+    // about to be replaced, and lost (an undone rejection came back).
+    const log = (this.decisionLog = []);
     try {
       if (!this.texts.has(this.docId)) {
         const { document: doc } = await api("GET", projectPath(this.pid, "documents", this.docId));
         this.texts.set(this.docId, doc.text || "");
         this.docTitle = doc.title;
       }
-      const [a, b, c, decisions] = await Promise.all([codings(this.a), codings(this.b), codings(project.consensus), this.loadDecisions(this.docId)]);
+      const [a, b, c, decisions] = await Promise.all([codings(this.a), codings(this.b), codings(project.consensus), this.fetchDecisions(this.docId)]);
       if (my !== this.seq) return;
+      for (const ev of log) applyDecision(decisions, ev, this.docId);
       this.layers = { a, b, c };
       this.decisions = decisions;
     } catch (e) {
       if (my === this.seq) this.summary.replaceChildren(h("span", { class: "error", role: "alert", text: "Could not load the review: " + e.message }));
       return;
+    } finally {
+      if (this.decisionLog === log) this.decisionLog = null;
     }
     this.text = this.texts.get(this.docId);
     this.computeCases();
@@ -206,23 +217,10 @@ class Review {
     }
   }
 
-  /**
-   * loadDecisions fetches the leads' decisions on a document's cases. A
-   * decision event that arrives while the request is out may or may not
-   * be in the answer, so the events of that time are applied again on
-   * top of it: each sets or removes one key, so applying one twice is
-   * harmless, and none is lost.
-   */
-  async loadDecisions(docId) {
-    const log = (this.decisionLog = []);
-    try {
-      const r = await api("GET", projectPath(this.pid, "decisions") + "?" + new URLSearchParams({ document: docId }));
-      const m = new Map(r.decisions.map((d) => [d.key, d]));
-      for (const ev of log) applyDecision(m, ev, docId);
-      return m;
-    } finally {
-      if (this.decisionLog === log) this.decisionLog = null;
-    }
+  /** fetchDecisions fetches the leads' decisions on a document's cases, by case key. */
+  async fetchDecisions(docId) {
+    const r = await api("GET", projectPath(this.pid, "decisions") + "?" + new URLSearchParams({ document: docId }));
+    return new Map(r.decisions.map((d) => [d.key, d]));
   }
 
   /**
