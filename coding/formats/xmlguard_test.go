@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/flate"
+	"hash/crc32"
 	"io"
 	"strings"
 	"testing"
@@ -12,36 +13,118 @@ import (
 )
 
 // bombZip returns an archive whose entry is head, then unit n times, then
-// tail, written as it is compressed so the test never holds it whole. With
-// unit "<a>" and n ten million it is the 29 KB DOCX of issue #11.
-// method is zip.Deflate, or zip.Store to reach the XML limits without
-// first meeting ZipLimits.MaxRatio.
+// tail. With unit "<a>" and n ten million it is the 29 KB DOCX of issue
+// #11. method is zip.Deflate, or zip.Store to reach the XML limits
+// without first meeting ZipLimits.MaxRatio.
 func bombZip(t testing.TB, method uint16, entry, head, unit string, n int, tail string) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
-	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
-		return flate.NewWriter(w, flate.BestCompression)
-	})
-	f, err := zw.CreateHeader(&zip.FileHeader{Name: entry, Method: method})
-	if err != nil {
-		t.Fatal(err)
-	}
-	io.WriteString(f, head)
-	chunk := []byte(strings.Repeat(unit, 4096))
-	for left := n; left > 0; left -= 4096 {
-		if left < 4096 {
-			chunk = chunk[:left*len(unit)]
-		}
-		if _, err := f.Write(chunk); err != nil {
+	switch method {
+	case zip.Store:
+		f, err := zw.CreateHeader(&zip.FileHeader{Name: entry, Method: zip.Store})
+		if err != nil {
 			t.Fatal(err)
 		}
+		io.WriteString(f, head)
+		chunk := []byte(strings.Repeat(unit, 4096))
+		for left := n; left > 0; left -= 4096 {
+			if left < 4096 {
+				chunk = chunk[:left*len(unit)]
+			}
+			f.Write(chunk)
+		}
+		io.WriteString(f, tail)
+	case zip.Deflate:
+		raw, sum, size := deflatedRepeat(t, head, unit, n, tail)
+		f, err := zw.CreateRaw(&zip.FileHeader{Name: entry, Method: zip.Deflate, CRC32: sum,
+			CompressedSize64: uint64(len(raw)), UncompressedSize64: size})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Write(raw)
+	default:
+		t.Fatalf("bombZip: method %d", method)
 	}
-	io.WriteString(f, tail)
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// deflatedRepeat returns the raw deflate stream of head, unit n times and
+// tail, with its CRC-32 and length, without compressing all of it: a block
+// ended by a sync flush is byte-aligned and refers back only to what it
+// wrote itself, so one compressed run of units, repeated, is a valid
+// stream. (Compressing 150 MB of bombs at the best level took a dozen
+// seconds under the race detector.)
+func deflatedRepeat(t testing.TB, head, unit string, n int, tail string) (raw []byte, sum uint32, size uint64) {
+	t.Helper()
+	const perRun = 1 << 20 // units per compressed run: big enough for a ratio near deflate's best
+	block := func(s string, final bool) []byte {
+		var b bytes.Buffer
+		w, err := flate.NewWriter(&b, flate.BestCompression)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(w, s)
+		if final {
+			err = w.Close()
+		} else {
+			err = w.Flush()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	crc := crc32.NewIEEE()
+	add := func(s string, final bool) {
+		raw = append(raw, block(s, final)...)
+		io.WriteString(crc, s)
+		size += uint64(len(s))
+	}
+	add(head, false)
+	if runs := n / perRun; runs > 0 {
+		run := strings.Repeat(unit, perRun)
+		compressed := block(run, false)
+		for range runs {
+			raw = append(raw, compressed...)
+			io.WriteString(crc, run)
+			size += uint64(len(run))
+		}
+	}
+	add(strings.Repeat(unit, n%perRun), false)
+	add(tail, true)
+	return raw, crc.Sum32(), size
+}
+
+// The deflated bombs are built from repeated runs; the archive must
+// still be one a reader inflates whole, with the right length and CRC
+// (archive/zip checks both at the end), or the tests below would prove
+// only that a broken file is refused.
+func TestBombZipInflates(t *testing.T) {
+	const n = 2_500_000 // two runs and part of a third
+	data := bombZip(t, zip.Deflate, "x.xml", "<r>", "<a/>", n, "</r>")
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, err := zr.File[0].Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	body, err := io.ReadAll(rc)
+	if err != nil {
+		t.Fatalf("inflate: %v", err)
+	}
+	if want := "<r>" + strings.Repeat("<a/>", n) + "</r>"; string(body) != want {
+		t.Fatalf("inflated %d bytes, want the %d written", len(body), len(want))
+	}
+	if ratio := len(body) / len(data); ratio < 500 {
+		t.Fatalf("ratio %d, want a bomb (at least 500)", ratio)
+	}
 }
 
 const qdeHead = `<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" name="bomb">`
