@@ -220,11 +220,7 @@ func TestBrowserReview(t *testing.T) {
 		}
 		ts.login(t, "ana", DemoPassword).mustDo(201, "POST", "/api/projects/peer-support/codings", map[string]any{"document": pick.Document, "code": otherCode, "start": 0, "end": 5}, nil)
 		b.waitFor("the review to reload its decisions", requested("/decisions?document=")+` > 0`, requested("/decisions?document="), 10*time.Second)
-		for deadline := time.Now().Add(10 * time.Second); held() < 3; time.Sleep(20 * time.Millisecond) {
-			if time.Now().After(deadline) {
-				t.Fatalf("the review's reload asked for %d codings, want the three layers held", held())
-			}
-		}
+		waitAPI(t, "the review's reload to have its three codings requests held", func() bool { return held() >= 3 })
 		lead2.mustDo(200, "DELETE", "/api/projects/peer-support/decisions?"+url.Values{"key": {key}}.Encode(), nil, nil)
 		b.waitFor("the case to reopen live when another lead takes the rejection back", `document.querySelector(`+jsString(again+` .adj-badge.open`)+`)`, "", 10*time.Second)
 		b.run("mark the case as drawn before the reload", chromedp.Evaluate[chromedp.Void](`document.querySelector(`+jsString(again)+`).beforeReload = true`))
